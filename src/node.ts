@@ -1,0 +1,7 @@
+/**
+ * Node-only entry point (`n1kit/node`): adapters that use `node:` modules. The core entry
+ * (`n1kit`) never imports this file, so it stays usable in browsers.
+ *
+ * @packageDocumentation
+ */
+export {};
