@@ -1,0 +1,47 @@
+import type { Seed } from '../rng/rng.js';
+
+/** How periods are ordered; see `designTrial`. */
+export type Randomization = 'block' | 'complete' | 'counterbalanced' | 'williams' | 'fixed';
+
+/** One treatment period of an N-of-1 trial. Days count from 0 at trial start; ends are inclusive. */
+export interface TrialPeriod {
+  /** 0-based position of the period in the trial. */
+  readonly index: number;
+  /** 0-based block the period belongs to. */
+  readonly block: number;
+  /** The treatment label given during the period. */
+  readonly treatment: string;
+  /** First day of the period: runInDays + index * periodDays. */
+  readonly startDay: number;
+  /** Last day of the period (inclusive): startDay + periodDays − 1. */
+  readonly endDay: number;
+  /** Last washout day (inclusive); startDay − 1 when washoutDays is 0. */
+  readonly washoutEndDay: number;
+  /** ISO date (YYYY-MM-DD) of startDay, when the design has a startDate. */
+  readonly startDate?: string;
+  /** ISO date (YYYY-MM-DD) of endDay, when the design has a startDate. */
+  readonly endDate?: string;
+}
+
+/**
+ * An N-of-1 crossover design as plain, JSON-serialisable data. Run-in is [0, runInDays);
+ * period i covers [runInDays + i·periodDays, runInDays + (i+1)·periodDays − 1], and its first
+ * washoutDays days are washout.
+ */
+export interface TrialDesign {
+  readonly treatments: readonly string[];
+  readonly randomization: Randomization;
+  readonly seed: Seed;
+  readonly periodDays: number;
+  readonly washoutDays: number;
+  readonly runInDays: number;
+  /** runInDays + periods.length · periodDays. */
+  readonly totalDays: number;
+  readonly periods: readonly TrialPeriod[];
+  /** Number of blocks (each block has one period per treatment). */
+  readonly blocks?: number;
+  /** The maxConsecutive option the design was made with, if any. */
+  readonly maxConsecutive?: number;
+  /** ISO date of day 0, if given. */
+  readonly startDate?: string;
+}
