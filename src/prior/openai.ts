@@ -1,0 +1,510 @@
+import type { Dist } from '../dist/dist.js';
+import { validateDist } from '../dist/dist.js';
+import { ProviderError } from '../errors.js';
+import { fail, integer, nonEmptyString, oneOf, plainObject, positive, probability } from '../validate.js';
+import { scaleForFamily, validatePriorRequest } from './request.js';
+import type { ElicitOptions, PopulationPrior, PriorProvider, PriorRequest, PriorScale } from './types.js';
+
+/** The `fetch` function the adapter calls (the global one by default). */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** One elicited answer for one candidate: the population-average effect's mean and sd. */
+export interface ElicitedEffect {
+  readonly mean: number;
+  readonly sd: number;
+}
+
+/**
+ * A function that makes the combined LLM prior robust: `robustify` from n1kit's Bayesian core
+ * fits (`(prior, { weight, mean }) => Dist`). The adapter calls it once per candidate when
+ * `robustWeight > 0`, with `mean` the "no effect" value 0 of every effect scale.
+ */
+export type RobustifyFn = (prior: Dist, o: { weight: number; mean?: number }) => Dist;
+
+/** Options of {@link openAICompatiblePriorProvider}. */
+export interface OpenAICompatibleOptions {
+  /** Base URL of the server, up to and including `/v1` (e.g. `'http://127.0.0.1:8080/v1'`). */
+  readonly baseUrl: string;
+  /** Model name sent in every request. */
+  readonly model: string;
+  /** Bearer token; sent only in the `Authorization` header, never logged or echoed. @defaultValue none */
+  readonly apiKey?: string;
+  /** Answers to draw, each with a different phrasing of the question (AutoElicit). @defaultValue 3 */
+  readonly samples?: number;
+  /** Sampling temperature. @defaultValue 0.7 */
+  readonly temperature?: number;
+  /** Time limit for one HTTP request, body included, in ms. @defaultValue 30000 */
+  readonly timeoutMs?: number;
+  /** Retries per answer after a 429, 408, 5xx, network error, timeout or unusable answer. @defaultValue 2 */
+  readonly maxRetries?: number;
+  /** First backoff delay (doubled at each retry; `Retry-After` wins when larger). @defaultValue 500 */
+  readonly retryDelayMs?: number;
+  /** Upper bound on any single backoff delay. @defaultValue 10000 */
+  readonly maxRetryDelayMs?: number;
+  /** The fetch implementation. @defaultValue `globalThis.fetch` */
+  readonly fetch?: FetchLike;
+  /** Allow-list of patient feature names that may be sent; others (and embeddings) never leave. @defaultValue [] */
+  readonly features?: readonly string[];
+  /** Factor on every elicited sd (LLM priors are over-confident); 1 leaves them. @defaultValue 1.5 */
+  readonly sdInflation?: number;
+  /** Weight of the robust (vague) component added per candidate; 0 adds none. @defaultValue 0.2 */
+  readonly robustWeight?: number;
+  /** How to add the robust component: pass n1kit's `robustify`. Required when `robustWeight > 0`. */
+  readonly robustify?: RobustifyFn;
+  /** `'auto'` asks under a strict JSON schema and falls back to `json_object` when the server rejects it. @defaultValue 'auto' */
+  readonly responseFormat?: 'auto' | 'json_schema' | 'json_object';
+  /** `max_tokens` sent with each request. @defaultValue 1024 */
+  readonly maxTokens?: number;
+  /** Base seed sent to servers that support it (answer i gets seed + i). @defaultValue not sent */
+  readonly seed?: number;
+  /** Provider id. @defaultValue `'openai:<model>'` */
+  readonly id?: string;
+}
+
+interface Resolved {
+  url: string;
+  safeUrl: string;
+  model: string;
+  apiKey: string | undefined;
+  samples: number;
+  temperature: number;
+  timeoutMs: number;
+  maxRetries: number;
+  retryDelayMs: number;
+  maxRetryDelayMs: number;
+  fetch: FetchLike;
+  features: readonly string[];
+  sdInflation: number;
+  robustWeight: number;
+  robustify: RobustifyFn | undefined;
+  responseFormat: 'auto' | 'json_schema' | 'json_object';
+  maxTokens: number;
+  seed: number | undefined;
+  id: string;
+}
+
+const FN = 'openAICompatiblePriorProvider';
+
+function resolveOptions(o: OpenAICompatibleOptions): Resolved {
+  plainObject(FN, 'options', o);
+  const base = nonEmptyString(FN, 'baseUrl', o.baseUrl);
+  let parsed: URL;
+  try {
+    parsed = new URL(base);
+  } catch {
+    return fail(FN, 'baseUrl', 'must be an absolute http(s) URL', base);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') fail(FN, 'baseUrl', 'must be an absolute http(s) URL', base);
+  const url = `${base.replace(/\/+$/, '')}/chat/completions`;
+  const safe = new URL(url);
+  const model = nonEmptyString(FN, 'model', o.model);
+  if (o.apiKey !== undefined && (typeof o.apiKey !== 'string' || o.apiKey.length === 0)) {
+    // Never echo the key, not even a bad one.
+    fail(FN, 'apiKey', 'must be a non-empty string when given', '[redacted]');
+  }
+  const f = o.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
+  if (typeof f !== 'function') fail(FN, 'fetch', 'must be a function (no global fetch here)', f);
+  const features = o.features ?? [];
+  if (!Array.isArray(features)) fail(FN, 'features', 'must be an array of feature names', features);
+  features.forEach((x: unknown, i: number) => {
+    nonEmptyString(FN, `features[${i}]`, x);
+  });
+  const robustWeight = o.robustWeight === undefined ? 0.2 : probability(FN, 'robustWeight', o.robustWeight);
+  if (robustWeight >= 1) fail(FN, 'robustWeight', 'must be in [0, 1)', robustWeight);
+  if (o.robustify !== undefined && typeof o.robustify !== 'function') fail(FN, 'robustify', 'must be a function', o.robustify);
+  if (robustWeight > 0 && o.robustify === undefined) {
+    fail(FN, 'robustify', "must be given when robustWeight > 0 (pass n1kit's robustify, or set robustWeight: 0)", o.robustify);
+  }
+  const temperature = o.temperature === undefined ? 0.7 : Number(o.temperature);
+  if (o.temperature !== undefined && (typeof o.temperature !== 'number' || !(o.temperature >= 0) || o.temperature > 2)) {
+    fail(FN, 'temperature', 'must be a number in [0, 2]', o.temperature);
+  }
+  let seed: number | undefined;
+  if (o.seed !== undefined) seed = integer(FN, 'seed', o.seed, 0);
+  return {
+    url,
+    safeUrl: `${safe.origin}${safe.pathname}`,
+    model,
+    apiKey: o.apiKey,
+    samples: o.samples === undefined ? 3 : integer(FN, 'samples', o.samples, 1, 100),
+    temperature,
+    timeoutMs: o.timeoutMs === undefined ? 30_000 : positive(FN, 'timeoutMs', o.timeoutMs),
+    maxRetries: o.maxRetries === undefined ? 2 : integer(FN, 'maxRetries', o.maxRetries, 0, 20),
+    retryDelayMs: o.retryDelayMs === undefined ? 500 : integer(FN, 'retryDelayMs', o.retryDelayMs, 0),
+    maxRetryDelayMs: o.maxRetryDelayMs === undefined ? 10_000 : integer(FN, 'maxRetryDelayMs', o.maxRetryDelayMs, 0),
+    fetch: f,
+    features: [...features],
+    sdInflation: o.sdInflation === undefined ? 1.5 : positive(FN, 'sdInflation', o.sdInflation),
+    robustWeight,
+    robustify: o.robustify,
+    responseFormat: o.responseFormat === undefined ? 'auto' : oneOf(FN, 'responseFormat', o.responseFormat, ['auto', 'json_schema', 'json_object'] as const),
+    maxTokens: o.maxTokens === undefined ? 1024 : integer(FN, 'maxTokens', o.maxTokens, 16),
+    seed,
+    id: o.id === undefined ? `openai:${model}` : nonEmptyString(FN, 'id', o.id),
+  };
+}
+
+const SCALE_TEXT: Record<PriorScale, (outcome: string, unit: string) => string> = {
+  difference: (outcome, unit) =>
+    `the difference in ${outcome}${unit} between the intervention and placebo (intervention minus placebo)`,
+  logRateRatio: (outcome) =>
+    `the natural logarithm of the rate ratio of ${outcome} (intervention divided by placebo; 0 means no effect)`,
+  logOddsRatio: (outcome) =>
+    `the natural logarithm of the odds ratio of ${outcome} (intervention versus placebo; 0 means no effect)`,
+};
+
+/** The phrasings of the question; answer i uses phrasing i mod 3 (AutoElicit's reworded prompts). */
+const PHRASINGS: readonly ((core: string) => string)[] = [
+  (core) => `Estimate the average effect of each intervention below for patients like this one.\n${core}`,
+  (core) =>
+    `A clinician asks you for a prior distribution for a Bayesian analysis: for each intervention below, how much does it change the outcome on average in comparable patients, and how uncertain is that?\n${core}`,
+  (core) =>
+    `Summarise the evidence (trials, meta-analyses, clinical experience) as a normal distribution for the population-average effect of each intervention below.\n${core}`,
+];
+
+const SYSTEM_PROMPT =
+  'You are a careful clinical epidemiologist who gives calibrated, honest uncertainty. Answer with JSON only, no prose.';
+
+/**
+ * The chat messages sent for answer `index` of a request (exposed so users can audit exactly
+ * what leaves the device). Only the allowed features appear; embeddings never do.
+ *
+ * @param req - the validated request
+ * @param allowed - the allow-list of feature names
+ * @param index - the answer number (chooses the phrasing)
+ * @returns the `messages` array of the chat-completions request
+ * @throws ValidationError for a malformed request
+ * @example
+ * ```ts
+ * elicitationMessages(migrainePriorRequest({ age: 34 }), ['age'], 0)[1].content; // mentions "age: 34"
+ * ```
+ * @see Capstick et al. 2024, "AutoElicit", arXiv 2411.17284
+ */
+export function elicitationMessages(
+  req: PriorRequest,
+  allowed: readonly string[],
+  index: number,
+): { role: 'system' | 'user'; content: string }[] {
+  const r = validatePriorRequest(req, 'elicitationMessages');
+  integer('elicitationMessages', 'index', index, 0);
+  const scale = scaleForFamily(r.outcome.family);
+  const unit = r.outcome.unit === undefined ? '' : ` (in ${r.outcome.unit})`;
+  const direction =
+    r.outcome.betterIs === 'lower'
+      ? `Lower ${r.outcome.name} is better for the patient, so an intervention that helps has a NEGATIVE effect.`
+      : `Higher ${r.outcome.name} is better for the patient, so an intervention that helps has a POSITIVE effect.`;
+  const features = Object.entries(r.patient.features ?? {}).filter(([k]) => allowed.includes(k));
+  const patient =
+    features.length === 0
+      ? 'No patient features are shared.'
+      : `Patient features: ${features.map(([k, v]) => `${k}: ${String(v)}`).join('; ')}.`;
+  const baseline = r.outcome.baseline === undefined ? '' : `\nThe patient's current level: ${r.outcome.baseline}${r.outcome.unit === undefined ? '' : ` ${r.outcome.unit}`}.`;
+  const candidates = r.candidates
+    .map((c) => `- "${c.id}": ${c.label}${c.description === undefined ? '' : ` (${c.description})`}`)
+    .join('\n');
+  const example = `{"effects": {${r.candidates.map((c) => `"${c.id}": {"mean": <number>, "sd": <number > 0>}`).join(', ')}}}`;
+  const core =
+    `Outcome: ${r.outcome.name}${unit}. The effect is ${SCALE_TEXT[scale](r.outcome.name, unit)}. ${direction}${baseline}\n` +
+    `${patient}\nInterventions (use these ids as keys):\n${candidates}\n` +
+    `For each intervention give "mean" (your best estimate of the effect) and "sd" (one standard deviation of your uncertainty about it, a positive number). ` +
+    `Answer with a JSON object exactly of this form: ${example}`;
+  const phrase = PHRASINGS[index % PHRASINGS.length]!;
+  return [
+    { role: 'system', content: SYSTEM_PROMPT },
+    { role: 'user', content: phrase(core) },
+  ];
+}
+
+/** The strict JSON schema of the answer for these candidate ids. */
+function answerSchema(ids: readonly string[]): Record<string, unknown> {
+  const effect = {
+    type: 'object',
+    properties: { mean: { type: 'number' }, sd: { type: 'number' } },
+    required: ['mean', 'sd'],
+    additionalProperties: false,
+  };
+  return {
+    type: 'object',
+    properties: {
+      effects: {
+        type: 'object',
+        properties: Object.fromEntries(ids.map((id) => [id, effect])),
+        required: [...ids],
+        additionalProperties: false,
+      },
+    },
+    required: ['effects'],
+    additionalProperties: false,
+  };
+}
+
+/** Finds the JSON object in a model's text: the whole text, a ```json fence, or the outermost braces. */
+function extractJson(text: string): unknown {
+  const attempts: string[] = [text.trim()];
+  const fence = /```(?:json|JSON)?\s*\n?([\s\S]*?)```/.exec(text);
+  if (fence?.[1] !== undefined) attempts.push(fence[1].trim());
+  const first = text.indexOf('{');
+  const last = text.lastIndexOf('}');
+  if (first >= 0 && last > first) attempts.push(text.slice(first, last + 1));
+  for (const a of attempts) {
+    try {
+      return JSON.parse(a);
+    } catch {
+      // try the next candidate
+    }
+  }
+  throw new Error('the answer holds no parsable JSON object');
+}
+
+/**
+ * Parses and checks one model answer (the `content` string): JSON directly, in a code fence, or
+ * between the outermost braces; shape `{ "effects": { id: { mean, sd } } }` (a bare
+ * `{ id: { mean, sd } }` is accepted too); every listed candidate present; `mean` finite; `sd`
+ * finite and > 0.
+ *
+ * @param content - the model's answer text
+ * @param ids - the candidate ids that must be present
+ * @returns one `{ mean, sd }` per id
+ * @throws Error (plain) saying what is wrong; the provider turns it into a `ProviderError`
+ * @example
+ * ```ts
+ * parseElicitedEffects('```json\n{"effects":{"mg":{"mean":-1.5,"sd":1}}}\n```', ['mg']); // { mg: { mean: -1.5, sd: 1 } }
+ * ```
+ * @see Capstick et al. 2024, "AutoElicit", arXiv 2411.17284
+ */
+export function parseElicitedEffects(content: string, ids: readonly string[]): Record<string, ElicitedEffect> {
+  const parsed = extractJson(content);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('the answer is not a JSON object');
+  const top = parsed as Record<string, unknown>;
+  const effects =
+    typeof top.effects === 'object' && top.effects !== null && !Array.isArray(top.effects)
+      ? (top.effects as Record<string, unknown>)
+      : top;
+  const out: Record<string, ElicitedEffect> = {};
+  for (const id of ids) {
+    const e = effects[id];
+    if (typeof e !== 'object' || e === null) throw new Error(`the answer has no effect for "${id}"`);
+    const { mean, sd } = e as Record<string, unknown>;
+    if (typeof mean !== 'number' || !Number.isFinite(mean)) throw new Error(`"${id}".mean must be a finite number`);
+    if (typeof sd !== 'number' || !Number.isFinite(sd) || sd <= 0) throw new Error(`"${id}".sd must be a finite number > 0`);
+    out[id] = { mean, sd };
+  }
+  return out;
+}
+
+/** An attempt failed in a way worth retrying (429, 5xx, timeout, network, unusable answer). */
+class RetryableFailure extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly excerpt: string | undefined,
+    readonly retryAfterMs: number | undefined,
+    readonly underlying?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+function parseRetryAfter(h: string | null): number | undefined {
+  if (h === null) return undefined;
+  const s = Number(h);
+  if (Number.isFinite(s) && s >= 0) return s * 1000;
+  const t = Date.parse(h);
+  return Number.isFinite(t) ? Math.max(0, t - Date.now()) : undefined;
+}
+
+/**
+ * A {@link PriorProvider} that elicits a population prior from any server speaking the OpenAI
+ * chat-completions protocol (llama.cpp server, Ollama `/v1`, vLLM, hosted APIs), the way
+ * AutoElicit does:
+ *
+ * 1. asks, under a strict JSON schema (`response_format: json_schema`), for each candidate's
+ *    effect as `{ mean, sd }` on the scale of the outcome family (difference, log rate ratio,
+ *    log odds ratio), with the outcome, unit and direction spelled out; when the server rejects
+ *    the schema (HTTP 400/422) it switches to `json_object` for good; JSON is also found inside
+ *    code fences; every number is checked (finite, sd > 0);
+ * 2. draws `samples` answers with different phrasings and combines them into an equal-weight
+ *    normal mixture per candidate, each sd multiplied by `sdInflation` (LLM priors are
+ *    over-confident), then adds a robust component of weight `robustWeight` centred on "no
+ *    effect" through the given `robustify`;
+ * 3. sends only the patient features on the `features` allow-list (never embeddings, never a
+ *    diary);
+ * 4. each request has a `timeoutMs` limit; 429, 408, 5xx, network errors, timeouts and unusable
+ *    answers are retried up to `maxRetries` times with exponential backoff (honouring
+ *    `Retry-After`); other HTTP errors fail at once. When it gives up it throws a
+ *    `ProviderError` with the HTTP `status` and a short excerpt of the answer. Cancelling the
+ *    `signal` rejects with a `ProviderError` saying so. The API key appears in no message,
+ *    field or JSON of the provider or its errors.
+ *
+ * @param options - see {@link OpenAICompatibleOptions}
+ * @returns the provider (its id is `'openai:<model>'` unless set)
+ * @throws ValidationError for bad options (checked at once)
+ * @example
+ * ```ts
+ * const llm = openAICompatiblePriorProvider({ baseUrl: 'http://127.0.0.1:8080/v1', model: 'qwen2.5-7b',
+ *   features: ['ageBand'], robustify });
+ * const prior = await llm.elicit(migrainePriorRequest({ ageBand: '30-39', name: 'Alice' })); // name is not sent
+ * ```
+ * @see Capstick et al. 2024, "AutoElicit: Using Large Language Models for Expert Prior Elicitation", arXiv 2411.17284
+ * @see Riegler et al. 2025, arXiv 2506.21964 (LLM priors are over-confident)
+ * @see https://platform.openai.com/docs/api-reference/chat/create (the protocol)
+ */
+export function openAICompatiblePriorProvider(options: OpenAICompatibleOptions): PriorProvider {
+  const o = resolveOptions(options);
+  const apiKey = o.apiKey;
+  // Remembered per provider (not per module): once the server rejected json_schema, stop asking.
+  let schemaRejected = o.responseFormat === 'json_object';
+
+  const redact = (s: string): string => (apiKey === undefined ? s : s.split(apiKey).join('[redacted]'));
+  const excerptOf = (s: string): string => {
+    const flat = redact(s).replace(/\s+/g, ' ').trim();
+    return flat.length > 200 ? `${flat.slice(0, 197)}...` : flat;
+  };
+
+  async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    if (ms <= 0) return;
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(new ProviderError(`${FN}: cancelled`, { fn: FN, cause: signal?.reason }));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** One HTTP attempt; returns the answer text or throws RetryableFailure / ProviderError. */
+  async function attempt(req: PriorRequest, index: number, signal: AbortSignal | undefined): Promise<Record<string, ElicitedEffect>> {
+    const ids = req.candidates.map((c) => c.id);
+    const useSchema = !schemaRejected && o.responseFormat !== 'json_object';
+    const body: Record<string, unknown> = {
+      model: o.model,
+      messages: elicitationMessages(req, o.features, index),
+      temperature: o.temperature,
+      max_tokens: o.maxTokens,
+      response_format: useSchema
+        ? { type: 'json_schema', json_schema: { name: 'population_prior', schema: answerSchema(ids), strict: true } }
+        : { type: 'json_object' },
+    };
+    if (o.seed !== undefined) body.seed = o.seed + index;
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (apiKey !== undefined) headers.authorization = `Bearer ${apiKey}`;
+
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, o.timeoutMs);
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let status: number | undefined;
+    let text: string;
+    let retryAfter: string | null = null;
+    try {
+      const res = await o.fetch(o.url, { method: 'POST', headers, body: JSON.stringify(body), signal: controller.signal });
+      status = res.status;
+      retryAfter = res.headers.get('retry-after');
+      text = await res.text();
+    } catch (e) {
+      if (signal?.aborted) throw new ProviderError(`${FN}: cancelled`, { fn: FN, cause: signal.reason });
+      if (timedOut) {
+        throw new RetryableFailure(`no complete answer within ${o.timeoutMs} ms`, status, undefined, undefined);
+      }
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new RetryableFailure(`network error: ${excerptOf(msg)}`, status, undefined, undefined, e);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+    if (status === 200 || (status !== undefined && status >= 200 && status < 300)) {
+      let content: unknown;
+      let finish: unknown;
+      try {
+        const json = JSON.parse(text) as { choices?: { message?: { content?: unknown }; finish_reason?: unknown }[] };
+        content = json.choices?.[0]?.message?.content;
+        finish = json.choices?.[0]?.finish_reason;
+      } catch {
+        throw new RetryableFailure('the response body is not JSON', status, excerptOf(text), undefined);
+      }
+      if (typeof content !== 'string') {
+        throw new RetryableFailure('the response has no choices[0].message.content', status, excerptOf(text), undefined);
+      }
+      if (finish === 'length') {
+        throw new RetryableFailure('the answer was cut off (finish_reason "length"; raise maxTokens)', status, excerptOf(content), undefined);
+      }
+      try {
+        return parseElicitedEffects(content, ids);
+      } catch (e) {
+        throw new RetryableFailure(`unusable answer: ${(e as Error).message}`, status, excerptOf(content), undefined);
+      }
+    }
+    const s = status as number;
+    if (useSchema && o.responseFormat === 'auto' && (s === 400 || s === 422)) {
+      schemaRejected = true;
+      return attempt(req, index, signal);
+    }
+    if (s === 429 || s === 408 || s >= 500) {
+      throw new RetryableFailure(`HTTP ${s}`, s, excerptOf(text), parseRetryAfter(retryAfter));
+    }
+    throw new ProviderError(`${FN}: HTTP ${s} from ${o.safeUrl}: ${JSON.stringify(excerptOf(text))}`, {
+      fn: FN,
+      status: s,
+      value: excerptOf(text),
+    });
+  }
+
+  async function answer(req: PriorRequest, index: number, signal: AbortSignal | undefined): Promise<Record<string, ElicitedEffect>> {
+    for (let k = 0; ; k++) {
+      if (signal?.aborted) throw new ProviderError(`${FN}: cancelled`, { fn: FN, cause: signal.reason });
+      try {
+        return await attempt(req, index, signal);
+      } catch (e) {
+        if (!(e instanceof RetryableFailure)) throw e;
+        if (k >= o.maxRetries) {
+          const tail = e.excerpt === undefined ? '' : `: ${JSON.stringify(e.excerpt)}`;
+          throw new ProviderError(
+            `${FN}: gave up on answer ${index + 1} of ${o.samples} after ${k + 1} attempt(s) to ${o.safeUrl}: ${e.message}${tail}`,
+            {
+              fn: FN,
+              ...(e.status === undefined ? {} : { status: e.status }),
+              value: e.excerpt,
+              ...(e.underlying === undefined ? {} : { cause: e.underlying }),
+            },
+          );
+        }
+        const backoff = Math.min(o.maxRetryDelayMs, o.retryDelayMs * 2 ** k);
+        const wait = Math.min(o.maxRetryDelayMs, Math.max(backoff, e.retryAfterMs ?? 0));
+        await sleep(wait, signal);
+      }
+    }
+  }
+
+  return {
+    id: o.id,
+    async elicit(req: PriorRequest, eo: ElicitOptions = {}): Promise<PopulationPrior> {
+      const r = validatePriorRequest(req, `${o.id}.elicit`);
+      const signal = eo.signal;
+      const answers: Record<string, ElicitedEffect>[] = [];
+      for (let i = 0; i < o.samples; i++) answers.push(await answer(r, i, signal));
+      const effects: Record<string, Dist> = {};
+      for (const c of r.candidates) {
+        const comps = answers.map((a) => {
+          const e = a[c.id]!;
+          return { weight: 1 / answers.length, dist: { family: 'normal' as const, mean: e.mean, sd: e.sd * o.sdInflation } };
+        });
+        let d: Dist = comps.length === 1 ? comps[0]!.dist : validateDist({ family: 'mixture', components: comps }, FN, `effects.${c.id}`);
+        if (o.robustWeight > 0 && o.robustify !== undefined) d = o.robustify(d, { weight: o.robustWeight, mean: 0 });
+        effects[c.id] = validateDist(d, FN, `effects.${c.id}`);
+      }
+      return {
+        effects,
+        scale: scaleForFamily(r.outcome.family),
+        source: { provider: o.id, model: o.model, samples: answers.length },
+      };
+    },
+  };
+}
