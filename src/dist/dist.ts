@@ -142,20 +142,23 @@ export function mixture(
   const comps = components.map((c) =>
     Array.isArray(c) ? { weight: c[0] as number, dist: c[1] as Dist } : (c as MixtureComponent),
   );
-  return validateDist({ family: 'mixture', components: comps }, 'mixture', 'components') as DistOf<'mixture'>;
+  return validateDist({ family: 'mixture', components: comps }, 'mixture', '') as DistOf<'mixture'>;
 }
 
 /**
  * Checks a distribution that comes from outside (JSON, a provider, user input) and returns a
  * normalised copy (mixture weights rescaled to sum exactly to 1).
  *
+ * @param d - the candidate distribution
+ * @param fn - the public function to name in errors
+ * @param field - the field path to name in errors (`''` for top-level fields)
  * @throws ValidationError naming the field at fault (unknown family, bad parameter, weights
  *   that are not a distribution)
  */
 export function validateDist(d: unknown, fn = 'validateDist', field = 'dist'): Dist {
   if (typeof d !== 'object' || d === null || Array.isArray(d)) fail(fn, field, 'must be a distribution object', d);
   const o = d as Record<string, unknown>;
-  const f = `${field}.`;
+  const f = field === '' ? '' : `${field}.`;
   switch (o.family) {
     case 'normal':
       return { family: 'normal', mean: finite(fn, `${f}mean`, o.mean), sd: positive(fn, `${f}sd`, o.sd) };
