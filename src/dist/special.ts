@@ -1,3 +1,4 @@
+// biome-ignore-all lint/correctness/noPrecisionLoss: AS 241 coefficients are kept exactly as published
 /**
  * Numerical kernels shared by the distributions and the Bayesian code: log-sum-exp, a
  * regularised incomplete gamma function that stays accurate for huge shapes, and a

@@ -1,5 +1,5 @@
 // Reference values from SciPy: scripts/fixtures/dist.py → test/fixtures/dist.json.
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import fixture from '../fixtures/dist.json';
 import { type Dist, cdf, logPdf, mean, pdf, quantile, validateDist, variance } from '../../src/dist/index.js';
 
