@@ -9,7 +9,7 @@ import { fitsCalendar, isoDate } from './dates.js';
 import type { Randomization } from './types.js';
 
 /** Every randomisation scheme {@link designTrial} knows. */
-export const RANDOMIZATIONS: readonly Randomization[] = Object.freeze([
+export const DESIGN_RANDOMIZATIONS: readonly Randomization[] = Object.freeze([
   'block',
   'complete',
   'counterbalanced',
@@ -113,7 +113,7 @@ export function resolveDesignOptions(options: DesignOptions, fn = 'designTrial')
     fail(fn, 'washoutDays', `must be shorter than periodDays (${periodDays})`, o.washoutDays);
   }
   const runInDays = o.runInDays === undefined ? 0 : integer(fn, 'runInDays', o.runInDays, 0);
-  const randomization = o.randomization === undefined ? 'block' : oneOf(fn, 'randomization', o.randomization, RANDOMIZATIONS);
+  const randomization = o.randomization === undefined ? 'block' : oneOf(fn, 'randomization', o.randomization, DESIGN_RANDOMIZATIONS);
   const maxConsecutive = o.maxConsecutive === undefined ? undefined : integer(fn, 'maxConsecutive', o.maxConsecutive, 1);
   if (o.seed === undefined) fail(fn, 'seed', 'is required (a string or a finite number)', o.seed);
   const seed = seedGuard(fn, 'seed', o.seed);
