@@ -1,1 +1,15 @@
-export {};
+/**
+ * Bayesian core: conjugate and mixture-conjugate updating of a population (LFM) prior with one
+ * person's data, robust mixture priors, effective sample size, prior–data conflict, posterior
+ * summaries, predictive distributions and the probability that a treatment is best.
+ *
+ * @packageDocumentation
+ */
+export { logMarginalLikelihood, updateBinomial, updateNormal, updatePoisson } from './conjugate.js';
+export type { BetterIs, BinomialCountData, ConjugateData, NormalMeanData, PoissonCountData } from './types.js';
+export { robustify } from './robustify.js';
+export type { RobustifyOptions } from './robustify.js';
+export { summarize } from './summarize.js';
+export type { PosteriorSummary, SummarizeOptions } from './summarize.js';
+export { probabilityBetterNormal, probabilityOfBest } from './best.js';
+export type { ProbabilityOfBestOptions } from './best.js';
