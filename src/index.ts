@@ -15,3 +15,4 @@ export * from './prior/index.js';
 export * from './hybrid/index.js';
 export * from './adaptive/index.js';
 export * from './privacy/index.js';
+export * from './plot/index.js';
