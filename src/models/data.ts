@@ -1,0 +1,243 @@
+/**
+ * Turns a design and a diary into model arrays: drops washout and run-in days, maps each day to
+ * its period's treatment, builds the design matrix, and validates everything on the way.
+ *
+ * @packageDocumentation
+ */
+import type { TrialDesign, TrialPeriod } from '../design/types.js';
+import type { Dist } from '../dist/index.js';
+import { validateDist } from '../dist/index.js';
+import { fail, finite, integer, oneOf, plainObject, positive, uniqueLabels } from '../validate.js';
+import type { TrialObservation, TrialOutcome } from './types.js';
+
+/** Model-ready data of one trial. @internal */
+export interface PreparedTrial {
+  readonly n: number;
+  readonly y: Float64Array;
+  readonly trials: Float64Array;
+  readonly exposure: Float64Array;
+  readonly day: Float64Array;
+  /** Index into `treatments` of each observation's arm. */
+  readonly arm: Int32Array;
+  readonly treatments: readonly string[];
+  readonly reference: string;
+  readonly refIndex: number;
+  /** Non-reference treatments, in design order. */
+  readonly effectNames: readonly string[];
+  /** Column of each treatment in X (−1 for the reference). */
+  readonly effectColumn: Int32Array;
+  /** Row-major n × p design matrix: intercept, effects, then trend if requested. */
+  readonly X: Float64Array;
+  readonly p: number;
+  readonly trendColumn: number;
+  readonly dayCenter: number;
+  readonly daySd: number;
+  readonly lastDay: number;
+  readonly droppedWashout: number;
+  readonly droppedRunIn: number;
+  readonly perArm: Record<string, number>;
+}
+
+/** Validates a TrialDesign (hand-written literals included). @internal */
+export function checkDesign(fn: string, field: string, design: unknown): TrialDesign {
+  const d = plainObject(fn, field, design) as unknown as TrialDesign;
+  uniqueLabels(fn, `${field}.treatments`, d.treatments, 2);
+  if (!Array.isArray(d.periods) || d.periods.length === 0) {
+    fail(fn, `${field}.periods`, 'must be a non-empty array of periods', d.periods);
+  }
+  const known = new Set(d.treatments);
+  d.periods.forEach((per: TrialPeriod, i: number) => {
+    const f = `${field}.periods[${i}]`;
+    plainObject(fn, f, per);
+    if (!known.has(per.treatment)) fail(fn, `${f}.treatment`, 'must be one of design.treatments', per.treatment);
+    integer(fn, `${f}.startDay`, per.startDay, 0);
+    integer(fn, `${f}.endDay`, per.endDay, per.startDay);
+    integer(fn, `${f}.washoutEndDay`, per.washoutEndDay, per.startDay - 1, per.endDay);
+    if (i > 0 && per.startDay <= (d.periods[i - 1] as TrialPeriod).endDay) {
+      fail(fn, `${f}.startDay`, 'must come after the previous period ends', per.startDay);
+    }
+  });
+  return d;
+}
+
+function findPeriod(periods: readonly TrialPeriod[], day: number): TrialPeriod | undefined {
+  let lo = 0;
+  let hi = periods.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const per = periods[mid] as TrialPeriod;
+    if (day < per.startDay) hi = mid - 1;
+    else if (day > per.endDay) lo = mid + 1;
+    else return per;
+  }
+  return undefined;
+}
+
+/** Validates the design/observations and builds model arrays. @internal */
+export function prepareTrial(
+  fn: string,
+  designIn: unknown,
+  observationsIn: unknown,
+  outcome: TrialOutcome,
+  reference: string,
+  o: { includeWashout: boolean; trend: boolean; uniqueDays: boolean; field?: string },
+): PreparedTrial {
+  const pre = o.field ?? '';
+  const design = checkDesign(fn, `${pre}design`, designIn);
+  const treatments = [...design.treatments];
+  const refIndex = treatments.indexOf(reference);
+  if (refIndex < 0) fail(fn, 'reference', `must be one of the design's treatments (${treatments.join(', ')})`, reference);
+  if (!Array.isArray(observationsIn)) fail(fn, `${pre}observations`, 'must be an array of observations', observationsIn);
+  const obs = observationsIn as TrialObservation[];
+  const firstDay = (design.periods[0] as TrialPeriod).startDay;
+  const kept: { day: number; value: number; trials: number; exposure: number; arm: number }[] = [];
+  let droppedWashout = 0;
+  let droppedRunIn = 0;
+  obs.forEach((ob, i) => {
+    const f = `${pre}observations[${i}]`;
+    plainObject(fn, f, ob);
+    const day = integer(fn, `${f}.day`, ob.day, 0);
+    const value = finite(fn, `${f}.value`, ob.value);
+    let trials = 1;
+    let exposure = 1;
+    if (outcome === 'binomial') {
+      trials = integer(fn, `${f}.trials`, ob.trials ?? 1, 1);
+      if (!Number.isInteger(value) || value < 0) fail(fn, `${f}.value`, 'must be a non-negative integer (successes)', value);
+      if (value > trials) fail(fn, `${f}.value`, `must be at most trials (${trials})`, value);
+    } else if (outcome === 'poisson') {
+      if (!Number.isInteger(value) || value < 0) fail(fn, `${f}.value`, 'must be a non-negative integer count', value);
+      if (ob.exposure !== undefined) exposure = positive(fn, `${f}.exposure`, ob.exposure);
+    }
+    const per = findPeriod(design.periods, day);
+    if (per === undefined) {
+      if (day < firstDay) {
+        droppedRunIn++;
+        return;
+      }
+      fail(fn, `${f}.day`, 'must be a day of a period of the design (or of its run-in)', day);
+    }
+    if (!o.includeWashout && day <= per.washoutEndDay) {
+      droppedWashout++;
+      return;
+    }
+    kept.push({ day, value, trials, exposure, arm: treatments.indexOf(per.treatment) });
+  });
+  kept.sort((a, b) => a.day - b.day);
+  if (o.uniqueDays) {
+    for (let i = 1; i < kept.length; i++) {
+      if ((kept[i] as { day: number }).day === (kept[i - 1] as { day: number }).day) {
+        fail(fn, `${pre}observations`, 'must have at most one observation per day with autocorrelation', (kept[i] as { day: number }).day);
+      }
+    }
+  }
+  const n = kept.length;
+  const perArm: Record<string, number> = {};
+  for (const t of treatments) perArm[t] = 0;
+  for (const k of kept) perArm[treatments[k.arm] as string] = (perArm[treatments[k.arm] as string] as number) + 1;
+  for (const t of treatments) {
+    if ((perArm[t] as number) < 1) {
+      fail(fn, `${pre}observations`, `must include at least one observation (outside washout) for every arm; arm '${t}' has none`, perArm[t]);
+    }
+  }
+  const effectNames = treatments.filter((_, i) => i !== refIndex);
+  const effectColumn = new Int32Array(treatments.length).fill(-1);
+  effectNames.forEach((t, j) => {
+    effectColumn[treatments.indexOf(t)] = 1 + j;
+  });
+  const p = 1 + effectNames.length + (o.trend ? 1 : 0);
+  const trendColumn = o.trend ? p - 1 : -1;
+  const y = new Float64Array(n);
+  const tr = new Float64Array(n);
+  const ex = new Float64Array(n);
+  const dayA = new Float64Array(n);
+  const arm = new Int32Array(n);
+  let sumDay = 0;
+  kept.forEach((k, i) => {
+    y[i] = k.value;
+    tr[i] = k.trials;
+    ex[i] = k.exposure;
+    dayA[i] = k.day;
+    arm[i] = k.arm;
+    sumDay += k.day;
+  });
+  const dayCenter = n > 0 ? sumDay / n : 0;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += ((dayA[i] as number) - dayCenter) ** 2;
+  const daySd = n > 1 ? Math.sqrt(ss / (n - 1)) : 1;
+  if (o.trend && !(daySd > 0)) fail(fn, `${pre}observations`, 'must span more than one day to fit a trend', n);
+  const X = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) {
+    X[i * p] = 1;
+    const c = effectColumn[arm[i] as number] as number;
+    if (c > 0) X[i * p + c] = 1;
+    if (trendColumn >= 0) X[i * p + trendColumn] = (dayA[i] as number) - dayCenter;
+  }
+  return {
+    n,
+    y,
+    trials: tr,
+    exposure: ex,
+    day: dayA,
+    arm,
+    treatments,
+    reference,
+    refIndex,
+    effectNames,
+    effectColumn,
+    X,
+    p,
+    trendColumn,
+    dayCenter,
+    daySd: daySd > 0 ? daySd : 1,
+    lastDay: n > 0 ? (dayA[n - 1] as number) : 0,
+    droppedWashout,
+    droppedRunIn,
+    perArm,
+  };
+}
+
+/** Normal or mixture-of-normals prior as component arrays. @internal */
+export interface NormalMixture {
+  readonly w: Float64Array;
+  readonly m: Float64Array;
+  readonly s: Float64Array;
+}
+
+/** Validates that `d` is a normal or a mixture of normals and returns its components. @internal */
+export function normalMixture(fn: string, field: string, d: unknown): NormalMixture {
+  const dist = validateDist(d, fn, field) as Dist;
+  if (dist.family === 'normal') {
+    return { w: Float64Array.of(1), m: Float64Array.of(dist.mean), s: Float64Array.of(dist.sd) };
+  }
+  if (dist.family === 'mixture') {
+    const cs = dist.components;
+    const w = new Float64Array(cs.length);
+    const m = new Float64Array(cs.length);
+    const s = new Float64Array(cs.length);
+    cs.forEach((c, i) => {
+      if (c.dist.family !== 'normal') {
+        fail(fn, `${field}.components[${i}].dist`, "must be a 'normal' Dist (effects need normal or mixture-of-normal priors)", c.dist.family);
+      }
+      w[i] = c.weight;
+      m[i] = c.dist.mean;
+      s[i] = c.dist.sd;
+    });
+    return { w, m, s };
+  }
+  return fail(fn, field, "must be a 'normal' Dist or a 'mixture' of normals", dist.family);
+}
+
+/** Moment-matched mean and sd of a normal mixture. @internal */
+export function mixtureMoments(mix: NormalMixture): { mean: number; sd: number } {
+  let mu = 0;
+  for (let i = 0; i < mix.w.length; i++) mu += (mix.w[i] as number) * (mix.m[i] as number);
+  let v = 0;
+  for (let i = 0; i < mix.w.length; i++) {
+    v += (mix.w[i] as number) * ((mix.s[i] as number) ** 2 + ((mix.m[i] as number) - mu) ** 2);
+  }
+  return { mean: mu, sd: Math.sqrt(v) };
+}
+
+/** Checks a string option. @internal */
+export const checkOutcome = (fn: string, v: unknown): TrialOutcome =>
+  oneOf(fn, 'outcome', v, ['normal', 'binomial', 'poisson'] as const);

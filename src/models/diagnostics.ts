@@ -1,0 +1,257 @@
+/**
+ * MCMC convergence diagnostics: rank-normalised split R-hat, bulk and tail effective sample
+ * size, as defined by Vehtari, Gelman, Simpson, Carpenter & Bürkner (2021) and implemented in
+ * the R package `posterior`.
+ *
+ * @packageDocumentation
+ */
+import { quantileRaw } from '../dist/index.js';
+import { fail } from '../validate.js';
+
+const STD_NORMAL = { family: 'normal', mean: 0, sd: 1 } as const;
+
+function checkChains(fn: string, chains: readonly ArrayLike<number>[]): number {
+  if (!Array.isArray(chains) || chains.length === 0) fail(fn, 'chains', 'must be a non-empty array of chains', chains);
+  const n = (chains[0] as ArrayLike<number>).length;
+  if (!(n >= 4)) fail(fn, 'chains[0]', 'must hold at least 4 draws', n);
+  chains.forEach((c, i) => {
+    if (c.length !== n) fail(fn, `chains[${i}]`, `must have the same length as chains[0] (${n})`, c.length);
+    for (let j = 0; j < n; j++) {
+      if (!Number.isFinite(c[j] as number)) fail(fn, `chains[${i}][${j}]`, 'must be a finite number', c[j]);
+    }
+  });
+  return n;
+}
+
+/** Splits each chain in two halves (the middle draw of an odd chain is dropped). */
+function split(chains: readonly ArrayLike<number>[]): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (const c of chains) {
+    const half = Math.floor(c.length / 2);
+    const a = new Float64Array(half);
+    const b = new Float64Array(half);
+    const off = c.length - half;
+    for (let i = 0; i < half; i++) {
+      a[i] = c[i] as number;
+      b[i] = c[off + i] as number;
+    }
+    out.push(a, b);
+  }
+  return out;
+}
+
+function isConstant(chains: readonly Float64Array[]): boolean {
+  const first = (chains[0] as Float64Array)[0] as number;
+  for (const c of chains) for (let i = 0; i < c.length; i++) if (c[i] !== first) return false;
+  return true;
+}
+
+/** Normal scores of the pooled ranks (average ranks for ties), Blom's offset. */
+function rankNormalize(chains: readonly Float64Array[]): Float64Array[] {
+  const m = chains.length;
+  const n = (chains[0] as Float64Array).length;
+  const total = m * n;
+  const all = new Float64Array(total);
+  chains.forEach((c, j) => {
+    all.set(c, j * n);
+  });
+  const idx = new Uint32Array(total);
+  for (let i = 0; i < total; i++) idx[i] = i;
+  idx.sort((a, b) => (all[a] as number) - (all[b] as number));
+  const ranks = new Float64Array(total);
+  let i = 0;
+  while (i < total) {
+    let k = i;
+    while (k + 1 < total && all[idx[k + 1] as number] === all[idx[i] as number]) k++;
+    const r = (i + k) / 2 + 1;
+    for (let q = i; q <= k; q++) ranks[idx[q] as number] = r;
+    i = k + 1;
+  }
+  return chains.map((_, j) => {
+    const z = new Float64Array(n);
+    for (let t = 0; t < n; t++) z[t] = quantileRaw(STD_NORMAL, ((ranks[j * n + t] as number) - 0.375) / (total + 0.25));
+    return z;
+  });
+}
+
+function basicRhat(chains: readonly Float64Array[]): number {
+  const m = chains.length;
+  const n = (chains[0] as Float64Array).length;
+  const means = new Float64Array(m);
+  let w = 0;
+  chains.forEach((c, j) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += c[i] as number;
+    const mu = s / n;
+    means[j] = mu;
+    let v = 0;
+    for (let i = 0; i < n; i++) v += ((c[i] as number) - mu) ** 2;
+    w += v / (n - 1);
+  });
+  w /= m;
+  let grand = 0;
+  for (let j = 0; j < m; j++) grand += means[j] as number;
+  grand /= m;
+  let b = 0;
+  for (let j = 0; j < m; j++) b += ((means[j] as number) - grand) ** 2;
+  b = m > 1 ? (b * n) / (m - 1) : 0;
+  if (!(w > 0)) return Number.NaN;
+  return Math.sqrt(((n - 1) / n) * w + b / n) / Math.sqrt(w);
+}
+
+/** ESS of already-split chains (Geyer's initial monotone sequence, Stan's estimator). */
+function essOfSplit(chains: readonly Float64Array[]): number {
+  const m = chains.length;
+  const n = (chains[0] as Float64Array).length;
+  if (isConstant(chains)) return Number.NaN;
+  const means = new Float64Array(m);
+  chains.forEach((c, j) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += c[i] as number;
+    means[j] = s / n;
+  });
+  // Mean over chains of the biased autocovariance at lag t, computed lazily.
+  const acovMean = (t: number): number => {
+    let tot = 0;
+    for (let j = 0; j < m; j++) {
+      const c = chains[j] as Float64Array;
+      const mu = means[j] as number;
+      let s = 0;
+      for (let i = 0; i + t < n; i++) s += ((c[i] as number) - mu) * ((c[i + t] as number) - mu);
+      tot += s / n;
+    }
+    return tot / m;
+  };
+  const acov0 = acovMean(0);
+  const meanVar = (acov0 * n) / (n - 1);
+  let varPlus = (meanVar * (n - 1)) / n;
+  if (m > 1) {
+    let g = 0;
+    for (let j = 0; j < m; j++) g += means[j] as number;
+    g /= m;
+    let v = 0;
+    for (let j = 0; j < m; j++) v += ((means[j] as number) - g) ** 2;
+    varPlus += v / (m - 1);
+  }
+  const rho = new Float64Array(n + 1);
+  let t = 0;
+  let rhoEven = 1;
+  rho[0] = rhoEven;
+  let rhoOdd = 1 - (meanVar - acovMean(1)) / varPlus;
+  rho[1] = rhoOdd;
+  while (t < n - 5 && Number.isFinite(rhoEven + rhoOdd) && rhoEven + rhoOdd > 0) {
+    t += 2;
+    rhoEven = 1 - (meanVar - acovMean(t)) / varPlus;
+    rhoOdd = 1 - (meanVar - acovMean(t + 1)) / varPlus;
+    if (rhoEven + rhoOdd >= 0) {
+      rho[t] = rhoEven;
+      rho[t + 1] = rhoOdd;
+    }
+  }
+  const maxT = t;
+  if (rhoEven > 0) rho[maxT] = rhoEven;
+  t = 0;
+  while (t <= maxT - 4) {
+    t += 2;
+    if ((rho[t] as number) + (rho[t + 1] as number) > (rho[t - 2] as number) + (rho[t - 1] as number)) {
+      rho[t] = ((rho[t - 2] as number) + (rho[t - 1] as number)) / 2;
+      rho[t + 1] = rho[t] as number;
+    }
+  }
+  const total = m * n;
+  let sum = 0;
+  for (let k = 0; k < maxT; k++) sum += rho[k] as number;
+  let tau = -1 + 2 * sum + (rho[maxT] as number);
+  tau = Math.max(tau, 1 / Math.log10(total));
+  return total / tau;
+}
+
+function quantileSorted(sorted: Float64Array, p: number): number {
+  // Type 7 (R's default) interpolation.
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return (sorted[lo] as number) + (h - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
+}
+
+/** All three diagnostics of one parameter from its chains, without input checks. @internal */
+export function diagnoseRaw(chains: readonly ArrayLike<number>[]): { rhat: number; essBulk: number; essTail: number } {
+  const sp = split(chains);
+  if (isConstant(sp)) return { rhat: Number.NaN, essBulk: Number.NaN, essTail: Number.NaN };
+  const z = rankNormalize(sp);
+  const all = new Float64Array(sp.length * (sp[0] as Float64Array).length);
+  sp.forEach((c, j) => {
+    all.set(c, j * c.length);
+  });
+  const sorted = all.slice().sort();
+  const med = quantileSorted(sorted, 0.5);
+  const folded = sp.map((c) => c.map((x) => Math.abs(x - med)));
+  const zf = rankNormalize(folded);
+  const rhat = Math.max(basicRhat(z), basicRhat(zf));
+  const essBulk = essOfSplit(z);
+  const q05 = quantileSorted(sorted, 0.05);
+  const q95 = quantileSorted(sorted, 0.95);
+  const e05 = essOfSplit(sp.map((c) => c.map((x) => (x <= q05 ? 1 : 0))));
+  const e95 = essOfSplit(sp.map((c) => c.map((x) => (x <= q95 ? 1 : 0))));
+  const essTail = Math.min(e05, e95);
+  return { rhat, essBulk, essTail };
+}
+
+/**
+ * Rank-normalised split R-hat: the larger of the split R-hat of the rank-normalised draws and
+ * of the rank-normalised folded draws |x − median|. Values above 1.01 signal non-convergence.
+ *
+ * @param chains - one array of draws per chain, all the same length (≥ 4)
+ * @returns R-hat (NaN when every draw is identical)
+ * @throws ValidationError for ragged, too short or non-finite chains
+ * @example
+ * ```ts
+ * const rng = createRng(1);
+ * const chains = [0, 1, 2, 3].map(() => Array.from({ length: 500 }, () => rng.normal()));
+ * splitRhat(chains); // returns ~1.00
+ * ```
+ * @see Vehtari, Gelman, Simpson, Carpenter & Bürkner (2021), Rank-normalization, folding, and
+ * localization: an improved R-hat for assessing convergence of MCMC, Bayesian Analysis 16(2).
+ */
+export function splitRhat(chains: readonly ArrayLike<number>[]): number {
+  checkChains('splitRhat', chains);
+  return diagnoseRaw(chains).rhat;
+}
+
+/**
+ * Bulk effective sample size: ESS of the rank-normalised split chains.
+ *
+ * @param chains - one array of draws per chain, all the same length (≥ 4)
+ * @returns the bulk ESS (NaN when every draw is identical)
+ * @throws ValidationError for ragged, too short or non-finite chains
+ * @example
+ * ```ts
+ * const rng = createRng(1);
+ * const chains = [0, 1].map(() => Array.from({ length: 1000 }, () => rng.normal()));
+ * essBulk(chains); // returns ~2000 (independent draws)
+ * ```
+ * @see Vehtari et al. (2021), Bayesian Analysis 16(2), section 3.
+ */
+export function essBulk(chains: readonly ArrayLike<number>[]): number {
+  checkChains('essBulk', chains);
+  return essOfSplit(rankNormalize(split(chains)));
+}
+
+/**
+ * Tail effective sample size: the smaller ESS of the indicators x ≤ q₀.₀₅ and x ≤ q₀.₉₅.
+ *
+ * @param chains - one array of draws per chain, all the same length (≥ 4)
+ * @returns the tail ESS
+ * @throws ValidationError for ragged, too short or non-finite chains
+ * @example
+ * ```ts
+ * const rng = createRng(1);
+ * const chains = [0, 1].map(() => Array.from({ length: 1000 }, () => rng.normal()));
+ * essTail(chains); // returns ~2000
+ * ```
+ * @see Vehtari et al. (2021), Bayesian Analysis 16(2), section 4.3.
+ */
+export function essTail(chains: readonly ArrayLike<number>[]): number {
+  checkChains('essTail', chains);
+  return diagnoseRaw(chains).essTail;
+}

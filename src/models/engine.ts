@@ -1,0 +1,427 @@
+/**
+ * The per-chain samplers of the single-trial models (normal with optional AR(1), binomial via
+ * Pólya-Gamma, Poisson via Metropolis) and the shared chain runner.
+ *
+ * @packageDocumentation
+ */
+import type { Dist } from '../dist/index.js';
+import { logPdfRaw } from '../dist/index.js';
+import type { Rng } from '../rng/index.js';
+import type { NormalMixture, PreparedTrial } from './data.js';
+import { mixtureMoments } from './data.js';
+import { choleskyInPlace, drawFromPrecision, spdInverse } from './linalg.js';
+import { drawIndicator, polyaGamma1Raw, sliceStep } from './samplers.js';
+
+/** Everything a chain needs. @internal */
+export interface ModelSpec {
+  readonly data: PreparedTrial;
+  /** Prior of each column of X. */
+  readonly coef: readonly NormalMixture[];
+  /** Normal: residual-variance prior (invGamma on σ² or halfNormal on σ); undefined when σ is known. */
+  readonly variance?: Dist;
+  /** Known σ (normal). */
+  readonly sigma?: number;
+  readonly autocorrelation: boolean;
+  readonly rho?: Dist;
+}
+
+/** Parameter layout of a chain's draws: β (p), then σ (normal, when estimated), then ρ. @internal */
+export interface Layout {
+  readonly p: number;
+  readonly sigmaIndex: number;
+  readonly rhoIndex: number;
+  readonly width: number;
+}
+
+/** The layout of a model's draws. @internal */
+export function layoutOf(spec: ModelSpec, outcome: 'normal' | 'binomial' | 'poisson'): Layout {
+  const p = spec.data.p;
+  let w = p;
+  const sigmaIndex = outcome === 'normal' && spec.sigma === undefined ? w++ : -1;
+  const rhoIndex = spec.autocorrelation ? w++ : -1;
+  return { p, sigmaIndex, rhoIndex, width: w };
+}
+
+/** log prior density of ρ on (−1, 1); a beta Dist is read as a prior on (ρ + 1)/2. */
+function rhoLogPrior(d: Dist | undefined, r: number): number {
+  if (!(r > -1 && r < 1)) return Number.NEGATIVE_INFINITY;
+  if (d === undefined) return 0;
+  if (d.family === 'beta') return logPdfRaw(d, (r + 1) / 2);
+  return logPdfRaw(d, r);
+}
+
+/** Initial β: prior means (moment-matched), with the intercept at a data-based value. */
+function initBeta(spec: ModelSpec, rng: Rng, intercept: number): Float64Array {
+  const p = spec.data.p;
+  const b = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    const mm = mixtureMoments(spec.coef[j] as NormalMixture);
+    b[j] = mm.mean + 0.1 * Math.min(mm.sd, 1) * rng.normal();
+  }
+  b[0] = intercept + 0.1 * rng.normal();
+  return b;
+}
+
+/**
+ * Runs one chain of the normal model (Gibbs: β block | σ², ρ; mixture indicators; σ² | β
+ * conjugate or slice on log σ; ρ by slice sampling). Returns draws row-major (draws × width).
+ * @internal
+ */
+export function runNormalChain(spec: ModelSpec, rng: Rng, warmup: number, draws: number): Float64Array {
+  const d = spec.data;
+  const { n, p, X, y, day } = d;
+  const lay = layoutOf(spec, 'normal');
+  const out = new Float64Array(draws * lay.width);
+  const xtx = new Float64Array(p * p);
+  const xty = new Float64Array(p);
+  let yty = 0;
+  const q = new Float64Array(p * p);
+  const bvec = new Float64Array(p);
+  const z = new Float64Array(p);
+  const beta = new Float64Array(p);
+  const comp = new Int32Array(p);
+  const logw = new Float64Array(16);
+  const resid = new Float64Array(n);
+  const xs = new Float64Array(p);
+  let ybar = 0;
+  for (let i = 0; i < n; i++) ybar += y[i] as number;
+  ybar /= n;
+  let vy = 0;
+  for (let i = 0; i < n; i++) vy += ((y[i] as number) - ybar) ** 2;
+  vy = n > 1 ? vy / (n - 1) : 1;
+  let sigma2 = spec.sigma !== undefined ? spec.sigma * spec.sigma : vy > 0 ? vy * Math.exp(0.2 * rng.normal()) : 1;
+  let rho = spec.autocorrelation ? 0.5 * (rng.uniform() - 0.5) : 0;
+  beta.set(initBeta(spec, rng, ybar));
+  for (let j = 0; j < p; j++) {
+    const mix = spec.coef[j] as NormalMixture;
+    comp[j] = mix.w.length > 1 ? drawIndicator(mix, beta[j] as number, rng, logw) : 0;
+  }
+  const gaps = new Float64Array(n);
+  for (let i = 1; i < n; i++) gaps[i] = (day[i] as number) - (day[i - 1] as number);
+
+  const sufficient = (): void => {
+    // X'X, X'y, y'y of the (whitened, when AR) data.
+    xtx.fill(0);
+    xty.fill(0);
+    yty = 0;
+    const oneMinus = 1 - rho * rho;
+    for (let i = 0; i < n; i++) {
+      let phi = 0;
+      let f = 1;
+      if (spec.autocorrelation) {
+        if (i === 0) f = 1 / oneMinus;
+        else {
+          const g = gaps[i] as number;
+          phi = g === 1 ? rho : rho ** g;
+          f = g === 1 ? 1 : (1 - phi * phi) / oneMinus;
+        }
+      }
+      const sf = 1 / Math.sqrt(f);
+      const yi = ((y[i] as number) - (i > 0 ? phi * (y[i - 1] as number) : 0)) * sf;
+      for (let a = 0; a < p; a++) {
+        xs[a] = ((X[i * p + a] as number) - (i > 0 ? phi * (X[(i - 1) * p + a] as number) : 0)) * sf;
+      }
+      for (let a = 0; a < p; a++) {
+        const xa = xs[a] as number;
+        xty[a] = (xty[a] as number) + xa * yi;
+        for (let b = 0; b <= a; b++) xtx[a * p + b] = (xtx[a * p + b] as number) + xa * (xs[b] as number);
+      }
+      yty += yi * yi;
+    }
+    for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) xtx[a * p + b] = xtx[b * p + a] as number;
+  };
+
+  const arLogLik = (r: number, s2: number): number => {
+    if (!(r > -1 && r < 1)) return Number.NEGATIVE_INFINITY;
+    const oneMinus = 1 - r * r;
+    let ll = 0;
+    let prev = 0;
+    for (let i = 0; i < n; i++) {
+      const e = resid[i] as number;
+      let f: number;
+      let m = 0;
+      if (i === 0) f = 1 / oneMinus;
+      else {
+        const g = gaps[i] as number;
+        const phi = g === 1 ? r : r ** g;
+        m = phi * prev;
+        f = g === 1 ? 1 : (1 - phi * phi) / oneMinus;
+      }
+      const u = e - m;
+      ll -= 0.5 * Math.log(f) + (u * u) / (2 * s2 * f);
+      prev = e;
+    }
+    return ll;
+  };
+
+  if (!spec.autocorrelation) sufficient();
+  const total = warmup + draws;
+  const vPrior = spec.variance;
+  for (let it = 0; it < total; it++) {
+    if (spec.autocorrelation) sufficient();
+    // β | σ², ρ, indicators
+    for (let a = 0; a < p; a++) {
+      const mix = spec.coef[a] as NormalMixture;
+      const s = mix.s[comp[a] as number] as number;
+      const prec = 1 / (s * s);
+      for (let b = 0; b < p; b++) q[a * p + b] = (xtx[a * p + b] as number) / sigma2;
+      q[a * p + a] = (q[a * p + a] as number) + prec;
+      bvec[a] = (xty[a] as number) / sigma2 + prec * (mix.m[comp[a] as number] as number);
+    }
+    drawFromPrecision(q, bvec, p, rng, beta, z);
+    for (let a = 0; a < p; a++) {
+      const mix = spec.coef[a] as NormalMixture;
+      if (mix.w.length > 1) comp[a] = drawIndicator(mix, beta[a] as number, rng, logw);
+    }
+    // σ² | β, ρ
+    if (spec.sigma === undefined) {
+      let ssr = yty;
+      for (let a = 0; a < p; a++) {
+        const ba = beta[a] as number;
+        ssr -= 2 * ba * (xty[a] as number);
+        for (let b = 0; b < p; b++) ssr += ba * (xtx[a * p + b] as number) * (beta[b] as number);
+      }
+      if (ssr < 0) ssr = 0;
+      if (vPrior !== undefined && vPrior.family === 'invGamma') {
+        sigma2 = 1 / rng.gamma(vPrior.shape + 0.5 * n, vPrior.scale + 0.5 * ssr);
+      } else if (vPrior !== undefined && vPrior.family === 'halfNormal') {
+        const sc = vPrior.scale;
+        const logf = (ls: number): number => {
+          const s = Math.exp(ls);
+          return -n * ls - ssr / (2 * s * s) - (s * s) / (2 * sc * sc) + ls;
+        };
+        sigma2 = Math.exp(2 * sliceStep(0.5 * Math.log(sigma2), logf, 0.5, -50, 50, rng));
+      }
+    }
+    // ρ | β, σ²
+    if (spec.autocorrelation) {
+      for (let i = 0; i < n; i++) {
+        let m = 0;
+        for (let a = 0; a < p; a++) m += (X[i * p + a] as number) * (beta[a] as number);
+        resid[i] = (y[i] as number) - m;
+      }
+      const s2 = sigma2;
+      rho = sliceStep(rho, (r) => rhoLogPrior(spec.rho, r) + arLogLik(r, s2), 0.25, -1, 1, rng);
+    }
+    if (it >= warmup) {
+      const o = (it - warmup) * lay.width;
+      out.set(beta, o);
+      if (lay.sigmaIndex >= 0) out[o + lay.sigmaIndex] = Math.sqrt(sigma2);
+      if (lay.rhoIndex >= 0) out[o + lay.rhoIndex] = rho;
+    }
+  }
+  return out;
+}
+
+/**
+ * One chain of the logistic model by Pólya-Gamma data augmentation: ω_t | β ~ PG(n_t, x_tᵀβ),
+ * β | ω ~ N(Q⁻¹b, Q⁻¹), Q = XᵀΩX + prior precision, b = Xᵀκ + prior precision·mean, κ = y − n/2.
+ * @internal
+ */
+export function runBinomialChain(spec: ModelSpec, rng: Rng, warmup: number, draws: number): Float64Array {
+  const d = spec.data;
+  const { n, p, X, y, trials } = d;
+  const out = new Float64Array(draws * p);
+  const q = new Float64Array(p * p);
+  const bvec = new Float64Array(p);
+  const z = new Float64Array(p);
+  const beta = new Float64Array(p);
+  const comp = new Int32Array(p);
+  const logw = new Float64Array(16);
+  const kappa = new Float64Array(n);
+  const xtk = new Float64Array(p);
+  let sy = 0;
+  let sn = 0;
+  for (let i = 0; i < n; i++) {
+    kappa[i] = (y[i] as number) - 0.5 * (trials[i] as number);
+    sy += y[i] as number;
+    sn += trials[i] as number;
+    for (let a = 0; a < p; a++) xtk[a] = (xtk[a] as number) + (X[i * p + a] as number) * (kappa[i] as number);
+  }
+  const pbar = (sy + 0.5) / (sn + 1);
+  beta.set(initBeta(spec, rng, Math.log(pbar / (1 - pbar))));
+  for (let j = 0; j < p; j++) {
+    const mix = spec.coef[j] as NormalMixture;
+    comp[j] = mix.w.length > 1 ? drawIndicator(mix, beta[j] as number, rng, logw) : 0;
+  }
+  const total = warmup + draws;
+  for (let it = 0; it < total; it++) {
+    q.fill(0);
+    for (let i = 0; i < n; i++) {
+      let psi = 0;
+      for (let a = 0; a < p; a++) psi += (X[i * p + a] as number) * (beta[a] as number);
+      const nt = trials[i] as number;
+      let om = 0;
+      for (let r = 0; r < nt; r++) om += polyaGamma1Raw(psi, rng);
+      for (let a = 0; a < p; a++) {
+        const xa = (X[i * p + a] as number) * om;
+        if (xa === 0) continue;
+        for (let b = 0; b <= a; b++) q[a * p + b] = (q[a * p + b] as number) + xa * (X[i * p + b] as number);
+      }
+    }
+    for (let a = 0; a < p; a++) {
+      for (let b = a + 1; b < p; b++) q[a * p + b] = q[b * p + a] as number;
+      const mix = spec.coef[a] as NormalMixture;
+      const s = mix.s[comp[a] as number] as number;
+      const prec = 1 / (s * s);
+      q[a * p + a] = (q[a * p + a] as number) + prec;
+      bvec[a] = (xtk[a] as number) + prec * (mix.m[comp[a] as number] as number);
+    }
+    drawFromPrecision(q, bvec, p, rng, beta, z);
+    for (let a = 0; a < p; a++) {
+      const mix = spec.coef[a] as NormalMixture;
+      if (mix.w.length > 1) comp[a] = drawIndicator(mix, beta[a] as number, rng, logw);
+    }
+    if (it >= warmup) out.set(beta, (it - warmup) * p);
+  }
+  return out;
+}
+
+/**
+ * One chain of the Poisson log-linear model: each iteration makes an independence
+ * Metropolis–Hastings step with a multivariate-t proposal at the Laplace approximation and a
+ * random-walk step whose scale adapts during warm-up (Roberts & Rosenthal 2009).
+ * @internal
+ */
+export function runPoissonChain(spec: ModelSpec, rng: Rng, warmup: number, draws: number): Float64Array {
+  const d = spec.data;
+  const { n, p, X, y, exposure } = d;
+  const out = new Float64Array(draws * p);
+  const logE = new Float64Array(n);
+  for (let i = 0; i < n; i++) logE[i] = Math.log(exposure[i] as number);
+  const priorDists: Dist[] = spec.coef.map((mix) =>
+    mix.w.length === 1
+      ? { family: 'normal', mean: mix.m[0] as number, sd: mix.s[0] as number }
+      : {
+          family: 'mixture',
+          components: Array.from(mix.w, (w, k) => ({
+            weight: w,
+            dist: { family: 'normal', mean: mix.m[k] as number, sd: mix.s[k] as number } as Dist,
+          })),
+        },
+  );
+  const logPost = (b: Float64Array): number => {
+    let lp = 0;
+    for (let a = 0; a < p; a++) lp += logPdfRaw(priorDists[a] as Dist, b[a] as number);
+    for (let i = 0; i < n; i++) {
+      let eta = logE[i] as number;
+      for (let a = 0; a < p; a++) eta += (X[i * p + a] as number) * (b[a] as number);
+      lp += (y[i] as number) * eta - Math.exp(eta);
+    }
+    return lp;
+  };
+  // Laplace approximation with the moment-matched normal prior (Newton–Raphson).
+  const mm = spec.coef.map((mix) => mixtureMoments(mix));
+  let sy = 0;
+  let se = 0;
+  for (let i = 0; i < n; i++) {
+    sy += y[i] as number;
+    se += exposure[i] as number;
+  }
+  const mode = new Float64Array(p);
+  for (let a = 0; a < p; a++) mode[a] = (mm[a] as { mean: number }).mean;
+  mode[0] = Math.log((sy + 0.5) / se);
+  const h = new Float64Array(p * p);
+  const g = new Float64Array(p);
+  for (let iter = 0; iter < 50; iter++) {
+    h.fill(0);
+    for (let a = 0; a < p; a++) {
+      const m = mm[a] as { mean: number; sd: number };
+      g[a] = -((mode[a] as number) - m.mean) / (m.sd * m.sd);
+      h[a * p + a] = 1 / (m.sd * m.sd);
+    }
+    for (let i = 0; i < n; i++) {
+      let eta = logE[i] as number;
+      for (let a = 0; a < p; a++) eta += (X[i * p + a] as number) * (mode[a] as number);
+      const mu = Math.exp(eta);
+      for (let a = 0; a < p; a++) {
+        const xa = X[i * p + a] as number;
+        g[a] = (g[a] as number) + xa * ((y[i] as number) - mu);
+        for (let b = 0; b < p; b++) h[a * p + b] = (h[a * p + b] as number) + mu * xa * (X[i * p + b] as number);
+      }
+    }
+    const inv = spdInverse(h, p);
+    if (inv === null) break;
+    let step = 0;
+    for (let a = 0; a < p; a++) {
+      let s = 0;
+      for (let b = 0; b < p; b++) s += (inv[a * p + b] as number) * (g[b] as number);
+      const st = Math.max(-2, Math.min(2, s));
+      mode[a] = (mode[a] as number) + st;
+      step = Math.max(step, Math.abs(st));
+    }
+    if (step < 1e-10) break;
+  }
+  const cov = spdInverse(h, p) ?? (() => {
+    const c = new Float64Array(p * p);
+    for (let a = 0; a < p; a++) c[a * p + a] = 0.01;
+    return c;
+  })();
+  const lchol = cov.slice();
+  choleskyInPlace(lchol, p);
+  const nu = 6;
+  const tScale = 1.2;
+  const zTmp = new Float64Array(p);
+  // log density (up to a constant) of the t proposal.
+  const logT = (b: Float64Array): number => {
+    // Solve L u = (b − mode) to get the Mahalanobis distance.
+    for (let a = 0; a < p; a++) {
+      let s = (b[a] as number) - (mode[a] as number);
+      for (let k = 0; k < a; k++) s -= (lchol[a * p + k] as number) * (zTmp[k] as number);
+      zTmp[a] = s / (lchol[a * p + a] as number);
+    }
+    let m2 = 0;
+    for (let a = 0; a < p; a++) m2 += (zTmp[a] as number) ** 2;
+    m2 /= tScale * tScale;
+    return -0.5 * (nu + p) * Math.log1p(m2 / nu);
+  };
+  const cur = new Float64Array(p);
+  for (let a = 0; a < p; a++) cur[a] = (mode[a] as number) + 0.5 * Math.sqrt(cov[a * p + a] as number) * rng.normal();
+  let lpCur = logPost(cur);
+  let ltCur = logT(cur);
+  const prop = new Float64Array(p);
+  const eps = new Float64Array(p);
+  let rwScale = 2.38 / Math.sqrt(p);
+  let accRw = 0;
+  const total = warmup + draws;
+  for (let it = 0; it < total; it++) {
+    // Independence step.
+    const w = rng.gamma(nu / 2, nu / 2);
+    for (let a = 0; a < p; a++) eps[a] = rng.normal();
+    for (let a = 0; a < p; a++) {
+      let s = 0;
+      for (let k = 0; k <= a; k++) s += (lchol[a * p + k] as number) * (eps[k] as number);
+      prop[a] = (mode[a] as number) + (tScale * s) / Math.sqrt(w);
+    }
+    const lpProp = logPost(prop);
+    const ltProp = logT(prop);
+    if (Math.log(rng.uniform()) < lpProp - lpCur - ltProp + ltCur) {
+      cur.set(prop);
+      lpCur = lpProp;
+      ltCur = ltProp;
+    }
+    // Random-walk step.
+    for (let a = 0; a < p; a++) eps[a] = rng.normal();
+    for (let a = 0; a < p; a++) {
+      let s = 0;
+      for (let k = 0; k <= a; k++) s += (lchol[a * p + k] as number) * (eps[k] as number);
+      prop[a] = (cur[a] as number) + rwScale * s;
+    }
+    const lpRw = logPost(prop);
+    const acc = Math.log(rng.uniform()) < lpRw - lpCur;
+    if (acc) {
+      cur.set(prop);
+      lpCur = lpRw;
+      ltCur = logT(cur);
+    }
+    if (it < warmup) {
+      accRw += acc ? 1 : 0;
+      if ((it + 1) % 50 === 0) {
+        const rate = accRw / 50;
+        rwScale *= Math.exp(rate - 0.3);
+        accRw = 0;
+      }
+    } else out.set(cur, (it - warmup) * p);
+  }
+  return out;
+}

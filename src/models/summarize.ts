@@ -1,0 +1,149 @@
+/**
+ * Summaries of posterior draws and MCMC diagnostics shared by the trial and series models.
+ *
+ * @packageDocumentation
+ */
+import { ConvergenceError } from '../errors.js';
+import { diagnoseRaw } from './diagnostics.js';
+import type { EffectSummary, McmcDiagnostics, ParameterDiagnostics } from './types.js';
+
+/** Type-7 quantile of sorted values. @internal */
+export function sortedQuantile(sorted: ArrayLike<number>, p: number): number {
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return (sorted[lo] as number) + (h - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
+}
+
+/** Summary of draws of one effect. @internal */
+export function summarizeDraws(
+  x: Float64Array,
+  betterIs: 'higher' | 'lower',
+  natural?: Float64Array,
+  threshold?: number,
+): EffectSummary {
+  const n = x.length;
+  let mean = 0;
+  let m2 = 0;
+  let better = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i] as number;
+    const dlt = v - mean;
+    mean += dlt / (i + 1);
+    m2 += dlt * (v - mean);
+    if (betterIs === 'higher' ? v > 0 : v < 0) better++;
+  }
+  const sorted = x.slice().sort();
+  const s: { -readonly [K in keyof EffectSummary]: EffectSummary[K] } = {
+    mean,
+    sd: Math.sqrt(m2 / Math.max(1, n - 1)),
+    median: sortedQuantile(sorted, 0.5),
+    interval: [sortedQuantile(sorted, 0.025), sortedQuantile(sorted, 0.975)],
+    probBetter: better / n,
+  };
+  if (threshold !== undefined && natural !== undefined) {
+    const t = Math.abs(threshold);
+    let c = 0;
+    for (let i = 0; i < n; i++) {
+      const v = natural[i] as number;
+      if (betterIs === 'higher' ? v >= t : v <= -t) c++;
+    }
+    s.probClinicallyBetter = c / n;
+  }
+  return s;
+}
+
+/** P(best) from per-arm draws (row i of each arm's array is one joint draw). @internal */
+export function probBestFromDraws(
+  arms: readonly string[],
+  values: readonly Float64Array[],
+  betterIs: 'higher' | 'lower',
+): Record<string, number> {
+  const k = arms.length;
+  const n = (values[0] as Float64Array).length;
+  const counts = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let bv = (values[0] as Float64Array)[i] as number;
+    for (let a = 1; a < k; a++) {
+      const v = (values[a] as Float64Array)[i] as number;
+      if (betterIs === 'higher' ? v > bv : v < bv) {
+        best = a;
+        bv = v;
+      }
+    }
+    counts[best] = (counts[best] as number) + 1;
+  }
+  const out: Record<string, number> = {};
+  arms.forEach((a, i) => {
+    out[a] = (counts[i] as number) / n;
+  });
+  return out;
+}
+
+/** Column `col` of each chain's row-major draws. @internal */
+export function chainColumn(chains: readonly Float64Array[], width: number, col: number): Float64Array[] {
+  return chains.map((c) => {
+    const n = c.length / width;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = c[i * width + col] as number;
+    return out;
+  });
+}
+
+/** Concatenates chains. @internal */
+export function concat(chains: readonly Float64Array[]): Float64Array {
+  let n = 0;
+  for (const c of chains) n += c.length;
+  const out = new Float64Array(n);
+  let o = 0;
+  for (const c of chains) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+/** Builds the diagnostics record and applies the strict option. @internal */
+export function buildDiagnostics(
+  fn: string,
+  params: Record<string, Float64Array[]>,
+  effectKeys: Record<string, string>,
+  o: { chains: number; draws: number; warmup: number; maxRhat: number; minEss: number; strict: boolean },
+): McmcDiagnostics {
+  const parameters: Record<string, ParameterDiagnostics> = {};
+  const reasons: string[] = [];
+  for (const [name, chains] of Object.entries(params)) {
+    const dg = diagnoseRaw(chains);
+    parameters[name] = dg;
+    if (Number.isNaN(dg.rhat)) continue; // constant (e.g. a fixed value): nothing to diagnose
+    if (!(dg.rhat <= o.maxRhat)) reasons.push(`${name}: R-hat ${dg.rhat.toFixed(3)} > ${o.maxRhat}`);
+    if (!(dg.essBulk >= o.minEss)) reasons.push(`${name}: bulk ESS ${Math.round(dg.essBulk)} < ${o.minEss}`);
+    if (!(dg.essTail >= o.minEss)) reasons.push(`${name}: tail ESS ${Math.round(dg.essTail)} < ${o.minEss}`);
+  }
+  const rhat: Record<string, number> = {};
+  const ess: Record<string, number> = {};
+  for (const [treatment, key] of Object.entries(effectKeys)) {
+    const dg = parameters[key] as ParameterDiagnostics;
+    rhat[treatment] = dg.rhat;
+    ess[treatment] = Math.min(dg.essBulk, dg.essTail);
+  }
+  const diagnostics: McmcDiagnostics = {
+    rhat,
+    ess,
+    parameters,
+    converged: reasons.length === 0,
+    reasons,
+    chains: o.chains,
+    draws: o.draws,
+    warmup: o.warmup,
+  };
+  if (o.strict && reasons.length > 0) {
+    throw new ConvergenceError(`${fn}: the sampler did not converge (${reasons.join('; ')})`, {
+      fn,
+      field: 'mcmc',
+      value: { rhat, ess },
+    });
+  }
+  return diagnostics;
+}

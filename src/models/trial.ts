@@ -1,0 +1,492 @@
+/**
+ * `analyzeTrial`: Bayesian analysis of one patient's N-of-1 trial.
+ *
+ * @packageDocumentation
+ */
+import type { Dist } from '../dist/index.js';
+import { cdfRaw, quantileRaw, validateDist } from '../dist/index.js';
+import { createRng } from '../rng/index.js';
+import type { Rng } from '../rng/index.js';
+import {
+  boolean,
+  fail,
+  finite,
+  integer,
+  oneOf,
+  plainObject,
+  positive,
+  seed as checkSeed,
+} from '../validate.js';
+import type { NormalMixture, PreparedTrial } from './data.js';
+import { checkOutcome, normalMixture, prepareTrial } from './data.js';
+import type { Layout, ModelSpec } from './engine.js';
+import { layoutOf, runBinomialChain, runNormalChain, runPoissonChain } from './engine.js';
+import { drawFromPrecision, spdInverse, spdLogDet } from './linalg.js';
+import {
+  buildDiagnostics,
+  chainColumn,
+  concat,
+  probBestFromDraws,
+  summarizeDraws,
+} from './summarize.js';
+import type {
+  AnalyzeTrialInput,
+  EffectSummary,
+  McmcOptions,
+  TrialAnalysis,
+  TrialDraws,
+  TrialOutcome,
+} from './types.js';
+
+const FN = 'analyzeTrial';
+
+/** Resolved MCMC options. @internal */
+export interface ResolvedMcmc {
+  chains: number;
+  draws: number;
+  warmup: number;
+  seed: string | number;
+  strict: boolean;
+  maxRhat: number;
+  minEss: number;
+  keepDraws: boolean;
+}
+
+/** Fills MCMC defaults and validates. @internal */
+export function resolveMcmcOptions(fn: string, m: McmcOptions | undefined): ResolvedMcmc {
+  const o = m === undefined ? {} : (plainObject(fn, 'mcmc', m) as McmcOptions);
+  const chains = o.chains === undefined ? 4 : integer(fn, 'mcmc.chains', o.chains, 1, 64);
+  const draws = o.draws === undefined ? 1000 : integer(fn, 'mcmc.draws', o.draws, 20, 10_000_000);
+  const warmup = o.warmup === undefined ? 500 : integer(fn, 'mcmc.warmup', o.warmup, 0, 10_000_000);
+  return {
+    chains,
+    draws,
+    warmup,
+    seed: o.seed === undefined ? 1 : checkSeed(fn, 'mcmc.seed', o.seed),
+    strict: o.strict === undefined ? false : boolean(fn, 'mcmc.strict', o.strict),
+    maxRhat: o.maxRhat === undefined ? 1.01 : positive(fn, 'mcmc.maxRhat', o.maxRhat),
+    minEss: o.minEss === undefined ? 100 * chains : positive(fn, 'mcmc.minEss', o.minEss),
+    keepDraws: o.keepDraws === undefined ? false : boolean(fn, 'mcmc.keepDraws', o.keepDraws),
+  };
+}
+
+function sampleStats(y: Float64Array): { mean: number; sd: number } {
+  let m = 0;
+  for (let i = 0; i < y.length; i++) m += y[i] as number;
+  m /= y.length;
+  let v = 0;
+  for (let i = 0; i < y.length; i++) v += ((y[i] as number) - m) ** 2;
+  v = y.length > 1 ? v / (y.length - 1) : 0;
+  return { mean: m, sd: Math.sqrt(v) };
+}
+
+/** Priors of every column of X, with the documented defaults. @internal */
+export function resolveCoefPriors(
+  fn: string,
+  data: PreparedTrial,
+  outcome: TrialOutcome,
+  priors: AnalyzeTrialInput['priors'],
+): NormalMixture[] {
+  const pr = priors ?? {};
+  const st = sampleStats(data.y);
+  const scaleY = st.sd > 0 ? st.sd : Math.max(1, Math.abs(st.mean));
+  const coef: NormalMixture[] = [];
+  const one = (m: number, s: number): NormalMixture => ({ w: Float64Array.of(1), m: Float64Array.of(m), s: Float64Array.of(s) });
+  if (pr.intercept !== undefined) coef.push(normalMixture(fn, 'priors.intercept', pr.intercept));
+  else if (outcome === 'normal') coef.push(one(st.mean, 10 * scaleY));
+  else if (outcome === 'binomial') coef.push(one(0, 2.5));
+  else {
+    let sy = 0;
+    let se = 0;
+    for (let i = 0; i < data.n; i++) {
+      sy += data.y[i] as number;
+      se += data.exposure[i] as number;
+    }
+    coef.push(one(Math.log((sy + 0.5) / se), 2.5));
+  }
+  const effects = pr.effects ?? {};
+  if (pr.effects !== undefined) {
+    plainObject(fn, 'priors.effects', pr.effects);
+    for (const k of Object.keys(effects)) {
+      if (!data.effectNames.includes(k)) {
+        fail(fn, `priors.effects.${k}`, `names no non-reference treatment of the design (${data.effectNames.join(', ')})`, k);
+      }
+    }
+  }
+  for (const t of data.effectNames) {
+    const d = effects[t];
+    if (d !== undefined) coef.push(normalMixture(fn, `priors.effects.${t}`, d));
+    else coef.push(one(0, outcome === 'normal' ? 2.5 * scaleY : 2.5));
+  }
+  if (data.trendColumn >= 0) {
+    if (pr.trend !== undefined) coef.push(normalMixture(fn, 'priors.trend', pr.trend));
+    else coef.push(one(0, ((outcome === 'normal' ? 2.5 * scaleY : 2.5) / data.daySd) as number));
+  }
+  return coef;
+}
+
+/** Variance prior of the normal model (validated). @internal */
+export function resolveVariancePrior(fn: string, field: string, d: Dist | undefined, y: Float64Array): Dist {
+  if (d === undefined) {
+    const st = sampleStats(y);
+    const v = st.sd > 0 ? st.sd * st.sd : 1;
+    return { family: 'invGamma', shape: 1, scale: 0.5 * v };
+  }
+  const dist = validateDist(d, fn, field);
+  if (dist.family !== 'invGamma' && dist.family !== 'halfNormal') {
+    fail(fn, field, "must be an 'invGamma' Dist (on the variance) or a 'halfNormal' Dist (on the sd)", dist.family);
+  }
+  return dist;
+}
+
+function naturalDiff(outcome: TrialOutcome, b0: number, bk: number): number {
+  if (outcome === 'normal') return bk;
+  if (outcome === 'binomial') return 1 / (1 + Math.exp(-(b0 + bk))) - 1 / (1 + Math.exp(-b0));
+  return Math.exp(b0 + bk) - Math.exp(b0);
+}
+
+/**
+ * Bayesian analysis of one patient's N-of-1 trial: the effect of each treatment versus the
+ * reference arm, with P(better), P(clinically better) and P(best).
+ *
+ * Models (t indexes the observations kept, in day order):
+ * - normal: y_t = α + β[treatment_t] + γ·(day_t − d̄) + e_t, e_t ~ N(0, σ²); with
+ *   `autocorrelation`, e_t = ρ^g·e_{t−1} + u_t over a gap of g days, u_t ~ N(0, σ²(1−ρ^{2g})/(1−ρ²)),
+ *   e_first ~ N(0, σ²/(1−ρ²)) (stationary start).
+ * - binomial: y_t ~ Binomial(trials_t, logit⁻¹(α + β[treatment_t] + γ·(day_t − d̄))).
+ * - poisson: y_t ~ Poisson(exposure_t · exp(α + β[treatment_t] + γ·(day_t − d̄))).
+ *
+ * With a normal outcome, a known `model.sigma` and no autocorrelation the posterior is computed
+ * in closed form (`method: 'exact'`; mixture priors give mixture posteriors; P(best) over three
+ * or more arms is then a Monte Carlo estimate from 20,000 exact posterior draws). Otherwise it
+ * is sampled (`method: 'mcmc'`): Gibbs with a conjugate β block and inverse-gamma σ² (slice
+ * sampling for a half-normal sd prior and for ρ) for the normal model; Pólya-Gamma Gibbs for the
+ * binomial model; independence-t plus adaptive random-walk Metropolis for the Poisson model.
+ * Chains run on `rng.fork('chain-<i>')` streams of the seed; diagnostics are rank-normalised
+ * split R-hat and bulk/tail ESS.
+ *
+ * Default priors (weakly informative, scaled to the data like rstanarm's): normal: α ~ N(ȳ, 10·s_y),
+ * β ~ N(0, 2.5·s_y), σ² ~ InvGamma(1, s_y²/2); binomial: α, β ~ N(0, 2.5) (log-odds);
+ * Poisson: α ~ N(log(Σy/Σexposure), 2.5), β ~ N(0, 2.5) (log rate ratio); ρ ~ Uniform(−1, 1);
+ * trend γ ~ N(0, 2.5·s_y/s_day) (normal) or N(0, 2.5/s_day).
+ *
+ * @param input - design, observations, outcome, reference arm, direction and options
+ * @returns the posterior summary per treatment, P(best) and (MCMC) diagnostics
+ * @throws ValidationError (code 'E_INVALID_ARGUMENT') for days outside the design, unknown
+ *   treatments, a reference not in the design, negative counts, successes > trials, an arm
+ *   without observations, or bad options
+ * @throws ConvergenceError (code 'E_CONVERGENCE') when `mcmc.strict` and the diagnostics fail
+ * @example
+ * ```ts
+ * const design = designTrial({ treatments: ['magnesium', 'placebo'], blocks: 3, periodDays: 14, seed: 1 });
+ * const observations = [{ day: 0, value: 3.1 }, ...];
+ * const r = analyzeTrial({ design, observations, outcome: 'normal', reference: 'placebo',
+ *   betterIs: 'lower', thresholds: { magnesium: 0.5 } });
+ * r.effects.magnesium.probBetter; // e.g. 0.97
+ * ```
+ * @see Schmid & Yang (2022), Bayesian models for N-of-1 trials, Harvard Data Science Review.
+ * @see Polson, Scott & Windle (2013), JASA 108(504) (Pólya-Gamma augmentation).
+ * @see Vehtari et al. (2021), Bayesian Analysis 16(2) (R-hat, ESS).
+ */
+export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
+  const inp = plainObject(FN, 'input', input) as unknown as AnalyzeTrialInput;
+  const outcome = checkOutcome(FN, inp.outcome);
+  const betterIs = oneOf(FN, 'betterIs', inp.betterIs, ['higher', 'lower'] as const);
+  if (typeof inp.reference !== 'string') fail(FN, 'reference', 'must be a treatment label', inp.reference);
+  const model = inp.model === undefined ? {} : plainObject(FN, 'model', inp.model);
+  const autocorrelation = model.autocorrelation === undefined ? false : boolean(FN, 'model.autocorrelation', model.autocorrelation);
+  const trend = model.trend === undefined ? false : boolean(FN, 'model.trend', model.trend);
+  const includeWashout = model.includeWashout === undefined ? false : boolean(FN, 'model.includeWashout', model.includeWashout);
+  const sigma = model.sigma === undefined ? undefined : positive(FN, 'model.sigma', model.sigma);
+  if (outcome !== 'normal' && autocorrelation) {
+    fail(FN, 'model.autocorrelation', "is supported for the 'normal' outcome only", true);
+  }
+  if (outcome !== 'normal' && sigma !== undefined) fail(FN, 'model.sigma', "applies to the 'normal' outcome only", sigma);
+  const mc = resolveMcmcOptions(FN, inp.mcmc);
+  const data = prepareTrial(FN, inp.design, inp.observations, outcome, inp.reference, {
+    includeWashout,
+    trend,
+    uniqueDays: autocorrelation,
+  });
+  if (inp.priors !== undefined) plainObject(FN, 'priors', inp.priors);
+  const coef = resolveCoefPriors(FN, data, outcome, inp.priors);
+  if (outcome === 'normal' && sigma === undefined && data.n <= data.p) {
+    fail(FN, 'observations', `must number more than the ${data.p} regression coefficients to estimate the variance`, data.n);
+  }
+  const thresholds: Record<string, number> = {};
+  if (inp.thresholds !== undefined) {
+    plainObject(FN, 'thresholds', inp.thresholds);
+    for (const [k, v] of Object.entries(inp.thresholds)) {
+      if (!data.effectNames.includes(k)) fail(FN, `thresholds.${k}`, `names no non-reference treatment (${data.effectNames.join(', ')})`, k);
+      thresholds[k] = finite(FN, `thresholds.${k}`, v);
+    }
+  }
+  let rhoPrior: Dist | undefined;
+  if (inp.priors?.rho !== undefined) rhoPrior = validateDist(inp.priors.rho, FN, 'priors.rho');
+  const variance =
+    outcome === 'normal' && sigma === undefined ? resolveVariancePrior(FN, 'priors.variance', inp.priors?.variance, data.y) : undefined;
+  const spec: ModelSpec = {
+    data,
+    coef,
+    ...(variance !== undefined ? { variance } : {}),
+    ...(sigma !== undefined ? { sigma } : {}),
+    autocorrelation,
+    ...(rhoPrior !== undefined ? { rho: rhoPrior } : {}),
+  };
+  const base = {
+    outcome,
+    reference: inp.reference,
+    betterIs,
+    data: {
+      used: data.n,
+      droppedWashout: data.droppedWashout,
+      droppedRunIn: data.droppedRunIn,
+      perArm: data.perArm,
+      lastDay: data.lastDay,
+      dayCenter: data.dayCenter,
+    },
+  };
+  const rng = createRng(mc.seed);
+  if (outcome === 'normal' && sigma !== undefined && !autocorrelation) {
+    const exact = exactNormal(spec, sigma, betterIs, thresholds, rng, mc.keepDraws ? mc.chains * mc.draws : 0);
+    if (exact !== null) {
+      return { method: 'exact', ...base, effects: exact.effects, probBest: exact.probBest, ...(exact.draws ? { draws: exact.draws } : {}) };
+    }
+  }
+  const lay = layoutOf(spec, outcome);
+  const run = outcome === 'normal' ? runNormalChain : outcome === 'binomial' ? runBinomialChain : runPoissonChain;
+  const chains: Float64Array[] = [];
+  for (let c = 0; c < mc.chains; c++) chains.push(run(spec, rng.fork(`chain-${c}`), mc.warmup, mc.draws));
+  return { method: 'mcmc', ...base, ...summarizeChains(FN, spec, outcome, lay, chains, betterIs, thresholds, mc) };
+}
+
+function summarizeChains(
+  fn: string,
+  spec: ModelSpec,
+  outcome: TrialOutcome,
+  lay: Layout,
+  chains: Float64Array[],
+  betterIs: 'higher' | 'lower',
+  thresholds: Record<string, number>,
+  mc: ResolvedMcmc,
+): Pick<TrialAnalysis, 'effects' | 'probBest' | 'diagnostics' | 'draws'> {
+  const data = spec.data;
+  const params: Record<string, Float64Array[]> = {};
+  params.intercept = chainColumn(chains, lay.width, 0);
+  const effectKeys: Record<string, string> = {};
+  data.effectNames.forEach((t, j) => {
+    params[`effect[${t}]`] = chainColumn(chains, lay.width, 1 + j);
+    effectKeys[t] = `effect[${t}]`;
+  });
+  if (data.trendColumn >= 0) params.trend = chainColumn(chains, lay.width, data.trendColumn);
+  if (lay.sigmaIndex >= 0) params.sigma = chainColumn(chains, lay.width, lay.sigmaIndex);
+  if (lay.rhoIndex >= 0) params.rho = chainColumn(chains, lay.width, lay.rhoIndex);
+  const diagnostics = buildDiagnostics(fn, params, effectKeys, mc);
+  const b0 = concat(params.intercept);
+  const effects: Record<string, EffectSummary> = {};
+  const armValues: Float64Array[] = [];
+  const effDraws: Record<string, readonly number[]> = {};
+  for (const t of data.treatments) {
+    if (t === data.reference) {
+      armValues.push(new Float64Array(b0.length));
+      continue;
+    }
+    const x = concat(params[effectKeys[t] as string] as Float64Array[]);
+    armValues.push(x);
+    const thr = thresholds[t];
+    let nat: Float64Array | undefined;
+    if (thr !== undefined) {
+      nat = new Float64Array(x.length);
+      for (let i = 0; i < x.length; i++) nat[i] = naturalDiff(outcome, b0[i] as number, x[i] as number);
+    }
+    effects[t] = summarizeDraws(x, betterIs, nat, thr);
+    if (mc.keepDraws) effDraws[t] = Array.from(x);
+  }
+  const probBest = probBestFromDraws(data.treatments, armValues, betterIs);
+  let draws: TrialDraws | undefined;
+  if (mc.keepDraws) {
+    draws = {
+      intercept: Array.from(b0),
+      effects: effDraws,
+      ...(params.sigma ? { sigma: Array.from(concat(params.sigma)) } : {}),
+      ...(params.rho ? { rho: Array.from(concat(params.rho)) } : {}),
+      ...(params.trend ? { trend: Array.from(concat(params.trend)) } : {}),
+    };
+  }
+  return { effects, probBest, diagnostics, ...(draws ? { draws } : {}) };
+}
+
+/** Closed-form posterior of the normal model with known σ (mixture priors enumerated). */
+function exactNormal(
+  spec: ModelSpec,
+  sigma: number,
+  betterIs: 'higher' | 'lower',
+  thresholds: Record<string, number>,
+  rng: Rng,
+  nDraws: number,
+): { effects: Record<string, EffectSummary>; probBest: Record<string, number>; draws?: TrialDraws } | null {
+  const d = spec.data;
+  const { n, p, X, y } = d;
+  let combos = 1;
+  for (const c of spec.coef) combos *= c.w.length;
+  if (combos > 4096) return null;
+  const s2 = sigma * sigma;
+  const xtx = new Float64Array(p * p);
+  const xty = new Float64Array(p);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < p; a++) {
+      const xa = X[i * p + a] as number;
+      xty[a] = (xty[a] as number) + xa * (y[i] as number);
+      for (let b = 0; b < p; b++) xtx[a * p + b] = (xtx[a * p + b] as number) + xa * (X[i * p + b] as number);
+    }
+  }
+  const means: Float64Array[] = [];
+  const covs: Float64Array[] = [];
+  const logw = new Float64Array(combos);
+  const idx = new Int32Array(p);
+  for (let c = 0; c < combos; c++) {
+    let r = c;
+    for (let a = 0; a < p; a++) {
+      const k = (spec.coef[a] as NormalMixture).w.length;
+      idx[a] = r % k;
+      r = Math.floor(r / k);
+    }
+    const q = new Float64Array(p * p);
+    const b = new Float64Array(p);
+    let lw = 0;
+    let mPm = 0;
+    for (let a = 0; a < p; a++) {
+      const mix = spec.coef[a] as NormalMixture;
+      const k = idx[a] as number;
+      const s = mix.s[k] as number;
+      const m = mix.m[k] as number;
+      for (let bb = 0; bb < p; bb++) q[a * p + bb] = (xtx[a * p + bb] as number) / s2;
+      q[a * p + a] = (q[a * p + a] as number) + 1 / (s * s);
+      b[a] = (xty[a] as number) / s2 + m / (s * s);
+      lw += Math.log(mix.w[k] as number) - Math.log(s);
+      mPm += (m * m) / (s * s);
+    }
+    const cov = spdInverse(q, p);
+    if (cov === null) return null;
+    const mu = new Float64Array(p);
+    for (let a = 0; a < p; a++) {
+      let s = 0;
+      for (let bb = 0; bb < p; bb++) s += (cov[a * p + bb] as number) * (b[bb] as number);
+      mu[a] = s;
+    }
+    let muQmu = 0;
+    for (let a = 0; a < p; a++) muQmu += (mu[a] as number) * (b[a] as number);
+    logw[c] = lw - 0.5 * spdLogDet(q, p) - 0.5 * (mPm - muQmu);
+    means.push(mu);
+    covs.push(cov);
+  }
+  let mx = Number.NEGATIVE_INFINITY;
+  for (let c = 0; c < combos; c++) mx = Math.max(mx, logw[c] as number);
+  let tot = 0;
+  const w = new Float64Array(combos);
+  for (let c = 0; c < combos; c++) {
+    w[c] = Math.exp((logw[c] as number) - mx);
+    tot += w[c] as number;
+  }
+  for (let c = 0; c < combos; c++) w[c] = (w[c] as number) / tot;
+  const effects: Record<string, EffectSummary> = {};
+  d.effectNames.forEach((t, j) => {
+    const col = 1 + j;
+    const comps = Array.from(w, (wc, c) => ({
+      weight: wc,
+      dist: { family: 'normal', mean: (means[c] as Float64Array)[col] as number, sd: Math.sqrt((covs[c] as Float64Array)[col * p + col] as number) } as Dist,
+    })).filter((cp) => cp.weight > 0);
+    const dist: Dist = comps.length === 1 ? (comps[0] as { dist: Dist }).dist : { family: 'mixture', components: comps };
+    let m = 0;
+    let m2 = 0;
+    for (const cp of comps) {
+      const nd = cp.dist as { mean: number; sd: number };
+      m += cp.weight * nd.mean;
+      m2 += cp.weight * (nd.sd * nd.sd + nd.mean * nd.mean);
+    }
+    const thr = thresholds[t];
+    const below0 = cdfRaw(dist, 0);
+    const s: { -readonly [K in keyof EffectSummary]: EffectSummary[K] } = {
+      mean: m,
+      sd: Math.sqrt(Math.max(0, m2 - m * m)),
+      median: quantileRaw(dist, 0.5),
+      interval: [quantileRaw(dist, 0.025), quantileRaw(dist, 0.975)],
+      probBetter: betterIs === 'higher' ? 1 - below0 : below0,
+    };
+    if (thr !== undefined) {
+      const a = Math.abs(thr);
+      s.probClinicallyBetter = betterIs === 'higher' ? 1 - cdfRaw(dist, a) : cdfRaw(dist, -a);
+    }
+    effects[t] = s;
+  });
+  const needDraws = d.effectNames.length > 1 || nDraws > 0;
+  let probBest: Record<string, number>;
+  let draws: TrialDraws | undefined;
+  if (needDraws) {
+    const nd = Math.max(nDraws, d.effectNames.length > 1 ? 20_000 : 0);
+    const r = rng.fork('exact-draws');
+    const all = new Float64Array(nd * p);
+    const chol = covs.map((cv) => {
+      // Draw via the precision route: reuse drawFromPrecision with Q = cov⁻¹.
+      return spdInverse(cv, p) as Float64Array;
+    });
+    const out = new Float64Array(p);
+    const z = new Float64Array(p);
+    for (let i = 0; i < nd; i++) {
+      let u = r.uniform();
+      let c = 0;
+      while (c < combos - 1 && u >= (w[c] as number)) {
+        u -= w[c] as number;
+        c++;
+      }
+      const q = (chol[c] as Float64Array).slice();
+      const mu = means[c] as Float64Array;
+      const b = new Float64Array(p);
+      for (let a = 0; a < p; a++) {
+        let s = 0;
+        for (let bb = 0; bb < p; bb++) s += (q[a * p + bb] as number) * (mu[bb] as number);
+        b[a] = s;
+      }
+      drawFromPrecision(q, b, p, r, out, z);
+      all.set(out, i * p);
+    }
+    const arms = d.treatments.map((t) => {
+      const col = t === d.reference ? -1 : 1 + d.effectNames.indexOf(t);
+      const v = new Float64Array(nd);
+      if (col >= 0) for (let i = 0; i < nd; i++) v[i] = all[i * p + col] as number;
+      return v;
+    });
+    probBest =
+      d.effectNames.length > 1
+        ? probBestFromDraws(d.treatments, arms, betterIs)
+        : exactTwoArmBest(d.treatments, d.reference, effects, betterIs);
+    if (nDraws > 0) {
+      const col = (j: number): number[] => Array.from({ length: nDraws }, (_, i) => all[i * p + j] as number);
+      const eff: Record<string, readonly number[]> = {};
+      d.effectNames.forEach((t, j) => {
+        eff[t] = col(1 + j);
+      });
+      draws = { intercept: col(0), effects: eff, ...(d.trendColumn >= 0 ? { trend: col(d.trendColumn) } : {}) };
+    }
+  } else {
+    probBest = exactTwoArmBest(d.treatments, d.reference, effects, betterIs);
+  }
+  return { effects, probBest, ...(draws ? { draws } : {}) };
+}
+
+function exactTwoArmBest(
+  treatments: readonly string[],
+  reference: string,
+  effects: Record<string, EffectSummary>,
+  _betterIs: 'higher' | 'lower',
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const t of treatments) {
+    if (t !== reference) {
+      const pb = (effects[t] as EffectSummary).probBetter;
+      out[t] = pb;
+      out[reference] = 1 - pb;
+    }
+  }
+  return out;
+}

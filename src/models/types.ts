@@ -1,0 +1,170 @@
+import type { TrialDesign } from '../design/types.js';
+import type { Dist } from '../dist/index.js';
+import type { Seed } from '../rng/index.js';
+
+/** One diary entry: the outcome on `day` (0 = trial start). */
+export type TrialObservation = {
+  /** Day of the trial (integer, 0-based) the value was recorded on. */
+  day: number;
+  /** Normal: the measurement; binomial: successes (integer ≤ trials); Poisson: a count ≥ 0. */
+  value: number;
+  /** Binomial only: number of trials behind `value` (positive integer). */
+  trials?: number;
+  /** Poisson only: exposure (e.g. days observed); the rate is per unit of exposure. @defaultValue 1 */
+  exposure?: number;
+};
+
+/** The outcome families {@link analyzeTrial} fits. */
+export type TrialOutcome = 'normal' | 'binomial' | 'poisson';
+
+/** Priors of {@link analyzeTrial}. Every field is optional; defaults are stated per field. */
+export interface TrialPriors {
+  /**
+   * Prior of each non-reference treatment's effect (treatment minus reference, on the link
+   * scale): a `normal` Dist or a `mixture` of normals (e.g. the LFM's population prior).
+   * @defaultValue normal: N(0, 2.5·sd(y)); binomial and Poisson: N(0, 2.5) on the log-odds / log-rate scale
+   */
+  effects?: Record<string, Dist>;
+  /**
+   * Prior of the reference arm's mean on the link scale (normal or mixture of normals).
+   * @defaultValue normal: N(mean(y), 10·sd(y)); binomial: N(0, 2.5); Poisson: N(log(Σy/Σexposure), 2.5)
+   */
+  intercept?: Dist;
+  /**
+   * Normal outcome: prior of the residual variance σ², `invGamma` (conjugate) or `halfNormal`
+   * (then it is the prior of σ itself, not σ²).
+   * @defaultValue InvGamma(shape 1, scale var(y)/2): about two pseudo-observations at the sample variance
+   */
+  variance?: Dist;
+  /** AR(1) coefficient prior on (−1, 1): `uniform`, `normal`, `beta` (on (ρ+1)/2) or a mixture. @defaultValue uniform(−1, 1) */
+  rho?: Dist;
+  /** Linear trend (per day) prior, normal or mixture of normals. @defaultValue N(0, 2.5·sd(y)/sd(day)) (normal), N(0, 2.5/sd(day)) otherwise */
+  trend?: Dist;
+}
+
+/** Model options of {@link analyzeTrial}. */
+export interface TrialModelOptions {
+  /** AR(1) errors with stationary start (normal outcome only). @defaultValue false */
+  autocorrelation?: boolean;
+  /** A linear time trend in the day (centred at the mean observed day). @defaultValue false */
+  trend?: boolean;
+  /** Keep observations made during washout days. @defaultValue false */
+  includeWashout?: boolean;
+  /**
+   * Normal outcome: the residual standard deviation when it is known. Then the posterior is
+   * computed in closed form (`method: 'exact'`) unless `autocorrelation` is on.
+   * @defaultValue undefined (σ is estimated with the `priors.variance` prior)
+   */
+  sigma?: number;
+}
+
+/** MCMC options. */
+export interface McmcOptions {
+  /** Number of chains, each on its own forked RNG stream. @defaultValue 4 */
+  chains?: number;
+  /** Draws kept per chain after warm-up. @defaultValue 1000 */
+  draws?: number;
+  /** Warm-up iterations per chain (discarded; Metropolis steps adapt during it). @defaultValue 500 */
+  warmup?: number;
+  /** Seed of the chains' RNG. @defaultValue 1 */
+  seed?: Seed;
+  /** Throw `ConvergenceError` when the diagnostics fail. @defaultValue false */
+  strict?: boolean;
+  /** Largest acceptable split R-hat. @defaultValue 1.01 */
+  maxRhat?: number;
+  /** Smallest acceptable bulk and tail ESS. @defaultValue 100 × chains */
+  minEss?: number;
+  /** Return the posterior draws (needed by {@link posteriorPredictive}). @defaultValue false */
+  keepDraws?: boolean;
+}
+
+/** Input of {@link analyzeTrial}. */
+export interface AnalyzeTrialInput {
+  design: TrialDesign;
+  observations: TrialObservation[];
+  outcome: TrialOutcome;
+  /** The control arm, e.g. 'placebo'. */
+  reference: string;
+  betterIs: 'higher' | 'lower';
+  priors?: TrialPriors;
+  model?: TrialModelOptions;
+  /**
+   * Minimal clinically important difference per treatment, on the outcome's natural scale:
+   * normal: difference in means; binomial: difference in probability; Poisson: difference in
+   * expected count per unit of exposure (both at the reference arm's level at the centre of
+   * the trial). Only the magnitude is used; the direction comes from `betterIs`.
+   */
+  thresholds?: Record<string, number>;
+  mcmc?: McmcOptions;
+}
+
+/** Posterior summary of one effect (treatment minus reference, on the link scale). */
+export interface EffectSummary {
+  readonly mean: number;
+  readonly sd: number;
+  readonly median: number;
+  /** Central 95% credible interval. */
+  readonly interval: readonly [number, number];
+  /** P(the treatment is better than the reference). */
+  readonly probBetter: number;
+  /** P(better by at least the threshold, on the natural scale); present when a threshold was given. */
+  readonly probClinicallyBetter?: number;
+}
+
+/** Diagnostics of one sampled parameter. */
+export interface ParameterDiagnostics {
+  readonly rhat: number;
+  readonly essBulk: number;
+  readonly essTail: number;
+}
+
+/** MCMC diagnostics (Vehtari et al. 2021). */
+export interface McmcDiagnostics {
+  /** Rank-normalised split R-hat per effect (keyed by treatment). */
+  readonly rhat: Record<string, number>;
+  /** min(bulk ESS, tail ESS) per effect (keyed by treatment). */
+  readonly ess: Record<string, number>;
+  /** Every sampled parameter ('intercept', 'effect[magnesium]', 'sigma', 'rho', 'trend', ...). */
+  readonly parameters: Record<string, ParameterDiagnostics>;
+  /** True when every parameter has R-hat ≤ maxRhat and bulk and tail ESS ≥ minEss. */
+  readonly converged: boolean;
+  /** Why not converged (empty when converged). */
+  readonly reasons: readonly string[];
+  readonly chains: number;
+  readonly draws: number;
+  readonly warmup: number;
+}
+
+/** Posterior draws (all chains concatenated), returned when `mcmc.keepDraws` is true. */
+export interface TrialDraws {
+  readonly intercept: readonly number[];
+  readonly effects: Record<string, readonly number[]>;
+  readonly sigma?: readonly number[];
+  readonly rho?: readonly number[];
+  readonly trend?: readonly number[];
+}
+
+/** Result of {@link analyzeTrial}. */
+export interface TrialAnalysis {
+  readonly method: 'exact' | 'mcmc';
+  readonly outcome: TrialOutcome;
+  readonly reference: string;
+  readonly betterIs: 'higher' | 'lower';
+  /** Per non-reference treatment. */
+  readonly effects: Record<string, EffectSummary>;
+  /** P(arm is best) over all arms, the reference included; sums to 1. */
+  readonly probBest: Record<string, number>;
+  readonly diagnostics?: McmcDiagnostics;
+  /** What was used: observations kept and dropped. */
+  readonly data: {
+    readonly used: number;
+    readonly droppedWashout: number;
+    readonly droppedRunIn: number;
+    /** Observations per arm (after dropping). */
+    readonly perArm: Record<string, number>;
+    /** Last observed day, and the centre of the trend covariate. */
+    readonly lastDay: number;
+    readonly dayCenter: number;
+  };
+  readonly draws?: TrialDraws;
+}
