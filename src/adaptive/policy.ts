@@ -1,0 +1,361 @@
+import { type Rng, type RngState, type Seed, createRng, restoreRng } from '../rng/index.js';
+import { fail, finite, nonEmptyString, plainObject, uniqueLabels } from '../validate.js';
+import {
+  type AllocationControls,
+  type ResolvedAllocationControls,
+  applyControlsInPlace,
+  checkFeasible,
+  resolveControls,
+} from './controls.js';
+
+/** The policies n1kit implements (the `policy` tag of a {@link PolicyState}). */
+export type PolicyName =
+  | 'thompsonSampling'
+  | 'topTwoThompson'
+  | 'ucb1'
+  | 'epsilonGreedy'
+  | 'softmax'
+  | 'linUCB'
+  | 'linearThompson'
+  | 'logisticThompson';
+
+/** A JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** What `select` returns: the chosen arm and the allocation distribution it was drawn from. */
+export interface BanditSelection {
+  /** The chosen arm. */
+  readonly arm: string;
+  /**
+   * The probabilities the arm was actually drawn with (after burn-in, power, floor and cap),
+   * for every known arm (retired arms: 0). Log these as propensities for off-policy evaluation.
+   */
+  readonly probabilities: Readonly<Record<string, number>>;
+  /**
+   * `'exact'` when the raw allocation has a closed form (UCB1, ε-greedy, softmax, LinUCB);
+   * `'monte-carlo'` when it is an estimate from `draws` posterior draws (the arm is then
+   * drawn from that estimate, so the reported probabilities are still the ones used).
+   */
+  readonly method: 'exact' | 'monte-carlo';
+  /** Number of posterior draws behind a Monte Carlo allocation. */
+  readonly draws?: number;
+  /** Index scores (UCB1, LinUCB) or posterior means (others), per active arm. */
+  readonly scores?: Readonly<Record<string, number>>;
+}
+
+/** One observed reward, for {@link BanditPolicy.updateMany}. */
+export interface BanditFeedback {
+  readonly arm: string;
+  readonly reward: number;
+  /** The context the arm was chosen in (contextual policies only). */
+  readonly context?: ArrayLike<number>;
+}
+
+/** Plain-JSON state of a policy; {@link restorePolicy} resumes it bit for bit. */
+export interface PolicyState {
+  readonly kind: 'n1kit.policy';
+  readonly version: 1;
+  readonly policy: PolicyName;
+  readonly arms: readonly string[];
+  readonly retired: readonly boolean[];
+  readonly controls: ResolvedAllocationControls;
+  readonly selections: number;
+  readonly updates: number;
+  readonly rng: RngState | null;
+  readonly params: { readonly [key: string]: JsonValue };
+  readonly stats: { readonly [key: string]: JsonValue };
+}
+
+/**
+ * An allocation policy. Every policy in n1kit has this shape; contextual policies require
+ * `context` (an array of `dimension` finite numbers) in `select` and `update`.
+ */
+export interface BanditPolicy {
+  /** Which policy this is. */
+  readonly policy: PolicyName;
+  /** The active (not retired) arms, in order of addition. */
+  readonly arms: readonly string[];
+  /** Context length for contextual policies, else undefined. */
+  readonly dimension: number | undefined;
+  /** Number of selections made so far. */
+  readonly selections: number;
+  /** Number of rewards received so far. */
+  readonly updates: number;
+  /**
+   * Chooses an arm. Uses `rng` when given, else the policy's own generator (option `seed`),
+   * whose state travels in {@link BanditPolicy.toJSON}.
+   */
+  select(rng?: Rng | null, context?: ArrayLike<number>): BanditSelection;
+  /** Records one reward (may arrive late, in any order). */
+  update(arm: string, reward: number, context?: ArrayLike<number>): void;
+  /** Records a batch of rewards; validates all of them before applying any. */
+  updateMany(feedback: readonly BanditFeedback[]): void;
+  /** Adds a new arm (optionally with its own prior, in the policy's prior format). */
+  addArm(arm: string, prior?: unknown): void;
+  /** Retires an arm: it is no longer selected; late rewards for it are still accepted. */
+  retireArm(arm: string): void;
+  /** The full state as plain JSON, generator included. */
+  toJSON(): PolicyState;
+}
+
+/** Options every policy accepts. */
+export interface PolicyBaseOptions extends AllocationControls {
+  /** Arm labels (unique, non-empty strings). */
+  arms: readonly string[];
+  /**
+   * Seed of the policy's own generator, used when `select` is called without an `Rng`.
+   * @defaultValue none (then `select` needs an `Rng`)
+   */
+  seed?: Seed;
+}
+
+/** What a concrete policy supplies to {@link makePolicy}. */
+export interface PolicyCore {
+  readonly dimension: number | undefined;
+  /** Raw allocation over the active arm indices `active` into `out` (sums to 1). */
+  raw(
+    rng: Rng,
+    active: readonly number[],
+    context: Float64Array | undefined,
+    out: Float64Array,
+    scores: Float64Array,
+  ): { method: 'exact' | 'monte-carlo'; draws?: number; scores: boolean };
+  /** Throws unless `reward` is acceptable. */
+  checkReward(fn: string, field: string, reward: number): void;
+  observe(arm: number, reward: number, context: Float64Array | undefined): void;
+  addArm(fn: string, prior: unknown): void;
+  params(): { [key: string]: JsonValue };
+  stats(): { [key: string]: JsonValue };
+}
+
+export interface PolicyBase {
+  arms: string[];
+  retired: boolean[];
+  controls: ResolvedAllocationControls;
+  selections: number;
+  updates: number;
+  rng: Rng | null;
+}
+
+/** Validates the options shared by every policy. */
+export function resolveBase(fn: string, o: PolicyBaseOptions): PolicyBase {
+  plainObject(fn, 'options', o);
+  const arms = uniqueLabels(fn, 'arms', o.arms);
+  const controls = resolveControls(fn, o);
+  checkFeasible(fn, controls, arms.length);
+  let rng: Rng | null = null;
+  if (o.seed !== undefined) rng = createRng(o.seed);
+  return { arms, retired: arms.map(() => false), controls, selections: 0, updates: 0, rng };
+}
+
+/** Rebuilds the shared part of a state (validated). */
+export function baseFromState(fn: string, s: PolicyState): PolicyBase {
+  const arms = uniqueLabels(fn, 'state.arms', s.arms);
+  if (!Array.isArray(s.retired) || s.retired.length !== arms.length || !s.retired.every((r) => typeof r === 'boolean')) {
+    fail(fn, 'state.retired', `must be ${arms.length} booleans`, s.retired);
+  }
+  const controls = resolveControls(fn, s.controls as AllocationControls);
+  const selections = finite(fn, 'state.selections', s.selections);
+  const updates = finite(fn, 'state.updates', s.updates);
+  return {
+    arms,
+    retired: [...s.retired],
+    controls,
+    selections,
+    updates,
+    rng: s.rng === null ? null : restoreRng(s.rng),
+  };
+}
+
+/** Reads a context: an array of `d` finite numbers, copied into a Float64Array. */
+export function readContext(fn: string, field: string, context: unknown, d: number): Float64Array {
+  if (!(Array.isArray(context) || context instanceof Float64Array)) {
+    fail(fn, field, `must be an array of ${d} finite numbers`, context);
+  }
+  const c = context as ArrayLike<number>;
+  if (c.length !== d) fail(fn, field, `must have length ${d} (the policy's dimension)`, c.length);
+  const out = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    const v = c[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(fn, `${field}[${i}]`, 'must be a finite number', v);
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Indices of the maxima of `scores` over `active` (exact ties). */
+export function argmaxSet(scores: Float64Array, active: readonly number[]): number[] {
+  let best = Number.NEGATIVE_INFINITY;
+  let set: number[] = [];
+  for (const i of active) {
+    const v = scores[i]!;
+    if (v > best) {
+      best = v;
+      set = [i];
+    } else if (v === best) set.push(i);
+  }
+  return set.length > 0 ? set : [...active];
+}
+
+/** Builds the public policy object around a core and the shared state. */
+export function makePolicy(name: PolicyName, base: PolicyBase, core: PolicyCore): BanditPolicy {
+  const fnSelect = `${name}.select`;
+  const fnUpdate = `${name}.update`;
+  let active: number[] = [];
+  const refreshActive = (): void => {
+    active = [];
+    base.retired.forEach((r, i) => {
+      if (!r) active.push(i);
+    });
+  };
+  refreshActive();
+  let raw = new Float64Array(base.arms.length);
+  let scores = new Float64Array(base.arms.length);
+  let p = new Float64Array(active.length);
+
+  const indexOf = (fn: string, field: string, arm: unknown): number => {
+    const i = typeof arm === 'string' ? base.arms.indexOf(arm) : -1;
+    if (i < 0) fail(fn, field, `must be one of the policy's arms (${base.arms.join(', ')})`, arm);
+    return i;
+  };
+  const ctx = (fn: string, field: string, context: unknown): Float64Array | undefined =>
+    core.dimension === undefined ? undefined : readContext(fn, field, context, core.dimension);
+
+  const policy: BanditPolicy = {
+    policy: name,
+    get arms() {
+      return active.map((i) => base.arms[i]!);
+    },
+    dimension: core.dimension,
+    get selections() {
+      return base.selections;
+    },
+    get updates() {
+      return base.updates;
+    },
+    select(rngArg, context) {
+      let rng: Rng;
+      if (rngArg === undefined || rngArg === null) {
+        if (base.rng === null) fail(fnSelect, 'rng', 'must be given when the policy has no `seed`', rngArg);
+        rng = base.rng;
+      } else {
+        if (typeof rngArg !== 'object' || typeof (rngArg as Rng).uniform !== 'function') {
+          fail(fnSelect, 'rng', 'must be an Rng (createRng)', rngArg);
+        }
+        rng = rngArg;
+      }
+      const x = ctx(fnSelect, 'context', context);
+      const k = active.length;
+      raw.fill(0);
+      const info = core.raw(rng, active, x, raw, scores);
+      for (let j = 0; j < k; j++) p[j] = raw[active[j]!]!;
+      applyControlsInPlace(p, base.controls, base.selections);
+      const u = rng.uniform();
+      let chosen = k - 1;
+      let acc = 0;
+      for (let j = 0; j < k; j++) {
+        acc += p[j]!;
+        if (u < acc) {
+          chosen = j;
+          break;
+        }
+      }
+      // Never pick an arm with probability 0 through rounding in the last bucket.
+      while (p[chosen]! <= 0 && chosen > 0) chosen--;
+      base.selections++;
+      const probabilities: Record<string, number> = {};
+      for (let i = 0; i < base.arms.length; i++) probabilities[base.arms[i]!] = 0;
+      for (let j = 0; j < k; j++) probabilities[base.arms[active[j]!]!] = p[j]!;
+      const out: {
+        arm: string;
+        probabilities: Record<string, number>;
+        method: 'exact' | 'monte-carlo';
+        draws?: number;
+        scores?: Record<string, number>;
+      } = { arm: base.arms[active[chosen]!]!, probabilities, method: info.method };
+      if (info.draws !== undefined) out.draws = info.draws;
+      if (info.scores) {
+        const sc: Record<string, number> = {};
+        for (const i of active) sc[base.arms[i]!] = scores[i]!;
+        out.scores = sc;
+      }
+      return out;
+    },
+    update(arm, reward, context) {
+      const i = indexOf(fnUpdate, 'arm', arm);
+      if (typeof reward !== 'number' || !Number.isFinite(reward)) fail(fnUpdate, 'reward', 'must be a finite number', reward);
+      core.checkReward(fnUpdate, 'reward', reward);
+      const x = ctx(fnUpdate, 'context', context);
+      core.observe(i, reward, x);
+      base.updates++;
+    },
+    updateMany(feedback) {
+      const fn = `${name}.updateMany`;
+      if (!Array.isArray(feedback)) fail(fn, 'feedback', 'must be an array of { arm, reward, context? }', feedback);
+      const checked = feedback.map((f, j) => {
+        plainObject(fn, `feedback[${j}]`, f);
+        const i = indexOf(fn, `feedback[${j}].arm`, f.arm);
+        if (typeof f.reward !== 'number' || !Number.isFinite(f.reward)) {
+          fail(fn, `feedback[${j}].reward`, 'must be a finite number', f.reward);
+        }
+        core.checkReward(fn, `feedback[${j}].reward`, f.reward);
+        return { i, r: f.reward, x: ctx(fn, `feedback[${j}].context`, f.context) };
+      });
+      for (const c of checked) {
+        core.observe(c.i, c.r, c.x);
+        base.updates++;
+      }
+    },
+    addArm(arm, prior) {
+      const fn = `${name}.addArm`;
+      nonEmptyString(fn, 'arm', arm);
+      if (base.arms.includes(arm)) fail(fn, 'arm', 'must be a new label', arm);
+      checkFeasible(fn, base.controls, active.length + 1);
+      core.addArm(fn, prior);
+      base.arms.push(arm);
+      base.retired.push(false);
+      refreshActive();
+      raw = new Float64Array(base.arms.length);
+      scores = new Float64Array(base.arms.length);
+      p = new Float64Array(active.length);
+    },
+    retireArm(arm) {
+      const fn = `${name}.retireArm`;
+      const i = indexOf(fn, 'arm', arm);
+      if (base.retired[i]) fail(fn, 'arm', 'is already retired', arm);
+      checkFeasible(fn, base.controls, active.length - 1);
+      base.retired[i] = true;
+      refreshActive();
+      p = new Float64Array(active.length);
+    },
+    toJSON() {
+      return {
+        kind: 'n1kit.policy',
+        version: 1,
+        policy: name,
+        arms: [...base.arms],
+        retired: [...base.retired],
+        controls: {
+          minProbability: base.controls.minProbability,
+          maxProbability: base.controls.maxProbability,
+          burnIn: base.controls.burnIn,
+          power: typeof base.controls.power === 'number' ? base.controls.power : { horizon: base.controls.power.horizon },
+        },
+        selections: base.selections,
+        updates: base.updates,
+        rng: base.rng === null ? null : base.rng.state(),
+        params: core.params(),
+        stats: core.stats(),
+      };
+    },
+  };
+  return policy;
+}
+
+/** Reads a numeric array of length `n` from a state. */
+export function stateNumbers(fn: string, field: string, v: unknown, n: number): number[] {
+  if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    fail(fn, field, `must be an array of ${n} finite numbers`, v);
+  }
+  return v as number[];
+}
