@@ -21,7 +21,7 @@ export {
 } from './static.js';
 export type { StaticFeatureCondition, StaticPriorEntry, StaticPriorTable } from './static.js';
 export { elicitationMessages, openAICompatiblePriorProvider, parseElicitedEffects } from './openai.js';
-export type { ElicitedEffect, FetchLike, OpenAICompatibleOptions, RobustifyFn } from './openai.js';
+export type { ElicitedEffect, FetchLike, OpenAICompatibleOptions } from './openai.js';
 export { ensemblePriorProvider } from './ensemble.js';
 export { cachedPriorProvider, priorCacheKey } from './cached.js';
 export type { PriorCache } from './cached.js';

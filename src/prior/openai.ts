@@ -1,5 +1,7 @@
+import { robustify } from '../bayes/index.js';
 import type { Dist } from '../dist/dist.js';
 import { validateDist } from '../dist/dist.js';
+import { sd as distSd } from '../dist/functions.js';
 import { ProviderError } from '../errors.js';
 import { fail, integer, nonEmptyString, oneOf, plainObject, positive, probability } from '../validate.js';
 import { scaleForFamily, validatePriorRequest } from './request.js';
@@ -13,13 +15,6 @@ export interface ElicitedEffect {
   readonly mean: number;
   readonly sd: number;
 }
-
-/**
- * A function that makes the combined LLM prior robust: `robustify` from n1kit's Bayesian core
- * fits (`(prior, { weight, mean }) => Dist`). The adapter calls it once per candidate when
- * `robustWeight > 0`, with `mean` the "no effect" value 0 of every effect scale.
- */
-export type RobustifyFn = (prior: Dist, o: { weight: number; mean?: number }) => Dist;
 
 /** Options of {@link openAICompatiblePriorProvider}. */
 export interface OpenAICompatibleOptions {
@@ -49,8 +44,11 @@ export interface OpenAICompatibleOptions {
   readonly sdInflation?: number;
   /** Weight of the robust (vague) component added per candidate; 0 adds none. @defaultValue 0.2 */
   readonly robustWeight?: number;
-  /** How to add the robust component: pass n1kit's `robustify`. Required when `robustWeight > 0`. */
-  readonly robustify?: RobustifyFn;
+  /**
+   * Sd of the robust component N(0, robustSd) added by `robustify` (centred on "no effect").
+   * @defaultValue twice the sd of the candidate's inflated mixture, so it is wider than the prior
+   */
+  readonly robustSd?: number;
   /** `'auto'` asks under a strict JSON schema and falls back to `json_object` when the server rejects it. @defaultValue 'auto' */
   readonly responseFormat?: 'auto' | 'json_schema' | 'json_object';
   /** `max_tokens` sent with each request. @defaultValue 1024 */
@@ -76,7 +74,7 @@ interface Resolved {
   features: readonly string[];
   sdInflation: number;
   robustWeight: number;
-  robustify: RobustifyFn | undefined;
+  robustSd: number | undefined;
   responseFormat: 'auto' | 'json_schema' | 'json_object';
   maxTokens: number;
   seed: number | undefined;
@@ -111,10 +109,6 @@ function resolveOptions(o: OpenAICompatibleOptions): Resolved {
   });
   const robustWeight = o.robustWeight === undefined ? 0.2 : probability(FN, 'robustWeight', o.robustWeight);
   if (robustWeight >= 1) fail(FN, 'robustWeight', 'must be in [0, 1)', robustWeight);
-  if (o.robustify !== undefined && typeof o.robustify !== 'function') fail(FN, 'robustify', 'must be a function', o.robustify);
-  if (robustWeight > 0 && o.robustify === undefined) {
-    fail(FN, 'robustify', "must be given when robustWeight > 0 (pass n1kit's robustify, or set robustWeight: 0)", o.robustify);
-  }
   const temperature = o.temperature === undefined ? 0.7 : Number(o.temperature);
   if (o.temperature !== undefined && (typeof o.temperature !== 'number' || !(o.temperature >= 0) || o.temperature > 2)) {
     fail(FN, 'temperature', 'must be a number in [0, 2]', o.temperature);
@@ -136,7 +130,7 @@ function resolveOptions(o: OpenAICompatibleOptions): Resolved {
     features: [...features],
     sdInflation: o.sdInflation === undefined ? 1.5 : positive(FN, 'sdInflation', o.sdInflation),
     robustWeight,
-    robustify: o.robustify,
+    robustSd: o.robustSd === undefined ? undefined : positive(FN, 'robustSd', o.robustSd),
     responseFormat: o.responseFormat === undefined ? 'auto' : oneOf(FN, 'responseFormat', o.responseFormat, ['auto', 'json_schema', 'json_object'] as const),
     maxTokens: o.maxTokens === undefined ? 1024 : integer(FN, 'maxTokens', o.maxTokens, 16),
     seed,
@@ -325,8 +319,8 @@ function parseRetryAfter(h: string | null): number | undefined {
  *    code fences; every number is checked (finite, sd > 0);
  * 2. draws `samples` answers with different phrasings and combines them into an equal-weight
  *    normal mixture per candidate, each sd multiplied by `sdInflation` (LLM priors are
- *    over-confident), then adds a robust component of weight `robustWeight` centred on "no
- *    effect" through the given `robustify`;
+ *    over-confident), then adds a robust component N(0, robustSd) of weight `robustWeight`
+ *    centred on "no effect" with `robustify` (RBesT-style robust mixture);
  * 3. sends only the patient features on the `features` allow-list (never embeddings, never a
  *    diary);
  * 4. each request has a `timeoutMs` limit; 429, 408, 5xx, network errors, timeouts and unusable
@@ -342,11 +336,12 @@ function parseRetryAfter(h: string | null): number | undefined {
  * @example
  * ```ts
  * const llm = openAICompatiblePriorProvider({ baseUrl: 'http://127.0.0.1:8080/v1', model: 'qwen2.5-7b',
- *   features: ['ageBand'], robustify });
+ *   features: ['ageBand'] });
  * const prior = await llm.elicit(migrainePriorRequest({ ageBand: '30-39', name: 'Alice' })); // name is not sent
  * ```
  * @see Capstick et al. 2024, "AutoElicit: Using Large Language Models for Expert Prior Elicitation", arXiv 2411.17284
  * @see Riegler et al. 2025, arXiv 2506.21964 (LLM priors are over-confident)
+ * @see Schmidli et al. 2014, Biometrics 70:1023 (robust mixture priors)
  * @see https://platform.openai.com/docs/api-reference/chat/create (the protocol)
  */
 export function openAICompatiblePriorProvider(options: OpenAICompatibleOptions): PriorProvider {
@@ -497,7 +492,9 @@ export function openAICompatiblePriorProvider(options: OpenAICompatibleOptions):
           return { weight: 1 / answers.length, dist: { family: 'normal' as const, mean: e.mean, sd: e.sd * o.sdInflation } };
         });
         let d: Dist = comps.length === 1 ? comps[0]!.dist : validateDist({ family: 'mixture', components: comps }, FN, `effects.${c.id}`);
-        if (o.robustWeight > 0 && o.robustify !== undefined) d = o.robustify(d, { weight: o.robustWeight, mean: 0 });
+        if (o.robustWeight > 0) {
+          d = robustify(d, { weight: o.robustWeight, mean: 0, sigma: o.robustSd ?? 2 * distSd(d) });
+        }
         effects[c.id] = validateDist(d, FN, `effects.${c.id}`);
       }
       return {

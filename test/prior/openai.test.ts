@@ -140,6 +140,28 @@ describe('openAICompatiblePriorProvider against a local OpenAI-compatible server
     expect(JSON.stringify(p)).not.toContain(API_KEY);
   });
 
+  it('adds a robust component centred on no effect (robustify), default sd twice the mixture sd', async () => {
+    const answers = [answer([-1.5, 1], [-2, 2]), answer([-2.5, 0.5], [-1, 1])];
+    handler = (_s, n, res) => send(res, 200, completion(answers[(n - 1) % 2]!));
+    const p = openAICompatiblePriorProvider({ ...fast, baseUrl, model: 'm', samples: 2, sdInflation: 2, robustWeight: 0.2, robustSd: 3 });
+    const prior = await p.elicit(request);
+    expect(prior.effects.magnesium).toEqual({
+      family: 'mixture',
+      components: [
+        { weight: 0.4, dist: { family: 'normal', mean: -1.5, sd: 2 } },
+        { weight: 0.4, dist: { family: 'normal', mean: -2.5, sd: 1 } },
+        { weight: 0.2, dist: { family: 'normal', mean: 0, sd: 3 } },
+      ],
+    });
+    seen = [];
+    const q = openAICompatiblePriorProvider({ ...fast, baseUrl, model: 'm', samples: 2, sdInflation: 2, robustWeight: 0.2 });
+    const mg = (await q.elicit(request)).effects.magnesium!;
+    // Mixture ½N(−1.5, 2) + ½N(−2.5, 1): variance ½(4 + 2.25) + ½(1 + 6.25) − 2² = 2.75.
+    const robust = mg.family === 'mixture' ? mg.components[2]!.dist : mg;
+    expect(robust.family === 'normal' && robust.mean).toBe(0);
+    expect(robust.family === 'normal' && robust.sd).toBeCloseTo(2 * Math.sqrt(2.75), 12);
+  });
+
   it('extracts JSON from a code fence with prose around it', async () => {
     handler = (_s, _n, res) =>
       send(res, 200, completion(`Here you go:\n\`\`\`json\n${answer([-1.2, 0.8], [-0.4, 1.1])}\n\`\`\`\nHope it helps.`));
