@@ -24,6 +24,16 @@ export interface PlotOptions {
   readonly width?: number;
   /** Height in pixels. @defaultValue depends on the chart */
   readonly height?: number;
+  /**
+   * Treatment labels in the order that fixes their colours, so that one treatment has one
+   * colour in every chart of a report. @defaultValue the design's treatments where there is a design
+   */
+  readonly treatments?: readonly string[];
+}
+
+function colorScale(o: PlotOptions | undefined, fallback?: readonly string[]): Record<string, unknown> {
+  const domain = o?.treatments ?? fallback;
+  return domain ? { scale: { domain: [...domain, 'run-in'] } } : {};
 }
 
 function frame(o: PlotOptions | undefined, title: string, height: number): VegaLiteSpec {
@@ -82,7 +92,7 @@ export function plotSchedule(design: TrialDesign, options?: PlotOptions): VegaLi
         encoding: {
           x: { field: 'start', type: 'quantitative', title: 'Day', axis: { tickMinStep: 1 } },
           x2: { field: 'end' },
-          color: { field: 'treatment', type: 'nominal', title: 'Treatment' },
+          color: { field: 'treatment', type: 'nominal', title: 'Treatment', ...colorScale(options, d.treatments) },
           opacity: {
             field: 'part',
             type: 'nominal',
@@ -149,7 +159,7 @@ export function plotOutcomes(
         encoding: {
           x: { field: 'day', type: 'quantitative', title: 'Day' },
           y: { field: 'value', type: 'quantitative', title: options?.outcome ?? 'Outcome', scale: { zero: false } },
-          color: { field: 'treatment', type: 'nominal', title: 'Treatment' },
+          color: { field: 'treatment', type: 'nominal', title: 'Treatment', ...colorScale(options, d.treatments) },
           fill: {
             condition: { test: "datum.washout === 'analysed'", field: 'treatment', type: 'nominal' },
             value: 'transparent',
@@ -216,7 +226,7 @@ export function plotPosterior(
         encoding: {
           x: { field: 'x', type: 'quantitative', title: options?.unit ? `Effect (${options.unit})` : 'Effect' },
           y: { field: 'density', type: 'quantitative', title: 'Posterior density', stack: null },
-          color: { field: 'treatment', type: 'nominal', title: 'Treatment' },
+          color: { field: 'treatment', type: 'nominal', title: 'Treatment', ...colorScale(options) },
         },
       },
       {
