@@ -420,6 +420,9 @@ class LogisticCore implements PolicyCore {
     const X = this.xs[i]!;
     const y = this.ys[i]!;
     const theta = this.mode[i]!;
+    // Cold start at 0 on every refit: the mode is then a function of the data alone, so a
+    // restored policy (which stores only the data) computes exactly the same numbers.
+    theta.fill(0);
     const H = new Float64Array(d * d);
     const g = new Float64Array(d);
     const step = new Float64Array(d);
