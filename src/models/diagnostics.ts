@@ -55,17 +55,26 @@ function rankNormalize(chains: readonly Float64Array[]): Float64Array[] {
   chains.forEach((c, j) => {
     all.set(c, j * n);
   });
-  const idx = new Uint32Array(total);
-  for (let i = 0; i < total; i++) idx[i] = i;
-  idx.sort((a, b) => (all[a] as number) - (all[b] as number));
+  const sorted = all.slice().sort();
+  // Average rank of a value: 1-based midpoint of its run of ties in the sorted draws.
   const ranks = new Float64Array(total);
-  let i = 0;
-  while (i < total) {
-    let k = i;
-    while (k + 1 < total && all[idx[k + 1] as number] === all[idx[i] as number]) k++;
-    const r = (i + k) / 2 + 1;
-    for (let q = i; q <= k; q++) ranks[idx[q] as number] = r;
-    i = k + 1;
+  for (let i = 0; i < total; i++) {
+    const x = all[i] as number;
+    let lo = 0;
+    let hi = total;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((sorted[mid] as number) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    const first = lo;
+    hi = total;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((sorted[mid] as number) <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    ranks[i] = (first + lo - 1) / 2 + 1;
   }
   return chains.map((_, j) => {
     const z = new Float64Array(n);

@@ -63,26 +63,82 @@ function initBeta(spec: ModelSpec, rng: Rng, intercept: number): Float64Array {
 }
 
 /**
+ * Cross-product sums of Z_t = [x_t, y_t] that make every AR(1) evaluation O(p²): over the pairs
+ * of consecutive observations one day apart, A = Σ Z_t Z_tᵀ, B = Σ (Z_t Z_{t−1}ᵀ + Z_{t−1} Z_tᵀ),
+ * C = Σ Z_{t−1} Z_{t−1}ᵀ, so Σ (Z_t − ρ Z_{t−1})(Z_t − ρ Z_{t−1})ᵀ = A − ρB + ρ²C. Pairs with a
+ * longer gap (missing days, washout) are kept in a list and handled one by one.
+ */
+interface LagSums {
+  readonly m: number;
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly c: Float64Array;
+  readonly z0: Float64Array;
+  /** Rows t with gap ≠ 1: Z_t and Z_{t−1} stacked, and the gap. */
+  readonly gapZ: Float64Array;
+  readonly gapPrev: Float64Array;
+  readonly gapLen: Float64Array;
+}
+
+function lagSums(d: PreparedTrial): LagSums {
+  const { n, p, X, y, day } = d;
+  const m = p + 1;
+  const a = new Float64Array(m * m);
+  const b = new Float64Array(m * m);
+  const c = new Float64Array(m * m);
+  const z = (i: number, k: number): number => (k < p ? (X[i * p + k] as number) : (y[i] as number));
+  const gz: number[] = [];
+  const gp: number[] = [];
+  const gl: number[] = [];
+  for (let i = 1; i < n; i++) {
+    const g = (day[i] as number) - (day[i - 1] as number);
+    if (g === 1) {
+      for (let r = 0; r < m; r++) {
+        const zr = z(i, r);
+        const pr = z(i - 1, r);
+        for (let s = 0; s < m; s++) {
+          a[r * m + s] = (a[r * m + s] as number) + zr * z(i, s);
+          b[r * m + s] = (b[r * m + s] as number) + zr * z(i - 1, s) + pr * z(i, s);
+          c[r * m + s] = (c[r * m + s] as number) + pr * z(i - 1, s);
+        }
+      }
+    } else {
+      for (let r = 0; r < m; r++) {
+        gz.push(z(i, r));
+        gp.push(z(i - 1, r));
+      }
+      gl.push(g);
+    }
+  }
+  const z0 = new Float64Array(m);
+  for (let r = 0; r < m; r++) z0[r] = z(0, r);
+  return { m, a, b, c, z0, gapZ: Float64Array.from(gz), gapPrev: Float64Array.from(gp), gapLen: Float64Array.from(gl) };
+}
+
+/**
  * Runs one chain of the normal model (Gibbs: β block | σ², ρ; mixture indicators; σ² | β
  * conjugate or slice on log σ; ρ by slice sampling). Returns draws row-major (draws × width).
  * @internal
  */
 export function runNormalChain(spec: ModelSpec, rng: Rng, warmup: number, draws: number): Float64Array {
   const d = spec.data;
-  const { n, p, X, y, day } = d;
+  const { n, p, X, y } = d;
   const lay = layoutOf(spec, 'normal');
   const out = new Float64Array(draws * lay.width);
-  const xtx = new Float64Array(p * p);
-  const xty = new Float64Array(p);
-  let yty = 0;
+  const m = p + 1;
+  // M = whitened Σ Z Zᵀ; X'X = M[0:p, 0:p], X'y = M[0:p, p], y'y = M[p, p].
+  const mm = new Float64Array(m * m);
   const q = new Float64Array(p * p);
+  const lbuf = new Float64Array(p * p);
   const bvec = new Float64Array(p);
   const z = new Float64Array(p);
   const beta = new Float64Array(p);
+  const v = new Float64Array(m);
   const comp = new Int32Array(p);
   const logw = new Float64Array(16);
-  const resid = new Float64Array(n);
-  const xs = new Float64Array(p);
+  const ls = spec.autocorrelation ? lagSums(d) : null;
+  const nGaps = ls === null ? 0 : ls.gapLen.length;
+  const wrow = new Float64Array(m);
   let ybar = 0;
   for (let i = 0; i < n; i++) ybar += y[i] as number;
   ybar /= n;
@@ -96,112 +152,122 @@ export function runNormalChain(spec: ModelSpec, rng: Rng, warmup: number, draws:
     const mix = spec.coef[j] as NormalMixture;
     comp[j] = mix.w.length > 1 ? drawIndicator(mix, beta[j] as number, rng, logw) : 0;
   }
-  const gaps = new Float64Array(n);
-  for (let i = 1; i < n; i++) gaps[i] = (day[i] as number) - (day[i - 1] as number);
 
-  const sufficient = (): void => {
-    // X'X, X'y, y'y of the (whitened, when AR) data.
-    xtx.fill(0);
-    xty.fill(0);
-    yty = 0;
-    const oneMinus = 1 - rho * rho;
-    for (let i = 0; i < n; i++) {
-      let phi = 0;
-      let f = 1;
-      if (spec.autocorrelation) {
-        if (i === 0) f = 1 / oneMinus;
-        else {
-          const g = gaps[i] as number;
-          phi = g === 1 ? rho : rho ** g;
-          f = g === 1 ? 1 : (1 - phi * phi) / oneMinus;
+  const crossProducts = (r: number): void => {
+    if (ls === null) {
+      mm.fill(0);
+      for (let i = 0; i < n; i++) {
+        for (let a = 0; a < m; a++) {
+          const za = a < p ? (X[i * p + a] as number) : (y[i] as number);
+          if (za === 0) continue;
+          for (let b = 0; b < m; b++) {
+            const zb = b < p ? (X[i * p + b] as number) : (y[i] as number);
+            mm[a * m + b] = (mm[a * m + b] as number) + za * zb;
+          }
         }
       }
+      return;
+    }
+    const r2 = r * r;
+    const one = 1 - r2;
+    for (let k = 0; k < m * m; k++) {
+      mm[k] = (ls.a[k] as number) - r * (ls.b[k] as number) + r2 * (ls.c[k] as number);
+    }
+    for (let a = 0; a < m; a++) {
+      for (let b = 0; b < m; b++) mm[a * m + b] = (mm[a * m + b] as number) + one * (ls.z0[a] as number) * (ls.z0[b] as number);
+    }
+    for (let g = 0; g < nGaps; g++) {
+      const gl = ls.gapLen[g] as number;
+      const phi = r ** gl;
+      const f = (1 - phi * phi) / one;
       const sf = 1 / Math.sqrt(f);
-      const yi = ((y[i] as number) - (i > 0 ? phi * (y[i - 1] as number) : 0)) * sf;
-      for (let a = 0; a < p; a++) {
-        xs[a] = ((X[i * p + a] as number) - (i > 0 ? phi * (X[(i - 1) * p + a] as number) : 0)) * sf;
+      for (let a = 0; a < m; a++) wrow[a] = ((ls.gapZ[g * m + a] as number) - phi * (ls.gapPrev[g * m + a] as number)) * sf;
+      for (let a = 0; a < m; a++) {
+        const wa = wrow[a] as number;
+        for (let b = 0; b < m; b++) mm[a * m + b] = (mm[a * m + b] as number) + wa * (wrow[b] as number);
       }
-      for (let a = 0; a < p; a++) {
-        const xa = xs[a] as number;
-        xty[a] = (xty[a] as number) + xa * yi;
-        for (let b = 0; b <= a; b++) xtx[a * p + b] = (xtx[a * p + b] as number) + xa * (xs[b] as number);
-      }
-      yty += yi * yi;
     }
-    for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) xtx[a * p + b] = xtx[b * p + a] as number;
   };
 
-  const arLogLik = (r: number, s2: number): number => {
+  // ρ | β, σ²: the residuals' quadratic forms are vᵀAv, vᵀBv, vᵀCv with v = (−β, 1).
+  const quad = (mat: Float64Array): number => {
+    let s = 0;
+    for (let a = 0; a < m; a++) {
+      let t = 0;
+      for (let b = 0; b < m; b++) t += (mat[a * m + b] as number) * (v[b] as number);
+      s += (v[a] as number) * t;
+    }
+    return s;
+  };
+  const arLogLik = (r: number, s2: number, qa: number, qb: number, qc: number, e0sq: number): number => {
     if (!(r > -1 && r < 1)) return Number.NEGATIVE_INFINITY;
-    const oneMinus = 1 - r * r;
-    let ll = 0;
-    let prev = 0;
-    for (let i = 0; i < n; i++) {
-      const e = resid[i] as number;
-      let f: number;
-      let m = 0;
-      if (i === 0) f = 1 / oneMinus;
-      else {
-        const g = gaps[i] as number;
-        const phi = g === 1 ? r : r ** g;
-        m = phi * prev;
-        f = g === 1 ? 1 : (1 - phi * phi) / oneMinus;
+    const ls2 = ls as LagSums;
+    const one = 1 - r * r;
+    let qf = qa - r * qb + r * r * qc + one * e0sq;
+    let logdet = -Math.log(one); // log f_0
+    for (let g = 0; g < nGaps; g++) {
+      const gl = ls2.gapLen[g] as number;
+      const phi = r ** gl;
+      const f = (1 - phi * phi) / one;
+      let et = 0;
+      let ep = 0;
+      for (let a = 0; a < m; a++) {
+        et += (ls2.gapZ[g * m + a] as number) * (v[a] as number);
+        ep += (ls2.gapPrev[g * m + a] as number) * (v[a] as number);
       }
-      const u = e - m;
-      ll -= 0.5 * Math.log(f) + (u * u) / (2 * s2 * f);
-      prev = e;
+      const u = et - phi * ep;
+      qf += (u * u) / f;
+      logdet += Math.log(f);
     }
-    return ll;
+    return -0.5 * logdet - qf / (2 * s2);
   };
 
-  if (!spec.autocorrelation) sufficient();
+  if (ls === null) crossProducts(0);
   const total = warmup + draws;
   const vPrior = spec.variance;
   for (let it = 0; it < total; it++) {
-    if (spec.autocorrelation) sufficient();
+    if (ls !== null) crossProducts(rho);
     // β | σ², ρ, indicators
     for (let a = 0; a < p; a++) {
       const mix = spec.coef[a] as NormalMixture;
       const s = mix.s[comp[a] as number] as number;
       const prec = 1 / (s * s);
-      for (let b = 0; b < p; b++) q[a * p + b] = (xtx[a * p + b] as number) / sigma2;
+      for (let b = 0; b < p; b++) q[a * p + b] = (mm[a * m + b] as number) / sigma2;
       q[a * p + a] = (q[a * p + a] as number) + prec;
-      bvec[a] = (xty[a] as number) / sigma2 + prec * (mix.m[comp[a] as number] as number);
+      bvec[a] = (mm[a * m + p] as number) / sigma2 + prec * (mix.m[comp[a] as number] as number);
     }
-    drawFromPrecision(q, bvec, p, rng, beta, z);
+    drawFromPrecision(q, bvec, p, rng, beta, z, lbuf);
     for (let a = 0; a < p; a++) {
       const mix = spec.coef[a] as NormalMixture;
       if (mix.w.length > 1) comp[a] = drawIndicator(mix, beta[a] as number, rng, logw);
     }
+    for (let a = 0; a < p; a++) v[a] = -(beta[a] as number);
+    v[p] = 1;
     // σ² | β, ρ
     if (spec.sigma === undefined) {
-      let ssr = yty;
-      for (let a = 0; a < p; a++) {
-        const ba = beta[a] as number;
-        ssr -= 2 * ba * (xty[a] as number);
-        for (let b = 0; b < p; b++) ssr += ba * (xtx[a * p + b] as number) * (beta[b] as number);
-      }
+      let ssr = quad(mm);
       if (ssr < 0) ssr = 0;
       if (vPrior !== undefined && vPrior.family === 'invGamma') {
         sigma2 = 1 / rng.gamma(vPrior.shape + 0.5 * n, vPrior.scale + 0.5 * ssr);
       } else if (vPrior !== undefined && vPrior.family === 'halfNormal') {
         const sc = vPrior.scale;
-        const logf = (ls: number): number => {
-          const s = Math.exp(ls);
-          return -n * ls - ssr / (2 * s * s) - (s * s) / (2 * sc * sc) + ls;
+        const logf = (lsd: number): number => {
+          const s = Math.exp(lsd);
+          return -n * lsd - ssr / (2 * s * s) - (s * s) / (2 * sc * sc) + lsd;
         };
         sigma2 = Math.exp(2 * sliceStep(0.5 * Math.log(sigma2), logf, 0.5, -50, 50, rng));
       }
     }
     // ρ | β, σ²
-    if (spec.autocorrelation) {
-      for (let i = 0; i < n; i++) {
-        let m = 0;
-        for (let a = 0; a < p; a++) m += (X[i * p + a] as number) * (beta[a] as number);
-        resid[i] = (y[i] as number) - m;
-      }
+    if (ls !== null) {
+      const qa = quad(ls.a);
+      const qb = quad(ls.b);
+      const qc = quad(ls.c);
+      let e0 = 0;
+      for (let a = 0; a < m; a++) e0 += (ls.z0[a] as number) * (v[a] as number);
+      const e0sq = e0 * e0;
       const s2 = sigma2;
-      rho = sliceStep(rho, (r) => rhoLogPrior(spec.rho, r) + arLogLik(r, s2), 0.25, -1, 1, rng);
+      rho = sliceStep(rho, (r) => rhoLogPrior(spec.rho, r) + arLogLik(r, s2, qa, qb, qc, e0sq), 0.25, -1, 1, rng);
     }
     if (it >= warmup) {
       const o = (it - warmup) * lay.width;
@@ -223,6 +289,7 @@ export function runBinomialChain(spec: ModelSpec, rng: Rng, warmup: number, draw
   const { n, p, X, y, trials } = d;
   const out = new Float64Array(draws * p);
   const q = new Float64Array(p * p);
+  const lbuf = new Float64Array(p * p);
   const bvec = new Float64Array(p);
   const z = new Float64Array(p);
   const beta = new Float64Array(p);
@@ -267,7 +334,7 @@ export function runBinomialChain(spec: ModelSpec, rng: Rng, warmup: number, draw
       q[a * p + a] = (q[a * p + a] as number) + prec;
       bvec[a] = (xtk[a] as number) + prec * (mix.m[comp[a] as number] as number);
     }
-    drawFromPrecision(q, bvec, p, rng, beta, z);
+    drawFromPrecision(q, bvec, p, rng, beta, z, lbuf);
     for (let a = 0; a < p; a++) {
       const mix = spec.coef[a] as NormalMixture;
       if (mix.w.length > 1) comp[a] = drawIndicator(mix, beta[a] as number, rng, logw);

@@ -13,36 +13,44 @@ import type { Rng } from '../rng/index.js';
  * @internal
  */
 export function choleskyInPlace(a: Float64Array, p: number): boolean {
-  const copy = a.slice();
+  const src = a.slice();
+  return choleskyInto(src, p, a);
+}
+
+/**
+ * Cholesky factor of the SPD matrix `a` written to `l` (`a` untouched); retries with a growing
+ * diagonal jitter when round-off makes a pivot non-positive. Returns false if that fails too.
+ * @internal
+ */
+export function choleskyInto(a: Float64Array, p: number, l: Float64Array): boolean {
+  let maxDiag = 0;
   for (let attempt = 0; attempt < 6; attempt++) {
+    let jitter = 0;
     if (attempt > 0) {
-      a.set(copy);
-      let maxDiag = 0;
-      for (let i = 0; i < p; i++) maxDiag = Math.max(maxDiag, Math.abs(a[i * p + i] as number));
-      const jitter = (maxDiag || 1) * 1e-12 * 10 ** (2 * attempt);
-      for (let i = 0; i < p; i++) a[i * p + i] = (a[i * p + i] as number) + jitter;
+      if (maxDiag === 0) for (let i = 0; i < p; i++) maxDiag = Math.max(maxDiag, Math.abs(a[i * p + i] as number));
+      jitter = (maxDiag || 1) * 1e-12 * 10 ** (2 * attempt);
     }
-    if (choleskyOnce(a, p)) return true;
+    if (choleskyOnce(a, p, l, jitter)) return true;
   }
   return false;
 }
 
-function choleskyOnce(a: Float64Array, p: number): boolean {
+function choleskyOnce(a: Float64Array, p: number, l: Float64Array, jitter: number): boolean {
   for (let j = 0; j < p; j++) {
-    let d = a[j * p + j] as number;
+    let d = (a[j * p + j] as number) + jitter;
     for (let k = 0; k < j; k++) {
-      const l = a[j * p + k] as number;
-      d -= l * l;
+      const v = l[j * p + k] as number;
+      d -= v * v;
     }
     if (!(d > 0)) return false;
     const ljj = Math.sqrt(d);
-    a[j * p + j] = ljj;
+    l[j * p + j] = ljj;
     for (let i = j + 1; i < p; i++) {
       let s = a[i * p + j] as number;
-      for (let k = 0; k < j; k++) s -= (a[i * p + k] as number) * (a[j * p + k] as number);
-      a[i * p + j] = s / ljj;
+      for (let k = 0; k < j; k++) s -= (l[i * p + k] as number) * (l[j * p + k] as number);
+      l[i * p + j] = s / ljj;
     }
-    for (let i = 0; i < j; i++) a[i * p + j] = 0;
+    for (let i = 0; i < j; i++) l[i * p + j] = 0;
   }
   return true;
 }
@@ -68,7 +76,7 @@ export function backSolve(l: Float64Array, p: number, b: Float64Array): void {
 /**
  * Draws β ~ N(Q⁻¹·b, Q⁻¹) given the precision Q (p×p, overwritten by its Cholesky factor) and
  * the linear term b (overwritten by the mean). The result goes to `out`. Returns false when Q is
- * not positive definite even after jitter.
+ * not positive definite even after jitter. `q` is left unchanged; `l` is scratch for its factor.
  * @see Rue (2001), Fast sampling of Gaussian Markov random fields, JRSS B 63(2) (algorithm 2.5).
  * @internal
  */
@@ -79,12 +87,13 @@ export function drawFromPrecision(
   rng: Rng,
   out: Float64Array,
   z: Float64Array,
+  l: Float64Array = new Float64Array(p * p),
 ): boolean {
-  if (!choleskyInPlace(q, p)) return false;
-  forwardSolve(q, p, b);
-  backSolve(q, p, b); // b = Q⁻¹ b
+  if (!choleskyInto(q, p, l)) return false;
+  forwardSolve(l, p, b);
+  backSolve(l, p, b); // b = Q⁻¹ b
   for (let i = 0; i < p; i++) z[i] = rng.normal();
-  backSolve(q, p, z); // z = L⁻ᵀ ε ~ N(0, Q⁻¹)
+  backSolve(l, p, z); // z = L⁻ᵀ ε ~ N(0, Q⁻¹)
   for (let i = 0; i < p; i++) out[i] = (b[i] as number) + (z[i] as number);
   return true;
 }

@@ -1,0 +1,91 @@
+/**
+ * Reference test: analyzeTrial / analyzeSeries against JAGS posteriors on fixed data sets.
+ * Fixtures: test/fixtures/models.json, made by scripts/fixtures/models_jags.py (rjags, 4 chains
+ * × 12,500 draws; summaries by NumPy). Tolerances from the issue: means within 0.05 posterior
+ * sd, sds within 5%, probabilities within 0.02 (plus both sides' Monte Carlo error).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { analyzeTrial } from '../../src/models/index.js';
+import type { AnalyzeTrialInput, EffectSummary } from '../../src/models/index.js';
+
+const fixtures = JSON.parse(readFileSync(new URL('../fixtures/models.json', import.meta.url), 'utf8')) as Record<
+  string,
+  {
+    input: AnalyzeTrialInput;
+    expected: {
+      effects: Record<string, EffectSummary>;
+      probBest: Record<string, number>;
+      nuisance: Record<string, { mean: number; sd: number }>;
+    };
+  }
+>;
+
+function compareEffect(got: EffectSummary, exp: EffectSummary): void {
+  expect(Math.abs(got.mean - exp.mean)).toBeLessThan(0.05 * exp.sd);
+  expect(Math.abs(got.sd / exp.sd - 1)).toBeLessThan(0.05);
+  expect(Math.abs(got.median - exp.median)).toBeLessThan(0.06 * exp.sd);
+  expect(Math.abs(got.interval[0] - exp.interval[0])).toBeLessThan(0.1 * exp.sd);
+  expect(Math.abs(got.interval[1] - exp.interval[1])).toBeLessThan(0.1 * exp.sd);
+  expect(Math.abs(got.probBetter - exp.probBetter)).toBeLessThan(0.02);
+  if (exp.probClinicallyBetter !== undefined) {
+    expect(got.probClinicallyBetter).toBeDefined();
+    expect(Math.abs((got.probClinicallyBetter as number) - exp.probClinicallyBetter)).toBeLessThan(0.02);
+  }
+}
+
+const cases = ['normal', 'normalKnownSigma', 'ar1', 'washout', 'trend', 'binomial', 'poisson'] as const;
+
+describe('analyzeTrial agrees with JAGS', () => {
+  for (const name of cases) {
+    it(name, () => {
+      const fx = fixtures[name]!;
+      const draws = name === 'binomial' ? 3000 : 5000;
+      const r = analyzeTrial({ ...fx.input, mcmc: { chains: 4, draws, warmup: 1000, seed: `ref-${name}` } });
+      expect(r.method).toBe(name === 'normalKnownSigma' ? 'exact' : 'mcmc');
+      for (const [t, exp] of Object.entries(fx.expected.effects)) compareEffect(r.effects[t]!, exp);
+      for (const [t, p] of Object.entries(fx.expected.probBest)) expect(Math.abs(r.probBest[t]! - p)).toBeLessThan(0.02);
+      if (r.method === 'mcmc') {
+        expect(r.diagnostics?.converged).toBe(true);
+      }
+    });
+  }
+
+  it('nuisance parameters (sigma, rho, trend) agree with JAGS', () => {
+    for (const name of ['normal', 'ar1', 'trend'] as const) {
+      const fx = fixtures[name]!;
+      const r = analyzeTrial({ ...fx.input, mcmc: { chains: 4, draws: 5000, warmup: 1000, seed: `nu-${name}`, keepDraws: true } });
+      const draws = r.draws!;
+      const pairs: [string, readonly number[] | undefined][] = [
+        ['sigma', draws.sigma],
+        ['rho', draws.rho],
+        ['gamma', draws.trend],
+      ];
+      for (const [k, xs] of pairs) {
+        const exp = fx.expected.nuisance[k];
+        if (exp === undefined) continue;
+        expect(xs).toBeDefined();
+        const arr = xs as readonly number[];
+        const m = arr.reduce((a, b) => a + b, 0) / arr.length;
+        const sd = Math.sqrt(arr.reduce((a, b) => a + (b - m) ** 2, 0) / (arr.length - 1));
+        expect(Math.abs(m - exp.mean)).toBeLessThan(0.05 * exp.sd);
+        expect(Math.abs(sd / exp.sd - 1)).toBeLessThan(0.05);
+      }
+    }
+  });
+
+  it('washout days are dropped by default and kept with includeWashout', () => {
+    const fx = fixtures.washout!;
+    const r = analyzeTrial({ ...fx.input, mcmc: { draws: 200, warmup: 100 } });
+    const design = fx.input.design;
+    const washoutObs = fx.input.observations.filter((o) =>
+      design.periods.some((p) => o.day >= p.startDay && o.day <= p.washoutEndDay),
+    ).length;
+    expect(washoutObs).toBe(design.periods.length * design.washoutDays);
+    expect(r.data.droppedWashout).toBe(washoutObs);
+    expect(r.data.used).toBe(fx.input.observations.length - washoutObs);
+    const k = analyzeTrial({ ...fx.input, model: { includeWashout: true }, mcmc: { draws: 200, warmup: 100 } });
+    expect(k.data.droppedWashout).toBe(0);
+    expect(k.data.used).toBe(fx.input.observations.length);
+  });
+});
