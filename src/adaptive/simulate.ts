@@ -96,7 +96,9 @@ export function simulatePolicy(
     let regret = 0;
     let best = 0;
     for (let t = 0; t < horizon; t++) {
-      const x = contextual ? env.context!(ctxRng) : undefined;
+      // Contexts come from the environment whenever it has them (a context-free policy is
+      // then simply blind to them), so regret is measured against the same problem.
+      const x = typeof env.context === 'function' ? env.context(ctxRng) : undefined;
       const arms = p.arms;
       let top = Number.NEGATIVE_INFINITY;
       for (const a of arms) top = Math.max(top, finite(fn, 'environment.expectedReward()', env.expectedReward(a, x)));
