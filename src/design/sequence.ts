@@ -51,21 +51,41 @@ export function blockSequence(k: number, blocks: number, maxConsecutive: number 
 /**
  * Complete randomisation: a uniformly random permutation of the multiset holding each treatment
  * `blocks` times, restricted to runs ≤ `maxConsecutive` (always satisfiable for k ≥ 2).
- * Rejection for up to `attempts` draws, then the exact sampler.
+ *
+ * Rejection with early abandon: each attempt is a Fisher–Yates shuffle filled from the front
+ * (position i takes a uniform pick of the items not yet placed, so a completed attempt is a
+ * uniform permutation whatever order the items started in) and is abandoned at the first run
+ * longer than allowed. After `stepBudget` placements without success, the exact counting
+ * sampler takes over; both are uniform over the allowed sequences, so the result is too.
  */
 export function completeSequence(
   k: number,
   blocks: number,
   maxConsecutive: number | undefined,
   rng: Rng,
-  attempts = Math.max(200, Math.ceil(400_000 / (k * blocks))),
+  stepBudget = 2_000_000,
 ): number[] {
-  const base: number[] = [];
-  for (let b = 0; b < blocks; b++) for (let t = 0; t < k; t++) base.push(t);
-  if (maxConsecutive === undefined || maxConsecutive >= blocks) return rng.shuffle(base);
-  for (let a = 0; a < attempts; a++) {
-    const seq = rng.shuffle(base);
-    if (longestRun(seq) <= maxConsecutive) return seq;
+  const items: number[] = [];
+  for (let b = 0; b < blocks; b++) for (let t = 0; t < k; t++) items.push(t);
+  if (maxConsecutive === undefined || maxConsecutive >= blocks) return rng.shuffle(items);
+  const n = items.length;
+  let steps = 0;
+  while (steps < stepBudget) {
+    let run = 0;
+    let ok = true;
+    for (let i = 0; i < n; i++) {
+      const j = i + Math.floor(rng.uniform() * (n - i));
+      const t = items[j] as number;
+      items[j] = items[i] as number;
+      items[i] = t;
+      steps++;
+      run = i > 0 && t === items[i - 1] ? run + 1 : 1;
+      if (run > maxConsecutive) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return items;
   }
   return completeSequenceExact(k, blocks, maxConsecutive, rng);
 }
