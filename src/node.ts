@@ -4,4 +4,5 @@
  *
  * @packageDocumentation
  */
-export {};
+export { createFileBackend } from './privacy/file-backend.js';
+export type { FileBackendOptions } from './privacy/file-backend.js';

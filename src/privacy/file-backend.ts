@@ -1,0 +1,133 @@
+/**
+ * A {@link StorageBackend} on the local file system, for Node (exported from `n1kit/node`
+ * only; the browser-safe core never imports this file). One file per key; every write is
+ * atomic: write a temporary file, fsync it, rename it over the old one, fsync the directory.
+ *
+ * @packageDocumentation
+ */
+import { Buffer } from 'node:buffer';
+import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fail, nonEmptyString, plainObject } from '../validate.js';
+import type { StorageBackend } from './backend.js';
+
+/** Options of {@link createFileBackend}. */
+export interface FileBackendOptions {
+  /** The directory holding one file per key (created with mode 0700 when missing). */
+  readonly directory: string;
+}
+
+const SUFFIX = '.n1k';
+const MAX_NAME = 240;
+
+function fileName(fn: string, key: string): string {
+  nonEmptyString(fn, 'key', key);
+  const name = Buffer.from(key, 'utf8').toString('base64url') + SUFFIX;
+  if (name.length > MAX_NAME) fail(fn, 'key', `is too long for a file name (at most ${Math.floor(((MAX_NAME - SUFFIX.length) * 3) / 4)} UTF-8 bytes)`, key.length);
+  return name;
+}
+
+function isNotFound(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'ENOENT';
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  // Makes the rename itself durable. Not possible on every platform (e.g. Windows): best effort.
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // ignore: directory fsync is unsupported here
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Creates a {@link StorageBackend} that keeps each key in its own file under `directory`
+ * (file names are the base64url of the key). `set` is atomic and durable: it writes a
+ * temporary file in the same directory (mode 0600), fsyncs it, renames it over the target and
+ * fsyncs the directory, so a crash at any point leaves either the old or the new value,
+ * never a torn file. Leftover temporary files from a crash are ignored by `keys()`.
+ *
+ * Node only: import it from `'n1kit/node'`.
+ *
+ * @param options - the directory
+ * @returns the backend
+ * @throws ValidationError (`'E_INVALID_ARGUMENT'`) when `directory` is not a non-empty string
+ * @example
+ * ```ts
+ * import { createEncryptedStore } from 'n1kit';
+ * import { createFileBackend } from 'n1kit/node';
+ * const store = await createEncryptedStore({ backend: createFileBackend({ directory: './diary' }), passphrase });
+ * ```
+ * @see POSIX rename(2) (atomic replacement) and fsync(2); SQLite, "Atomic Commit In SQLite".
+ */
+export function createFileBackend(options: FileBackendOptions): StorageBackend {
+  const fn = 'createFileBackend';
+  plainObject(fn, 'options', options);
+  const dir = nonEmptyString(fn, 'directory', options.directory);
+  let ready: Promise<void> | undefined;
+  const ensureDir = (): Promise<void> => {
+    ready ??= mkdir(dir, { recursive: true, mode: 0o700 }).then(() => undefined);
+    return ready;
+  };
+  return {
+    async get(key) {
+      const path = join(dir, fileName('get', key));
+      try {
+        return await readFile(path, 'utf8');
+      } catch (e) {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      }
+    },
+    async set(key, value) {
+      if (typeof value !== 'string') fail('set', 'value', 'must be a string', typeof value);
+      const name = fileName('set', key);
+      await ensureDir();
+      const suffix = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(8))).toString('hex');
+      const tmp = join(dir, `.${name}.${suffix}.tmp`);
+      const handle = await open(tmp, 'wx', 0o600);
+      try {
+        await handle.writeFile(value, 'utf8');
+        await handle.sync();
+      } catch (e) {
+        await handle.close();
+        await unlink(tmp).catch(() => undefined);
+        throw e;
+      }
+      await handle.close();
+      try {
+        await rename(tmp, join(dir, name));
+      } catch (e) {
+        await unlink(tmp).catch(() => undefined);
+        throw e;
+      }
+      await syncDirectory(dir);
+    },
+    async delete(key) {
+      const path = join(dir, fileName('delete', key));
+      try {
+        await unlink(path);
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+        return;
+      }
+      await syncDirectory(dir);
+    },
+    async keys() {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch (e) {
+        if (isNotFound(e)) return [];
+        throw e;
+      }
+      return names
+        .filter((n) => n.endsWith(SUFFIX) && !n.startsWith('.'))
+        .map((n) => Buffer.from(n.slice(0, -SUFFIX.length), 'base64url').toString('utf8'));
+    },
+  };
+}

@@ -1,0 +1,549 @@
+/**
+ * The encrypted on-device store: JSON records sealed with AES-256-GCM under a random data key,
+ * which is itself wrapped by a key derived from the patient's passphrase (PBKDF2-SHA-256).
+ * Uses the platform's WebCrypto (`globalThis.crypto.subtle`) only: no hand-written
+ * cryptography, no `node:` modules, so it runs in browsers and in Node ≥ 20 alike.
+ *
+ * Layout in the backend:
+ * - `n1kit.keyring`: the key header `{ format, version, keyVersion, kdf, wrap: { iv, key } }`
+ *   (KDF parameters and salt in the clear, the data key wrapped with AES-GCM, the header's
+ *   own fields bound as additional authenticated data);
+ * - `n1kit.record:<id>`: one sealed record `{ format, version, id, keyVersion, iv, data }`,
+ *   the ciphertext authenticated together with `[format, version, id, keyVersion]`.
+ *
+ * @packageDocumentation
+ */
+import { N1kitError } from '../errors.js';
+import { fail, integer, nonEmptyString, plainObject } from '../validate.js';
+import type { StorageBackend } from './backend.js';
+import { assertJsonValue, fromBase64, fromUtf8, toBase64, utf8 } from './encoding.js';
+import { DecryptionError } from './errors.js';
+
+/** Default PBKDF2 iteration count (OWASP Password Storage Cheat Sheet, PBKDF2-HMAC-SHA-256). */
+export const DEFAULT_KDF_ITERATIONS = 600_000;
+
+const KEYRING_KEY = 'n1kit.keyring';
+const RECORD_PREFIX = 'n1kit.record:';
+const KEYRING_FORMAT = 'n1kit.keyring';
+const RECORD_FORMAT = 'n1kit.record';
+const BACKUP_FORMAT = 'n1kit.backup';
+/** Version of the sealed-record and key-header formats (bound into every record's AAD). */
+const FORMAT_VERSION = 1;
+const IV_BYTES = 12;
+const SALT_BYTES = 16;
+const MAX_ID_LENGTH = 1024;
+const REDACTED = '[redacted]';
+
+/**
+ * Key-derivation settings for a passphrase store.
+ * @see OWASP Password Storage Cheat Sheet (PBKDF2-HMAC-SHA-256, ≥ 600,000 iterations).
+ */
+export interface EncryptedStoreKdf {
+  /** @defaultValue `'PBKDF2'` (the only KDF WebCrypto offers everywhere) */
+  readonly name?: 'PBKDF2';
+  /** @defaultValue `'SHA-256'` */
+  readonly hash?: 'SHA-256';
+  /**
+   * PBKDF2 iterations used when a key header is written (new store, passphrase change).
+   * Opening an existing store always uses the iterations stored in its header. Lower it only
+   * in tests.
+   * @defaultValue {@link DEFAULT_KDF_ITERATIONS} (600,000)
+   */
+  readonly iterations?: number;
+}
+
+/** Options of {@link createEncryptedStore}: a backend and exactly one of `passphrase` or `key`. */
+export interface EncryptedStoreOptions {
+  /** Where sealed records live. */
+  readonly backend: StorageBackend;
+  /** The patient's passphrase; the data key is wrapped by a key derived from it. */
+  readonly passphrase?: string;
+  /**
+   * Instead of a passphrase: a 256-bit key-encryption key, as 32 raw bytes or an AES-GCM
+   * `CryptoKey` with usages `wrapKey` and `unwrapKey` (e.g. from a platform keystore).
+   */
+  readonly key?: Uint8Array | CryptoKey;
+  /** Key derivation for passphrases. */
+  readonly kdf?: EncryptedStoreKdf;
+}
+
+/** Options of {@link EncryptedStore.importBackup}. */
+export interface ImportBackupOptions {
+  /**
+   * The passphrase the backup was made under, when it differs from this store's (or its key
+   * header has another salt, e.g. a backup from another device).
+   * @defaultValue this store's own passphrase or key
+   */
+  readonly passphrase?: string;
+  /** The key the backup was made under, for key-based stores. */
+  readonly key?: Uint8Array | CryptoKey;
+  /**
+   * Replace records that exist in both the store and the backup. When false, such a conflict
+   * throws before anything is written.
+   * @defaultValue false
+   */
+  readonly overwrite?: boolean;
+}
+
+/** An encrypted store of JSON records. Every method is async; calls run one at a time. */
+export interface EncryptedStore {
+  /** Seals `value` (JSON data) under `id`, replacing any previous record with that id. */
+  put(id: string, value: unknown): Promise<void>;
+  /** Opens the record `id`; undefined when there is none. Throws {@link DecryptionError} when it does not verify. */
+  get<T = unknown>(id: string): Promise<T | undefined>;
+  /** The ids of every record, sorted. */
+  list(): Promise<string[]>;
+  /** Removes the record `id` (no error when absent). */
+  delete(id: string): Promise<void>;
+  /** Re-wraps the data key under a new passphrase; no record is re-encrypted. */
+  changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void>;
+  /** The whole store in its encrypted form (key header and sealed records), as a JSON string. */
+  exportBackup(): Promise<string>;
+  /** Verifies every record of a backup, then re-seals them into this store. */
+  importBackup(backup: string, options?: ImportBackupOptions): Promise<{ readonly imported: number }>;
+  /** What `JSON.stringify(store)` shows: no secret, only public parameters. */
+  toJSON(): { readonly kind: 'n1kit.encryptedStore'; readonly keyVersion: number; readonly kdf: string; readonly iterations?: number };
+}
+
+type KdfHeader =
+  | { readonly name: 'PBKDF2'; readonly hash: 'SHA-256'; readonly iterations: number; readonly salt: string }
+  | { readonly name: 'raw-key' };
+
+interface KeyringHeader {
+  readonly format: typeof KEYRING_FORMAT;
+  readonly version: number;
+  readonly keyVersion: number;
+  readonly kdf: KdfHeader;
+  readonly wrap: { readonly iv: string; readonly key: string };
+}
+
+interface Secret {
+  readonly passphrase?: string;
+  readonly key?: Uint8Array | CryptoKey;
+}
+
+function subtle(fn: string): SubtleCrypto {
+  const c = (globalThis as { crypto?: Crypto }).crypto;
+  if (c === undefined || c.subtle === undefined || typeof c.getRandomValues !== 'function') {
+    throw new N1kitError('E_INTERNAL', `${fn}: WebCrypto (globalThis.crypto.subtle) is not available in this runtime`, { fn });
+  }
+  return c.subtle;
+}
+
+function randomBytes(n: number): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(n);
+  globalThis.crypto.getRandomValues(b);
+  return b;
+}
+
+function checkPassphrase(fn: string, field: string, value: unknown): string {
+  // Never echo a passphrase, not even a malformed one.
+  if (typeof value !== 'string' || value.length === 0) fail(fn, field, 'must be a non-empty string', REDACTED);
+  return value.normalize('NFC');
+}
+
+function checkId(fn: string, id: unknown): string {
+  nonEmptyString(fn, 'id', id);
+  if ((id as string).length > MAX_ID_LENGTH) fail(fn, 'id', `must be at most ${MAX_ID_LENGTH} characters`, (id as string).length);
+  return id as string;
+}
+
+function resolveKdf(fn: string, kdf: EncryptedStoreKdf | undefined): { iterations: number } {
+  if (kdf === undefined) return { iterations: DEFAULT_KDF_ITERATIONS };
+  plainObject(fn, 'kdf', kdf);
+  if (kdf.name !== undefined && kdf.name !== 'PBKDF2') fail(fn, 'kdf.name', "must be 'PBKDF2'", kdf.name);
+  if (kdf.hash !== undefined && kdf.hash !== 'SHA-256') fail(fn, 'kdf.hash', "must be 'SHA-256'", kdf.hash);
+  const iterations = kdf.iterations === undefined ? DEFAULT_KDF_ITERATIONS : integer(fn, 'kdf.iterations', kdf.iterations, 1, 0xffffffff);
+  return { iterations };
+}
+
+function checkSecret(fn: string, o: Secret, required: boolean): Secret {
+  const hasP = o.passphrase !== undefined;
+  const hasK = o.key !== undefined;
+  if (hasP && hasK) fail(fn, 'passphrase', 'must not be given together with `key`', REDACTED);
+  if (!hasP && !hasK) {
+    if (required) fail(fn, 'passphrase', 'or `key` is required', undefined);
+    return {};
+  }
+  if (hasP) return { passphrase: checkPassphrase(fn, 'passphrase', o.passphrase) };
+  const k = o.key;
+  if (k instanceof Uint8Array || ArrayBuffer.isView(k)) {
+    if ((k as Uint8Array).byteLength !== 32) fail(fn, 'key', 'must be 32 bytes (256 bits)', `${(k as Uint8Array).byteLength} bytes`);
+    return { key: k as Uint8Array };
+  }
+  if (typeof k === 'object' && k !== null && (k as CryptoKey).type === 'secret') {
+    const ck = k as CryptoKey;
+    const alg = ck.algorithm as AesKeyAlgorithm;
+    if (alg.name !== 'AES-GCM' || alg.length !== 256 || !ck.usages.includes('wrapKey') || !ck.usages.includes('unwrapKey')) {
+      fail(fn, 'key', "must be an AES-GCM 256-bit CryptoKey with usages 'wrapKey' and 'unwrapKey'", `${alg.name}/${alg.length}`);
+    }
+    return { key: ck };
+  }
+  return fail(fn, 'key', 'must be 32 raw bytes or a CryptoKey', REDACTED);
+}
+
+async function keyEncryptionKey(fn: string, secret: Secret, kdf: KdfHeader): Promise<CryptoKey> {
+  const s = subtle(fn);
+  if (kdf.name === 'raw-key') {
+    if (secret.key === undefined) fail(fn, 'key', 'is required: this store was created with a key, not a passphrase', undefined);
+    if (secret.key instanceof Uint8Array || ArrayBuffer.isView(secret.key)) {
+      return s.importKey('raw', new Uint8Array(secret.key as Uint8Array), { name: 'AES-GCM' }, false, ['wrapKey', 'unwrapKey']);
+    }
+    return secret.key;
+  }
+  if (secret.passphrase === undefined) fail(fn, 'passphrase', 'is required: this store was created with a passphrase, not a key', undefined);
+  const salt = fromBase64(kdf.salt);
+  if (salt === undefined) throw new DecryptionError(`${fn}: the key header's salt is malformed`, 'malformed', { fn, field: 'keyring' });
+  const base = await s.importKey('raw', utf8(secret.passphrase), { name: 'PBKDF2' }, false, ['deriveKey']);
+  return s.deriveKey(
+    { name: 'PBKDF2', hash: 'SHA-256', salt, iterations: kdf.iterations },
+    base,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['wrapKey', 'unwrapKey'],
+  );
+}
+
+function keyringAad(keyVersion: number, kdf: KdfHeader): Uint8Array<ArrayBuffer> {
+  return utf8(JSON.stringify([KEYRING_FORMAT, FORMAT_VERSION, keyVersion, kdf]));
+}
+
+function recordAad(id: string, keyVersion: number): Uint8Array<ArrayBuffer> {
+  return utf8(JSON.stringify([RECORD_FORMAT, FORMAT_VERSION, id, keyVersion]));
+}
+
+function newKdfHeader(secret: Secret, iterations: number): KdfHeader {
+  return secret.passphrase !== undefined
+    ? { name: 'PBKDF2', hash: 'SHA-256', iterations, salt: toBase64(randomBytes(SALT_BYTES)) }
+    : { name: 'raw-key' };
+}
+
+function parseKeyring(fn: string, text: string): KeyringHeader {
+  const bad = (what: string): never => {
+    throw new DecryptionError(`${fn}: the key header is malformed (${what}); nothing was changed`, 'malformed', { fn, field: 'keyring' });
+  };
+  let h: unknown;
+  try {
+    h = JSON.parse(text);
+  } catch {
+    return bad('not JSON: truncated or corrupted');
+  }
+  if (typeof h !== 'object' || h === null) return bad('not an object');
+  const k = h as Record<string, unknown>;
+  if (k.format !== KEYRING_FORMAT) return bad('unknown format');
+  if (k.version !== FORMAT_VERSION) {
+    throw new DecryptionError(`${fn}: key header version ${String(k.version)} is not supported`, 'unsupported-version', { fn, field: 'keyring' });
+  }
+  if (!Number.isSafeInteger(k.keyVersion) || (k.keyVersion as number) < 1) return bad('keyVersion');
+  const kdf = k.kdf as Record<string, unknown> | null;
+  if (typeof kdf !== 'object' || kdf === null) return bad('kdf');
+  if (kdf.name === 'PBKDF2') {
+    if (kdf.hash !== 'SHA-256' || !Number.isSafeInteger(kdf.iterations) || (kdf.iterations as number) < 1) return bad('kdf');
+    if (fromBase64(kdf.salt) === undefined) return bad('salt');
+  } else if (kdf.name !== 'raw-key') return bad('kdf name');
+  const wrap = k.wrap as Record<string, unknown> | null;
+  if (typeof wrap !== 'object' || wrap === null) return bad('wrap');
+  if (fromBase64(wrap.iv)?.length !== IV_BYTES || fromBase64(wrap.key) === undefined) return bad('wrapped key');
+  const canonicalKdf: KdfHeader =
+    kdf.name === 'PBKDF2'
+      ? { name: 'PBKDF2', hash: 'SHA-256', iterations: kdf.iterations as number, salt: kdf.salt as string }
+      : { name: 'raw-key' };
+  return {
+    format: KEYRING_FORMAT,
+    version: FORMAT_VERSION,
+    keyVersion: k.keyVersion as number,
+    kdf: canonicalKdf,
+    wrap: { iv: wrap.iv as string, key: wrap.key as string },
+  };
+}
+
+async function wrapDataKey(fn: string, dataKey: CryptoKey, kek: CryptoKey, keyVersion: number, kdf: KdfHeader): Promise<KeyringHeader> {
+  const iv = randomBytes(IV_BYTES);
+  const wrapped = await subtle(fn).wrapKey('raw', dataKey, kek, { name: 'AES-GCM', iv, additionalData: keyringAad(keyVersion, kdf), tagLength: 128 });
+  return { format: KEYRING_FORMAT, version: FORMAT_VERSION, keyVersion, kdf, wrap: { iv: toBase64(iv), key: toBase64(new Uint8Array(wrapped)) } };
+}
+
+async function unwrapDataKey(fn: string, header: KeyringHeader, kek: CryptoKey, extractable: boolean): Promise<CryptoKey> {
+  try {
+    return await subtle(fn).unwrapKey(
+      'raw',
+      fromBase64(header.wrap.key)!,
+      kek,
+      { name: 'AES-GCM', iv: fromBase64(header.wrap.iv)!, additionalData: keyringAad(header.keyVersion, header.kdf), tagLength: 128 },
+      { name: 'AES-GCM', length: 256 },
+      extractable,
+      ['encrypt', 'decrypt'],
+    );
+  } catch (cause) {
+    throw new DecryptionError(`${fn}: wrong passphrase or key (or a tampered key header); nothing was changed`, 'wrong-passphrase', {
+      fn,
+      field: 'passphrase',
+      cause,
+    });
+  }
+}
+
+async function sealRecord(fn: string, dataKey: CryptoKey, keyVersion: number, id: string, value: unknown): Promise<string> {
+  const iv = randomBytes(IV_BYTES);
+  const ct = await subtle(fn).encrypt({ name: 'AES-GCM', iv, additionalData: recordAad(id, keyVersion), tagLength: 128 }, dataKey, utf8(JSON.stringify(value)));
+  return JSON.stringify({ format: RECORD_FORMAT, version: FORMAT_VERSION, id, keyVersion, iv: toBase64(iv), data: toBase64(new Uint8Array(ct)) });
+}
+
+async function openRecord(fn: string, dataKey: CryptoKey, keyVersion: number, id: string, sealed: string): Promise<unknown> {
+  const where = { fn, field: 'id', value: id };
+  let env: unknown;
+  try {
+    env = JSON.parse(sealed);
+  } catch {
+    throw new DecryptionError(`${fn}: record ${JSON.stringify(id)} is malformed (truncated or corrupted)`, 'malformed', where);
+  }
+  if (typeof env !== 'object' || env === null) throw new DecryptionError(`${fn}: record ${JSON.stringify(id)} is malformed`, 'malformed', where);
+  const e = env as Record<string, unknown>;
+  if (e.format !== RECORD_FORMAT) throw new DecryptionError(`${fn}: record ${JSON.stringify(id)} is not a sealed n1kit record`, 'malformed', where);
+  if (e.version !== FORMAT_VERSION) {
+    throw new DecryptionError(`${fn}: record ${JSON.stringify(id)} has unsupported format version ${String(e.version)}`, 'unsupported-version', where);
+  }
+  if (e.id !== id) {
+    throw new DecryptionError(`${fn}: record stored under ${JSON.stringify(id)} belongs to another id (moved or swapped)`, 'wrong-id', where);
+  }
+  if (e.keyVersion !== keyVersion) {
+    throw new DecryptionError(
+      `${fn}: record ${JSON.stringify(id)} was sealed under key version ${String(e.keyVersion)}, the store is at ${keyVersion} (rolled back?)`,
+      'unsupported-version',
+      where,
+    );
+  }
+  const iv = fromBase64(e.iv);
+  const data = fromBase64(e.data);
+  if (iv === undefined || iv.length !== IV_BYTES || data === undefined || data.length < 16) {
+    throw new DecryptionError(`${fn}: record ${JSON.stringify(id)} is malformed (IV or ciphertext)`, 'malformed', where);
+  }
+  let plain: ArrayBuffer;
+  try {
+    plain = await subtle(fn).decrypt({ name: 'AES-GCM', iv, additionalData: recordAad(id, keyVersion), tagLength: 128 }, dataKey, data);
+  } catch (cause) {
+    throw new DecryptionError(`${fn}: record ${JSON.stringify(id)} failed authentication (tampered ciphertext, IV or bound data)`, 'tampered', {
+      ...where,
+      cause,
+    });
+  }
+  try {
+    return JSON.parse(fromUtf8(plain));
+  } catch {
+    throw new DecryptionError(`${fn}: record ${JSON.stringify(id)} decrypted to invalid JSON`, 'malformed', where);
+  }
+}
+
+function parseBackup(fn: string, backup: unknown): { keyring: string; records: [string, string][] } {
+  if (typeof backup !== 'string') fail(fn, 'backup', 'must be the string from exportBackup()', typeof backup);
+  const bad = (what: string): never => {
+    throw new DecryptionError(`${fn}: the backup is malformed (${what}); nothing was imported`, 'malformed', { fn, field: 'backup' });
+  };
+  let b: unknown;
+  try {
+    b = JSON.parse(backup);
+  } catch {
+    return bad('not JSON: truncated or corrupted');
+  }
+  if (typeof b !== 'object' || b === null) return bad('not an object');
+  const o = b as Record<string, unknown>;
+  if (o.format !== BACKUP_FORMAT) return bad('unknown format');
+  if (o.version !== FORMAT_VERSION) {
+    throw new DecryptionError(`${fn}: backup version ${String(o.version)} is not supported`, 'unsupported-version', { fn, field: 'backup' });
+  }
+  if (typeof o.keyring !== 'string') return bad('keyring');
+  const recs = o.records;
+  if (typeof recs !== 'object' || recs === null || Array.isArray(recs)) return bad('records');
+  const records: [string, string][] = [];
+  for (const [id, v] of Object.entries(recs)) {
+    if (typeof v !== 'string') return bad(`record ${JSON.stringify(id)}`);
+    records.push([id, v]);
+  }
+  return { keyring: o.keyring, records };
+}
+
+/**
+ * Opens (or, on an empty backend, creates) an encrypted store of JSON records.
+ *
+ * Each record is sealed with AES-256-GCM under a random 256-bit data key with a fresh random
+ * 96-bit IV per write and a 128-bit tag; the record id, format (schema) version and key
+ * version are bound as additional authenticated data, so a record moved to another id, edited,
+ * or replayed from another key version is detected. The data key is wrapped (AES-GCM) by a key
+ * derived from the passphrase with PBKDF2-HMAC-SHA-256 (600,000 iterations and a random 128-bit
+ * salt by default; the parameters are stored in the key header), so `changePassphrase`
+ * re-wraps one key and re-encrypts nothing. Neither the passphrase nor any key is kept in a
+ * readable property, an error message or `JSON.stringify(store)`.
+ *
+ * With at most 2³² writes per data key the chance of an IV collision stays below NIST's 2⁻³²
+ * bound (SP 800-38D §8.3).
+ *
+ * @param options - `backend` and exactly one of `passphrase` or `key`; `kdf` for tests
+ * @returns the store
+ * @throws ValidationError (`'E_INVALID_ARGUMENT'`) on bad options
+ * @throws DecryptionError (`'E_DECRYPT'`) when the passphrase or key is wrong, or the key header
+ *   is malformed, or records exist without a key header; nothing stored is changed
+ * @example
+ * ```ts
+ * const store = await createEncryptedStore({ backend: createMemoryBackend(), passphrase: 'correct horse battery staple' });
+ * await store.put('day-1', { day: 1, pain: 3 });
+ * await store.get('day-1'); // returns { day: 1, pain: 3 }
+ * ```
+ * @see NIST SP 800-38D (2007), GCM: 96-bit IVs, §8.2.2 random IV construction, §8.3 invocation limit.
+ * @see OWASP Password Storage Cheat Sheet (PBKDF2-HMAC-SHA-256, 600,000 iterations).
+ * @see W3C Web Cryptography API (SubtleCrypto wrapKey/unwrapKey, AES-GCM, PBKDF2).
+ */
+export async function createEncryptedStore(options: EncryptedStoreOptions): Promise<EncryptedStore> {
+  const fn = 'createEncryptedStore';
+  plainObject(fn, 'options', options);
+  const backend = options.backend;
+  if (
+    typeof backend !== 'object' ||
+    backend === null ||
+    typeof backend.get !== 'function' ||
+    typeof backend.set !== 'function' ||
+    typeof backend.delete !== 'function' ||
+    typeof backend.keys !== 'function'
+  ) {
+    fail(fn, 'backend', 'must implement get, set, delete and keys', typeof backend);
+  }
+  const { iterations } = resolveKdf(fn, options.kdf);
+  const secret = checkSecret(fn, options, true);
+  subtle(fn);
+
+  let header: KeyringHeader;
+  let dataKey: CryptoKey;
+  const existing = await backend.get(KEYRING_KEY);
+  if (existing === undefined) {
+    const keys = await backend.keys();
+    if (keys.some((k) => k.startsWith(RECORD_PREFIX))) {
+      throw new DecryptionError(`${fn}: the backend holds records but no key header; refusing to create a new key over them`, 'malformed', {
+        fn,
+        field: 'keyring',
+      });
+    }
+    const kdf = newKdfHeader(secret, iterations);
+    const kek = await keyEncryptionKey(fn, secret, kdf);
+    const extractable = await subtle(fn).generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt', 'decrypt']);
+    header = await wrapDataKey(fn, extractable, kek, 1, kdf);
+    // Re-import non-extractable for everyday use.
+    dataKey = await unwrapDataKey(fn, header, kek, false);
+    await backend.set(KEYRING_KEY, JSON.stringify(header));
+  } else {
+    header = parseKeyring(fn, existing);
+    const kek = await keyEncryptionKey(fn, secret, header.kdf);
+    dataKey = await unwrapDataKey(fn, header, kek, false);
+  }
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const store: EncryptedStore = {
+    put(id, value) {
+      checkId('put', id);
+      assertJsonValue('put', 'value', value);
+      return exclusive(async () => {
+        await backend.set(RECORD_PREFIX + id, await sealRecord('put', dataKey, header.keyVersion, id, value));
+      });
+    },
+    get<T>(id: string) {
+      checkId('get', id);
+      return exclusive(async () => {
+        const sealed = await backend.get(RECORD_PREFIX + id);
+        if (sealed === undefined) return undefined;
+        return (await openRecord('get', dataKey, header.keyVersion, id, sealed)) as T;
+      });
+    },
+    list() {
+      return exclusive(async () =>
+        (await backend.keys())
+          .filter((k) => k.startsWith(RECORD_PREFIX))
+          .map((k) => k.slice(RECORD_PREFIX.length))
+          .sort(),
+      );
+    },
+    delete(id) {
+      checkId('delete', id);
+      return exclusive(() => backend.delete(RECORD_PREFIX + id));
+    },
+    changePassphrase(oldPassphrase, newPassphrase) {
+      const f = 'changePassphrase';
+      const oldP = checkPassphrase(f, 'oldPassphrase', oldPassphrase);
+      const newP = checkPassphrase(f, 'newPassphrase', newPassphrase);
+      if (header.kdf.name !== 'PBKDF2') fail(f, 'store', 'was created with a key, not a passphrase', undefined);
+      return exclusive(async () => {
+        // Re-read the header so a concurrent writer's header is not silently replaced.
+        const current = await backend.get(KEYRING_KEY);
+        if (current === undefined) throw new DecryptionError(`${f}: the key header is missing`, 'malformed', { fn: f, field: 'keyring' });
+        const h = parseKeyring(f, current);
+        const oldKek = await keyEncryptionKey(f, { passphrase: oldP }, h.kdf);
+        const raw = await unwrapDataKey(f, h, oldKek, true);
+        const kdf = newKdfHeader({ passphrase: newP }, iterations);
+        const newKek = await keyEncryptionKey(f, { passphrase: newP }, kdf);
+        const next = await wrapDataKey(f, raw, newKek, h.keyVersion, kdf);
+        await backend.set(KEYRING_KEY, JSON.stringify(next));
+        header = next;
+      });
+    },
+    exportBackup() {
+      return exclusive(async () => {
+        const keyring = await backend.get(KEYRING_KEY);
+        if (keyring === undefined) throw new DecryptionError('exportBackup: the key header is missing', 'malformed', { fn: 'exportBackup', field: 'keyring' });
+        const records: Record<string, string> = {};
+        const ids = (await backend.keys())
+          .filter((k) => k.startsWith(RECORD_PREFIX))
+          .map((k) => k.slice(RECORD_PREFIX.length))
+          .sort();
+        for (const id of ids) {
+          const v = await backend.get(RECORD_PREFIX + id);
+          if (v !== undefined) records[id] = v;
+        }
+        return JSON.stringify({ format: BACKUP_FORMAT, version: FORMAT_VERSION, keyring, records });
+      });
+    },
+    importBackup(backup, opts = {}) {
+      const f = 'importBackup';
+      plainObject(f, 'options', opts);
+      const parsed = parseBackup(f, backup);
+      const given = checkSecret(f, opts, false);
+      const overwrite = opts.overwrite === undefined ? false : opts.overwrite;
+      if (typeof overwrite !== 'boolean') fail(f, 'overwrite', 'must be a boolean', overwrite);
+      return exclusive(async () => {
+        const h = parseKeyring(f, parsed.keyring);
+        let backupKey: CryptoKey;
+        if (given.passphrase !== undefined || given.key !== undefined) {
+          backupKey = await unwrapDataKey(f, h, await keyEncryptionKey(f, given, h.kdf), false);
+        } else if (h.wrap.key === header.wrap.key && h.wrap.iv === header.wrap.iv) {
+          backupKey = dataKey; // the very header this store runs on
+        } else if (secret.key !== undefined && h.kdf.name === 'raw-key') {
+          backupKey = await unwrapDataKey(f, h, await keyEncryptionKey(f, secret, h.kdf), false);
+        } else {
+          return fail(f, 'passphrase', 'is required: the backup was made under another passphrase or salt', undefined);
+        }
+        const values: [string, unknown][] = [];
+        for (const [id, sealed] of parsed.records) {
+          checkId(f, id);
+          values.push([id, await openRecord(f, backupKey, h.keyVersion, id, sealed)]);
+        }
+        if (!overwrite) {
+          const have = new Set(await backend.keys());
+          const clash = values.filter(([id]) => have.has(RECORD_PREFIX + id)).map(([id]) => id);
+          if (clash.length > 0) fail(f, 'overwrite', `must be true to replace existing records (${clash.length} conflict)`, clash.slice(0, 5));
+        }
+        for (const [id, value] of values) {
+          await backend.set(RECORD_PREFIX + id, await sealRecord(f, dataKey, header.keyVersion, id, value));
+        }
+        return { imported: values.length };
+      });
+    },
+    toJSON() {
+      return header.kdf.name === 'PBKDF2'
+        ? { kind: 'n1kit.encryptedStore', keyVersion: header.keyVersion, kdf: 'PBKDF2-SHA-256', iterations: header.kdf.iterations }
+        : { kind: 'n1kit.encryptedStore', keyVersion: header.keyVersion, kdf: 'raw-key' };
+    },
+  };
+  return store;
+}
