@@ -20,3 +20,11 @@ export type {
   TrialOutcome,
   TrialPriors,
 } from './types.js';
+export { analyzeSeries, seriesToPrior } from './series.js';
+export type {
+  AnalyzeSeriesInput,
+  PopulationEffectSummary,
+  SeriesAnalysis,
+  SeriesToPriorOptions,
+  SeriesTrial,
+} from './series.js';
