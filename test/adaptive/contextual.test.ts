@@ -79,7 +79,9 @@ describe('linearThompson', () => {
     for (const u of lin.updates) if (u.arm !== 'z') p.update(u.arm, u.reward, u.context);
     for (const a of arms) {
       const m = p.coefficientMean(a);
-      m.forEach((c, j) => expect(rel(c, lin.coefficients[a][j]!)).toBeLessThan(1e-11));
+      m.forEach((c, j) => {
+        expect(rel(c, lin.coefficients[a][j]!)).toBeLessThan(1e-11);
+      });
     }
     const s = p.select(undefined, lin.query);
     expect(rel(s.scores!.x!, lin.scoreMean.x)).toBeLessThan(1e-11);
