@@ -121,8 +121,8 @@ export function normaliseLogWeights(logW: readonly number[], fallback?: readonly
   }
   let s = 0;
   for (const x of logW) s += Math.exp(x - m);
-  const lse = m + Math.log(s);
-  return logW.map((x) => Math.max(Math.exp(x - lse), Number.MIN_VALUE));
+  // exp(x − m)/s rather than exp(x − lse): no rounding of a large lse, so Σ w = 1 to ~k ulps.
+  return logW.map((x) => Math.max(Math.exp(x - m) / s, Number.MIN_VALUE));
 }
 
 /** Builds a mixture (without re-validation) from weights and components. */
