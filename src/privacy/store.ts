@@ -87,7 +87,7 @@ export interface ImportBackupOptions {
 
 /** An encrypted store of JSON records. Every method is async; calls run one at a time. */
 export interface EncryptedStore {
-  /** Seals `value` (JSON data) under `id`, replacing any previous record with that id. */
+  /** Seals `value` (JSON data) under `id`, replacing any previous record with that id. Bad input rejects (never throws synchronously). */
   put(id: string, value: unknown): Promise<void>;
   /** Opens the record `id`; undefined when there is none. Throws {@link DecryptionError} when it does not verify. */
   get<T = unknown>(id: string): Promise<T | undefined>;
@@ -442,14 +442,14 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
   };
 
   const store: EncryptedStore = {
-    put(id, value) {
+    async put(id, value) {
       checkId('put', id);
       assertJsonValue('put', 'value', value);
       return exclusive(async () => {
         await backend.set(RECORD_PREFIX + id, await sealRecord('put', dataKey, header.keyVersion, id, value));
       });
     },
-    get<T>(id: string) {
+    async get<T>(id: string) {
       checkId('get', id);
       return exclusive(async () => {
         const sealed = await backend.get(RECORD_PREFIX + id);
@@ -457,7 +457,7 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
         return (await openRecord('get', dataKey, header.keyVersion, id, sealed)) as T;
       });
     },
-    list() {
+    async list() {
       return exclusive(async () =>
         (await backend.keys())
           .filter((k) => k.startsWith(RECORD_PREFIX))
@@ -465,11 +465,11 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
           .sort(),
       );
     },
-    delete(id) {
+    async delete(id) {
       checkId('delete', id);
       return exclusive(() => backend.delete(RECORD_PREFIX + id));
     },
-    changePassphrase(oldPassphrase, newPassphrase) {
+    async changePassphrase(oldPassphrase, newPassphrase) {
       const f = 'changePassphrase';
       const oldP = checkPassphrase(f, 'oldPassphrase', oldPassphrase);
       const newP = checkPassphrase(f, 'newPassphrase', newPassphrase);
@@ -488,7 +488,7 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
         header = next;
       });
     },
-    exportBackup() {
+    async exportBackup() {
       return exclusive(async () => {
         const keyring = await backend.get(KEYRING_KEY);
         if (keyring === undefined) throw new DecryptionError('exportBackup: the key header is missing', 'malformed', { fn: 'exportBackup', field: 'keyring' });
@@ -504,7 +504,7 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
         return JSON.stringify({ format: BACKUP_FORMAT, version: FORMAT_VERSION, keyring, records });
       });
     },
-    importBackup(backup, opts = {}) {
+    async importBackup(backup, opts = {}) {
       const f = 'importBackup';
       plainObject(f, 'options', opts);
       const parsed = parseBackup(f, backup);
