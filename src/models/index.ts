@@ -28,3 +28,5 @@ export type {
   SeriesToPriorOptions,
   SeriesTrial,
 } from './series.js';
+export { posteriorPredictive } from './predictive.js';
+export type { PosteriorPredictive, PosteriorPredictiveOptions, PredictiveSummary } from './predictive.js';

@@ -244,6 +244,12 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
       perArm: data.perArm,
       lastDay: data.lastDay,
       dayCenter: data.dayCenter,
+      last: {
+        day: data.lastDay,
+        value: data.y[data.n - 1] as number,
+        treatment: data.treatments[data.arm[data.n - 1] as number] as string,
+      },
+      ...(sigma !== undefined ? { sigma } : {}),
     },
   };
   const rng = createRng(mc.seed);

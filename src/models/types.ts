@@ -165,6 +165,10 @@ export interface TrialAnalysis {
     /** Last observed day, and the centre of the trend covariate. */
     readonly lastDay: number;
     readonly dayCenter: number;
+    /** The last observation kept (continues AR(1) errors in {@link posteriorPredictive}). */
+    readonly last?: { readonly day: number; readonly value: number; readonly treatment: string };
+    /** The known residual sd (`model.sigma`), when given. */
+    readonly sigma?: number;
   };
   readonly draws?: TrialDraws;
 }
