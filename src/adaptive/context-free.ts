@@ -106,6 +106,7 @@ export type ArmPosterior =
 
 class ThompsonCore implements PolicyCore {
   readonly dimension = undefined;
+  private counts = new Float64Array(0);
   constructor(
     readonly lik: Lik,
     readonly draws: number,
@@ -131,7 +132,9 @@ class ThompsonCore implements PolicyCore {
     const k = active.length;
     const s = this.st;
     const D = this.draws;
-    const counts = new Float64Array(k);
+    if (this.counts.length !== k) this.counts = new Float64Array(k);
+    const counts = this.counts;
+    counts.fill(0);
     if (this.lik === 'bernoulli') {
       const a = s.a;
       const b = s.b;

@@ -82,8 +82,9 @@ function resolveContextual(fn: string, o: ContextualOptions): { base: PolicyBase
 
 class LinUcbCore implements PolicyCore {
   private readonly tmp: Float64Array;
-  private readonly theta: Float64Array;
   private readonly l: Float64Array;
+  /** θ̂ₐ = Aₐ⁻¹bₐ, recomputed when arm a changes. */
+  private readonly theta: Float64Array[] = [];
   constructor(
     readonly dimension: number,
     readonly lambda: number,
@@ -93,14 +94,15 @@ class LinUcbCore implements PolicyCore {
     readonly b: Float64Array[],
   ) {
     this.tmp = new Float64Array(dimension);
-    this.theta = new Float64Array(dimension);
     this.l = new Float64Array(dimension * dimension);
+    for (let i = 0; i < Ainv.length; i++) this.theta.push(matVec(Ainv[i]!, dimension, b[i]!, new Float64Array(dimension)));
   }
 
   private reinvert(i: number): void {
     const d = this.dimension;
     cholesky(this.A[i]!, d, this.l);
     cholInverse(this.l, d, this.Ainv[i]!);
+    matVec(this.Ainv[i]!, d, this.b[i]!, this.theta[i]!);
   }
 
   raw(_rng: Rng, active: readonly number[], x: Float64Array | undefined, out: Float64Array, scores: Float64Array) {
@@ -112,8 +114,7 @@ class LinUcbCore implements PolicyCore {
         this.reinvert(i);
         q = quadForm(this.Ainv[i]!, d, cx);
       }
-      matVec(this.Ainv[i]!, d, this.b[i]!, this.theta);
-      const s = dot(this.theta, cx, d) + this.alpha * Math.sqrt(Math.max(q, 0));
+      const s = dot(this.theta[i]!, cx, d) + this.alpha * Math.sqrt(Math.max(q, 0));
       scores[i] = Number.isFinite(s) ? s : 0;
     }
     const set = argmaxSet(scores, active);
@@ -130,6 +131,7 @@ class LinUcbCore implements PolicyCore {
     const b = this.b[i]!;
     for (let j = 0; j < d; j++) b[j]! += r * cx[j]!;
     if (!shermanMorrison(this.Ainv[i]!, d, cx, this.tmp)) this.reinvert(i);
+    else matVec(this.Ainv[i]!, d, b, this.theta[i]!);
   }
 
   addArm(): void {
@@ -137,6 +139,7 @@ class LinUcbCore implements PolicyCore {
     this.A.push(scaledIdentity(d, this.lambda));
     this.Ainv.push(scaledIdentity(d, 1 / this.lambda));
     this.b.push(new Float64Array(d));
+    this.theta.push(new Float64Array(d));
   }
 
   params(): { [key: string]: JsonValue } {
