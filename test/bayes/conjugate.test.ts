@@ -87,7 +87,9 @@ describe('closed forms', () => {
     const flat = mixture([[0.3, beta(2, 2)], [0.3, beta(5, 1)], [0.4, beta(1, 1)]]);
     const a = comps(updateBinomial(nested, { successes: 4, trials: 6 }));
     const b = comps(updateBinomial(flat, { successes: 4, trials: 6 }));
-    a.forEach((c, i) => close(c.weight, (b[i] as Comp).weight, 1e-14));
+    a.forEach((c, i) => {
+      close(c.weight, (b[i] as Comp).weight, 1e-14);
+    });
   });
 });
 
@@ -145,8 +147,8 @@ function sameMixture(a: Dist, b: Dist, rel: number): void {
   ca.forEach((c, i) => {
     const d = cb[i] as Comp;
     close(c.weight, d.weight, rel, 1e-14);
-    const x = c.dist as Record<string, number>;
-    const y = d.dist as Record<string, number>;
+    const x = c.dist as unknown as Record<string, number>;
+    const y = d.dist as unknown as Record<string, number>;
     for (const k of Object.keys(x)) if (k !== 'family') close(x[k] as number, y[k] as number, rel, 1e-12);
   });
 }
