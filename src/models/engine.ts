@@ -10,7 +10,7 @@ import type { Rng } from '../rng/index.js';
 import type { NormalMixture, PreparedTrial } from './data.js';
 import { mixtureMoments } from './data.js';
 import { choleskyInPlace, drawFromPrecision, spdInverse } from './linalg.js';
-import { drawIndicator, polyaGamma1Raw, sliceStep } from './samplers.js';
+import { drawIndicator, polyaGammaSumRaw, sliceStep } from './samplers.js';
 
 /** Everything a chain needs. @internal */
 export interface ModelSpec {
@@ -317,9 +317,7 @@ export function runBinomialChain(spec: ModelSpec, rng: Rng, warmup: number, draw
     for (let i = 0; i < n; i++) {
       let psi = 0;
       for (let a = 0; a < p; a++) psi += (X[i * p + a] as number) * (beta[a] as number);
-      const nt = trials[i] as number;
-      let om = 0;
-      for (let r = 0; r < nt; r++) om += polyaGamma1Raw(psi, rng);
+      const om = polyaGammaSumRaw(trials[i] as number, psi, rng);
       for (let a = 0; a < p; a++) {
         const xa = (X[i * p + a] as number) * om;
         if (xa === 0) continue;

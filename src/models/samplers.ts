@@ -111,8 +111,23 @@ function rtigauss(z: number, rng: Rng): number {
 /** One PG(1, z) draw without checks. @internal */
 export function polyaGamma1Raw(zIn: number, rng: Rng): number {
   const z = Math.abs(zIn) * 0.5;
+  return polyaGamma1Half(z, massTexpon(z), rng);
+}
+
+/**
+ * A sum of `b` PG(1, z) draws without checks; the proposal's mixing weight (two normal CDFs)
+ * is computed once for all b draws. @internal
+ */
+export function polyaGammaSumRaw(b: number, zIn: number, rng: Rng): number {
+  const z = Math.abs(zIn) * 0.5;
+  const mass = massTexpon(z);
+  let s = 0;
+  for (let i = 0; i < b; i++) s += polyaGamma1Half(z, mass, rng);
+  return s;
+}
+
+function polyaGamma1Half(z: number, pMass: number, rng: Rng): number {
   const fz = 0.125 * PI * PI + 0.5 * z * z;
-  const pMass = massTexpon(z);
   for (;;) {
     let x: number;
     if (rng.uniform() < pMass) x = TRUNC + expo(rng) / fz;
@@ -152,9 +167,7 @@ export function polyaGamma1Raw(zIn: number, rng: Rng): number {
 export function samplePolyaGamma(b: number, z: number, rng: Rng): number {
   if (!Number.isSafeInteger(b) || b < 1) fail('samplePolyaGamma', 'b', 'must be a positive integer', b);
   finite('samplePolyaGamma', 'z', z);
-  let s = 0;
-  for (let i = 0; i < b; i++) s += polyaGamma1Raw(z, rng);
-  return s;
+  return polyaGammaSumRaw(b, z, rng);
 }
 
 /** Draws the component indicator of a normal-mixture prior given the coefficient value. @internal */

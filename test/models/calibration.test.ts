@@ -1,0 +1,149 @@
+/**
+ * Calibration by simulation (Talts et al. 2018): parameters from the prior, data from the model,
+ * fit, then (1) 95% intervals cover the true value at 95% within a 3-sd binomial band, and
+ * (2) the rank of the true value among thinned posterior draws is uniform (chi-square over 7
+ * bins, df 6, rejected only at p < 0.001, i.e. statistic > 22.46). Fixed seeds; small replicate
+ * counts so the file runs in a few seconds.
+ */
+import { describe, expect, it } from 'vitest';
+import type { TrialDesign } from '../../src/design/types.js';
+import { invGamma, normal, uniform } from '../../src/dist/index.js';
+import { analyzeTrial } from '../../src/models/index.js';
+import type { AnalyzeTrialInput, TrialObservation, TrialOutcome } from '../../src/models/index.js';
+import { createRng } from '../../src/rng/index.js';
+import type { Rng } from '../../src/rng/index.js';
+
+const ORDER = ['A', 'B', 'B', 'A', 'B', 'A', 'A', 'B'];
+const PERIOD = 4;
+const DESIGN: TrialDesign = {
+  treatments: ['A', 'B'],
+  randomization: 'fixed',
+  seed: 0,
+  periodDays: PERIOD,
+  washoutDays: 0,
+  runInDays: 0,
+  totalDays: ORDER.length * PERIOD,
+  periods: ORDER.map((treatment, index) => ({
+    index,
+    block: Math.floor(index / 2),
+    treatment,
+    startDay: index * PERIOD,
+    endDay: index * PERIOD + PERIOD - 1,
+    washoutEndDay: index * PERIOD - 1,
+  })),
+};
+const REPS = 140;
+const L = 20; // thinned draws per fit: ranks 0..20
+const CHI2_CRIT_DF6_P001 = 22.458;
+
+function poissonDraw(lambda: number, rng: Rng): number {
+  let k = 0;
+  let p = Math.exp(-lambda);
+  let c = p;
+  const u = rng.uniform();
+  while (u > c) {
+    k++;
+    p *= lambda / k;
+    c += p;
+  }
+  return k;
+}
+
+interface Truth {
+  alpha: number;
+  beta: number;
+  sigma: number;
+  rho: number;
+}
+
+function simulate(outcome: TrialOutcome, ar: boolean, t: Truth, rng: Rng): TrialObservation[] {
+  const obs: TrialObservation[] = [];
+  let e = ar ? (t.sigma * rng.normal()) / Math.sqrt(1 - t.rho * t.rho) : 0;
+  for (let day = 0; day < DESIGN.totalDays; day++) {
+    const arm = ORDER[Math.floor(day / PERIOD)];
+    const eta = t.alpha + (arm === 'B' ? t.beta : 0);
+    if (outcome === 'normal') {
+      if (ar) {
+        if (day > 0) e = t.rho * e + t.sigma * rng.normal();
+      } else e = t.sigma * rng.normal();
+      obs.push({ day, value: eta + e });
+    } else if (outcome === 'binomial') {
+      const p = 1 / (1 + Math.exp(-eta));
+      let s = 0;
+      for (let k = 0; k < 3; k++) if (rng.uniform() < p) s++;
+      obs.push({ day, value: s, trials: 3 });
+    } else {
+      obs.push({ day, value: poissonDraw(Math.exp(eta), rng) });
+    }
+  }
+  return obs;
+}
+
+function calibrate(outcome: TrialOutcome, ar: boolean, seed: string): { coverage: number; chi2: number; rhoChi2?: number } {
+  const rng = createRng(seed);
+  const bins = new Float64Array(7);
+  const rhoBins = new Float64Array(7);
+  let covered = 0;
+  for (let r = 0; r < REPS; r++) {
+    const t: Truth = {
+      alpha: rng.normal(),
+      beta: rng.normal(),
+      sigma: Math.sqrt(1 / rng.gamma(3, 2)),
+      rho: ar ? 2 * rng.uniform() - 1 : 0,
+    };
+    const input: AnalyzeTrialInput = {
+      design: DESIGN,
+      observations: simulate(outcome, ar, t, rng),
+      outcome,
+      reference: 'A',
+      betterIs: 'higher',
+      priors: {
+        intercept: normal(0, 1),
+        effects: { B: normal(0, 1) },
+        ...(outcome === 'normal' ? { variance: invGamma(3, 2) } : {}),
+        ...(ar ? { rho: uniform(-1, 1) } : {}),
+      },
+      model: { autocorrelation: ar },
+      mcmc: { chains: 1, draws: 200, warmup: 100, seed: `${seed}-${r}`, keepDraws: true },
+    };
+    const fit = analyzeTrial(input);
+    const e = fit.effects.B!;
+    if (t.beta >= e.interval[0] && t.beta <= e.interval[1]) covered++;
+    const d = fit.draws!.effects.B!;
+    let rank = 0;
+    for (let i = 0; i < L; i++) if ((d[i * 10 + 9] as number) < t.beta) rank++;
+    bins[Math.floor(rank / 3)]!++;
+    if (ar) {
+      const rd = fit.draws!.rho!;
+      let rr = 0;
+      for (let i = 0; i < L; i++) if ((rd[i * 10 + 9] as number) < t.rho) rr++;
+      rhoBins[Math.floor(rr / 3)]!++;
+    }
+  }
+  const chi = (b: Float64Array): number => {
+    const exp = REPS / 7;
+    let s = 0;
+    for (const o of b) s += (o - exp) ** 2 / exp;
+    return s;
+  };
+  return { coverage: covered / REPS, chi2: chi(bins), ...(ar ? { rhoChi2: chi(rhoBins) } : {}) };
+}
+
+const band = 3 * Math.sqrt((0.95 * 0.05) / REPS);
+
+describe('simulation-based calibration (fixed seeds)', () => {
+  const cases: [string, TrialOutcome, boolean][] = [
+    ['normal', 'normal', false],
+    ['AR(1)', 'normal', true],
+    ['binomial (Pólya-Gamma)', 'binomial', false],
+    ['Poisson (Metropolis)', 'poisson', false],
+  ];
+  for (const [name, outcome, ar] of cases) {
+    it(`${name}: 95% coverage within the binomial band and uniform SBC ranks`, () => {
+      const res = calibrate(outcome, ar, `sbc-${name}`);
+      expect(Math.abs(res.coverage - 0.95)).toBeLessThan(band);
+      expect(res.chi2).toBeLessThan(CHI2_CRIT_DF6_P001);
+      if (ar) expect(res.rhoChi2!).toBeLessThan(CHI2_CRIT_DF6_P001);
+    });
+  }
+});
