@@ -174,7 +174,7 @@ export function applyControlsInPlace(p: Float64Array, c: ResolvedAllocationContr
  * @example
  * ```ts
  * applyAllocationControls({ a: 0.98, b: 0.02 }, { minProbability: 0.1 }, 50);
- * // returns { a: 0.9, b: 0.1 }
+ * // returns ~{ a: 0.9, b: 0.1 }
  * ```
  * @see Thall & Wathen (2007), Practical Bayesian adaptive randomisation in clinical trials, Eur J Cancer 43(5).
  */
