@@ -95,8 +95,10 @@ function readPrior(fn: string, field: string, lik: Lik, prior: unknown): number[
   ];
 }
 
+/** One prior for all arms (numeric `alpha`/`kappa` or a `family` tag), not a per-arm record. */
 function isSinglePrior(p: object): boolean {
-  return 'alpha' in p || 'kappa' in p || 'family' in p;
+  const o = p as Record<string, unknown>;
+  return typeof o.alpha === 'number' || typeof o.kappa === 'number' || typeof o.family === 'string';
 }
 
 /** Posterior of a Thompson-sampling arm: Beta for Bernoulli, NIG for normal. */

@@ -46,7 +46,7 @@ export interface PolicySimulation {
  * the policy's current state (`restorePolicy(policy.toJSON())`), draws contexts and rewards
  * from its own seeded streams (the same for every policy under one seed: common random
  * numbers, so policies compare fairly), and records the pseudo-regret
- * max_a E[r | x, a] − E[r | x, chosen].
+ * max_a E[r | x, a] − E[r | x, chosen], the maximum taken over the policy's active arms.
  *
  * @param environment - arms, context and reward generators, expected rewards
  * @param policy - the policy to copy for each replicate

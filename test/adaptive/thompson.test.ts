@@ -169,3 +169,15 @@ describe('regret on fixed seeds (stated margins)', () => {
     expect(ts.finalRegret.mean).toBeLessThan(0.35 * un.finalRegret.mean);
   });
 });
+
+describe('priors', () => {
+  it('a per-arm record may name arms "alpha" or "family"; one prior applies to all arms', () => {
+    const ts = thompsonSampling({ arms: ['alpha', 'family'], priors: { alpha: { alpha: 2, beta: 3 } } });
+    expect(ts.posterior('alpha')).toEqual({ family: 'beta', alpha: 2, beta: 3 });
+    expect(ts.posterior('family')).toEqual({ family: 'beta', alpha: 1, beta: 1 });
+    const all = thompsonSampling({ arms: ['a', 'b'], likelihood: 'normal', priors: { mean: 1, kappa: 2, shape: 3, rate: 4 } });
+    expect(all.posterior('b')).toEqual({ family: 'normalInverseGamma', mean: 1, kappa: 2, shape: 3, rate: 4 });
+    all.addArm('c', { mean: -1, kappa: 1, shape: 1, rate: 1 });
+    expect(all.posterior('c')).toEqual({ family: 'normalInverseGamma', mean: -1, kappa: 1, shape: 1, rate: 1 });
+  });
+});
