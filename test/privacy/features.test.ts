@@ -48,10 +48,14 @@ describe('projectFeatures', () => {
     const both = projectFeatures({ age: 60, bmi: 30 }, { ...o, standardize: { age: STD.age, bmi: STD.bmi } });
     const age = projectFeatures({ age: 60 }, { ...o, standardize: { age: STD.age } });
     const bmi = projectFeatures({ bmi: 30 }, { ...o, standardize: { bmi: STD.bmi } });
-    both.forEach((v, i) => expect(v).toBeCloseTo(age[i]! + bmi[i]!, 12));
+    both.forEach((v, i) => {
+      expect(v).toBeCloseTo(age[i]! + bmi[i]!, 12);
+    });
     // z = (60 − 50)/10 = 1 → twice z (age 70) gives twice the column
     const age70 = projectFeatures({ age: 70 }, { ...o, standardize: { age: STD.age } });
-    age70.forEach((v, i) => expect(v).toBeCloseTo(2 * age[i]!, 12));
+    age70.forEach((v, i) => {
+      expect(v).toBeCloseTo(2 * age[i]!, 12);
+    });
     // a feature at its mean contributes nothing
     expect(projectFeatures({ age: 50 }, { ...o, standardize: { age: STD.age } })).toEqual(new Array(6).fill(0));
   });
