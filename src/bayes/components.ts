@@ -29,7 +29,7 @@ export interface FlatPrior<F extends ConjugateFamily> {
 }
 
 /** Validates a single (non-mixture) component quickly, without allocating. */
-function quickLeaf(d: unknown): boolean {
+export function quickLeaf(d: unknown): boolean {
   if (typeof d !== 'object' || d === null) return false;
   const o = d as Record<string, unknown>;
   const ok = (v: unknown, pos: boolean) => typeof v === 'number' && Number.isFinite(v) && (!pos || v > 0);

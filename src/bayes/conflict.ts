@@ -55,7 +55,10 @@ export interface PriorDataConflict {
  * robust weight that grows towards 1 means the data overruled the informative part.
  *
  * For a single normal component the two-sided p-value equals Box's density-based p-value
- * P(p(T) ≤ p(t)); for mixtures and counts it is the equal-tail version.
+ * P(p(T) ≤ p(t)); for mixtures and counts it is the equal-tail version. The p-value of a
+ * robustified prior is diluted by its vague component (the check is of the whole mixture), so
+ * check the informative prior itself for conflict and read the robust weight for how much the
+ * posterior discounted it.
  *
  * @param prior - a normal, beta or gamma prior (or mixture) matching the data
  * @param data - `{ mean, n, sigma }`, `{ successes, trials }` or `{ total, exposure }`
@@ -65,10 +68,11 @@ export interface PriorDataConflict {
  *   robust component index out of range
  * @example
  * ```ts
- * const prior = robustify(normal(-3, 0.5), { weight: 0.2, mean: 0, sigma: 2 });
- * const c = priorDataConflict(prior, { mean: 1, n: 28, sigma: 2 });
- * c.pValue;                   // ~1e-14: the data contradict the informative prior
- * c.robustWeight?.posterior;  // ~1: the vague component took over
+ * const data = { mean: 1, n: 28, sigma: 2 };
+ * priorDataConflict(normal(-3, 0.5), data).pValue; // ~1.75e-10: the data contradict the LFM prior
+ * const robust = robustify(normal(-3, 0.5), { weight: 0.2, mean: 0, sigma: 2 });
+ * priorDataConflict(robust, data).robustWeight;
+ * // { index: 1, prior: 0.2, posterior: ~0.99999998 }: the vague component took over
  * ```
  * @see Box (1980), Sampling and Bayes' inference in scientific modelling and robustness,
  *   JRSS A 143(4): 383–430.

@@ -12,7 +12,7 @@ import log1p from '@stdlib/math-base-special-log1p';
 import type { Dist, DistOf } from '../dist/index.js';
 import { logSumExp } from '../dist/index.js';
 import { fail, finite, integer, nonNegative, plainObject, positive } from '../validate.js';
-import { buildMixture, flatPrior, normaliseLogWeights } from './components.js';
+import { buildMixture, flatPrior, normaliseLogWeights, quickLeaf } from './components.js';
 import type { BinomialCountData, ConjugateData, NormalMeanData, PoissonCountData } from './types.js';
 
 const HALF_LN_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -161,7 +161,18 @@ export function poissonUpdateCore(fn: string, prior: unknown, data: PoissonCount
  */
 export function updateNormal(prior: Dist, data: NormalMeanData): Dist {
   const fn = 'updateNormal';
-  return normalUpdateCore(fn, prior, readNormalData(fn, data)).posterior;
+  const d = readNormalData(fn, data);
+  if (d.n > 0 && quickLeaf(prior) && prior.family === 'normal') {
+    // Fast path for one component: no marginal likelihood needed.
+    const se = d.sigma / Math.sqrt(d.n);
+    const v = Math.hypot(prior.sd, se);
+    const fs = prior.sd / v;
+    const fse = se / v;
+    const m = prior.mean * fse * fse + d.mean * fs * fs;
+    const sd = fs * se;
+    if (sd > 0 && Number.isFinite(m)) return { family: 'normal', mean: m, sd };
+  }
+  return normalUpdateCore(fn, prior, d).posterior;
 }
 
 /**
@@ -185,7 +196,11 @@ export function updateNormal(prior: Dist, data: NormalMeanData): Dist {
  */
 export function updateBinomial(prior: Dist, data: BinomialCountData): Dist {
   const fn = 'updateBinomial';
-  return binomialUpdateCore(fn, prior, readBinomialData(fn, data)).posterior;
+  const d = readBinomialData(fn, data);
+  if (quickLeaf(prior) && prior.family === 'beta') {
+    return { family: 'beta', alpha: prior.alpha + d.successes, beta: prior.beta + (d.trials - d.successes) };
+  }
+  return binomialUpdateCore(fn, prior, d).posterior;
 }
 
 /**
@@ -209,7 +224,11 @@ export function updateBinomial(prior: Dist, data: BinomialCountData): Dist {
  */
 export function updatePoisson(prior: Dist, data: PoissonCountData): Dist {
   const fn = 'updatePoisson';
-  return poissonUpdateCore(fn, prior, readPoissonData(fn, data)).posterior;
+  const d = readPoissonData(fn, data);
+  if (quickLeaf(prior) && prior.family === 'gamma') {
+    return { family: 'gamma', shape: prior.shape + d.total, rate: prior.rate + d.exposure };
+  }
+  return poissonUpdateCore(fn, prior, d).posterior;
 }
 
 /** Which likelihood a data object belongs to, from its fields. */

@@ -95,8 +95,16 @@ export function shortestInterval(d: Dist, level: number): [number, number] {
     const p = solveMonotone(g, 0, pMax);
     return [lo(p), hi(p)];
   }
-  const width = (p: number) => hi(p) - lo(p);
-  const grid = 64;
+  // Mixtures: quantiles by Newton steps warm-started from the previous evaluation (the search
+  // moves in small steps), falling back to the library's bracketed solver.
+  let xLo = quantileRaw(d, 0.5 * pMax);
+  let xHi = quantileRaw(d, 0.5 * pMax + level);
+  const width = (p: number): number => {
+    xLo = newtonQuantile(d, p, xLo);
+    xHi = newtonQuantile(d, p + level, xHi);
+    return xHi - xLo;
+  };
+  const grid = 32;
   let bestI = 0;
   let bestW = Number.POSITIVE_INFINITY;
   for (let i = 0; i <= grid; i++) {
@@ -113,7 +121,7 @@ export function shortestInterval(d: Dist, level: number): [number, number] {
   let x2 = a + phi * (b - a);
   let f1 = width(x1);
   let f2 = width(x2);
-  for (let it = 0; it < 80 && b - a > 1e-15; it++) {
+  for (let it = 0; it < 80 && b - a > 1e-13; it++) {
     if (f1 <= f2) {
       b = x2;
       x2 = x1;
@@ -132,7 +140,26 @@ export function shortestInterval(d: Dist, level: number): [number, number] {
   // Compare with the grid's best (edges included) to never return something worse.
   const pb = (pMax * bestI) / grid;
   const pp = width(p) <= width(pb) ? p : pb;
-  return [lo(pp), hi(pp)];
+  return [quantileRaw(d, pp), quantileRaw(d, pp + level)];
+}
+
+/**
+ * The p-quantile by Newton's method on the cdf from `x0`; falls back to {@link quantileRaw}
+ * when a step misbehaves (non-positive density, no convergence in 30 steps).
+ */
+function newtonQuantile(d: Dist, p: number, x0: number): number {
+  if (!(p > 0 && p < 1) || !Number.isFinite(x0)) return quantileRaw(d, p);
+  let x = x0;
+  for (let it = 0; it < 30; it++) {
+    const f = Math.exp(logPdfRaw(d, x));
+    if (!(f > 0) || !Number.isFinite(f)) break;
+    const step = (cdfRaw(d, x) - p) / f;
+    const next = x - step;
+    if (!Number.isFinite(next)) break;
+    if (Math.abs(step) <= 1e-13 * Math.max(1, Math.abs(x))) return next;
+    x = next;
+  }
+  return quantileRaw(d, p);
 }
 
 /**
@@ -144,7 +171,8 @@ export function shortestInterval(d: Dist, level: number): [number, number] {
  * @param options - `{ level?, threshold?, betterIs? }`, see {@link SummarizeOptions}
  * @returns a {@link PosteriorSummary}
  * @throws ValidationError for an invalid distribution, a level outside (0, 1), a non-finite
- *   threshold, or a distribution without a mean
+ *   threshold, or a distribution without a finite mean and variance (Student-t with df ≤ 2,
+ *   inverse gamma with shape ≤ 2)
  * @example
  * ```ts
  * summarize(normal(1, 0.5), { threshold: 0.5 });
