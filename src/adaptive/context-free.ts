@@ -48,8 +48,10 @@ export interface ThompsonOptions extends PolicyBaseOptions {
   priors?: BetaPrior | NormalInverseGammaPrior | Record<string, BetaPrior | NormalInverseGammaPrior>;
   /**
    * Posterior draws behind the Monte Carlo allocation probabilities. With `draws: 1` the
-   * policy is classical Thompson sampling (one posterior draw, its arg-max), and the reported
-   * probabilities are that one-draw estimate — too crude for off-policy evaluation.
+   * policy is classical Thompson sampling (one posterior draw, its arg-max) and the reported
+   * probabilities are that one-draw (0/1) estimate: still the probabilities actually used,
+   * but without a `minProbability` floor the other arms get 0, so off-policy evaluation of
+   * any other policy is impossible from such logs.
    * @defaultValue 1000
    */
   draws?: number;

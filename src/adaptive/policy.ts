@@ -33,8 +33,11 @@ export interface BanditSelection {
   readonly probabilities: Readonly<Record<string, number>>;
   /**
    * `'exact'` when the raw allocation has a closed form (UCB1, ε-greedy, softmax, LinUCB);
-   * `'monte-carlo'` when it is an estimate from `draws` posterior draws (the arm is then
-   * drawn from that estimate, so the reported probabilities are still the ones used).
+   * `'monte-carlo'` when it is an estimate of P(arm is best) from `draws` posterior draws.
+   * The arm is then drawn from that estimate (after the controls), so the reported
+   * probabilities are exactly the arm's probability given the draws: IPS/DR with them stay
+   * unbiased as long as every arm the target policy can choose has a positive reported
+   * probability — which a `minProbability` floor guarantees, even with `draws: 1`.
    */
   readonly method: 'exact' | 'monte-carlo';
   /** Number of posterior draws behind a Monte Carlo allocation. */

@@ -114,19 +114,26 @@ describe('offPolicyEvaluate', () => {
     // uniform allocation, whose true value is the mean of the arms' success probabilities.
     const probs = { a: 0.2, b: 0.5, c: 0.7 };
     const env = bernoulliBandit(probs);
-    const p = thompsonSampling({ arms: ['a', 'b', 'c'], draws: 200, minProbability: 0.1, seed: 'log' });
-    const rng = createRng('log-rewards');
-    const logs: LoggedDecision[] = [];
-    for (let t = 0; t < 3000; t++) {
-      const s = p.select();
-      const r = env.reward(s.arm, undefined, rng);
-      p.update(s.arm, r);
-      logs.push({ arm: s.arm, reward: r, propensity: s.probabilities[s.arm]! });
-    }
-    const res = offPolicyEvaluate(logs, { target: { a: 1 / 3, b: 1 / 3, c: 1 / 3 } });
     const truth = (0.2 + 0.5 + 0.7) / 3;
-    expect(Math.abs(res.ips.estimate - truth)).toBeLessThan(4 * res.ips.se);
-    expect(Math.abs(res.dr.estimate - truth)).toBeLessThan(4 * res.dr.se);
+    const run = (draws: number) => {
+      const p = thompsonSampling({ arms: ['a', 'b', 'c'], draws, minProbability: 0.1, seed: `log-${draws}` });
+      const rng = createRng(`log-rewards-${draws}`);
+      const out: LoggedDecision[] = [];
+      for (let t = 0; t < 3000; t++) {
+        const s = p.select();
+        const r = env.reward(s.arm, undefined, rng);
+        p.update(s.arm, r);
+        out.push({ arm: s.arm, reward: r, propensity: s.probabilities[s.arm]! });
+      }
+      return out;
+    };
+    // draws: 200, and draws: 1 (classical TS) made honest by the 0.1 floor.
+    for (const draws of [200, 1]) {
+      const res = offPolicyEvaluate(run(draws), { target: { a: 1 / 3, b: 1 / 3, c: 1 / 3 } });
+      expect(Math.abs(res.ips.estimate - truth)).toBeLessThan(4 * res.ips.se);
+      expect(Math.abs(res.dr.estimate - truth)).toBeLessThan(4 * res.dr.se);
+    }
+    const logs = run(200);
     // Logging 1/k instead of the true propensity (the pitfall) is far off.
     const naive = offPolicyEvaluate(
       logs.map((l) => ({ ...l, propensity: 1 / 3 })),
