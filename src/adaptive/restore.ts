@@ -18,7 +18,7 @@ import type { BanditPolicy, PolicyState } from './policy.js';
  * const q = restorePolicy(JSON.parse(saved));
  * q.select().arm === p.select().arm; // true
  * ```
- * @see ../../shared/STYLE.md, "serialise the generator's state with the policy".
+ * @see n1kit STYLE.md, "Pitfalls": serialise the generator's state with the policy (Thompson-sampling libraries that do not are irreproducible after a restore).
  */
 export function restorePolicy(state: PolicyState): BanditPolicy {
   const fn = 'restorePolicy';
