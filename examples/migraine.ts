@@ -68,7 +68,8 @@ console.log(`\nStep 2, the trial: ${design.periods.map((p) => p.treatment).join(
 // regularity 1) updates her posterior. Daily yes/no diaries over 12 weeks are noisy: the robust
 // population prior still matters, and P(best) stays short of 90% here.
 const truth: Record<string, number> = { magnesium: -7, sleepRegularity: -1 };
-const diary = simulateMigraineDiary(design, { effects: truth, rng: 'alice-diary' });
+const armsTruth = Object.fromEntries(Object.entries(truth).filter(([arm]) => design.treatments.includes(arm)));
+const diary = simulateMigraineDiary(design, { effects: armsTruth, rng: 'alice-diary' });
 const update = updatePersonalization(plan, diary);
 console.log(`\nStep 3, Alice's posterior after ${diary.length} diary days (${update.analysis.method}):`);
 for (const [id, c] of Object.entries(update.candidates)) {
