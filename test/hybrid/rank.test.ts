@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -88,6 +89,22 @@ describe('rankCandidates', () => {
     expect(rankCandidates(prior, { betterIs: 'lower', rng: 'alice', draws })).toEqual(r);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
     expect(MIGRAINE_PRIOR_TABLE.scale).toBe('difference');
+  });
+
+  it('agrees with SciPy quadrature (scripts/fixtures/hybrid_pbest.py) within 4.5 Monte Carlo standard errors', () => {
+    const fixture = JSON.parse(readFileSync(new URL('../fixtures/hybrid-pbest.json', import.meta.url), 'utf8')) as {
+      cases: { name: string; betterIs: 'higher' | 'lower'; effects: Record<string, [number, number]>; probBest: Record<string, number> }[];
+    };
+    expect(fixture.cases.length).toBeGreaterThanOrEqual(3);
+    const draws = 40_000;
+    for (const c of fixture.cases) {
+      const prior = Object.fromEntries(Object.entries(c.effects).map(([k, [m, s]]) => [k, normal(m, s)]));
+      const r = rankCandidates(prior, { betterIs: c.betterIs, rng: createRng(`fixture:${c.name}`), draws });
+      for (const [id, p] of Object.entries(c.probBest)) {
+        const got = r.candidates.find((x) => x.id === id)!.probBest;
+        expect(Math.abs(got - p), `${c.name}: ${id}`).toBeLessThan(4.5 * Math.sqrt((p * (1 - p)) / draws));
+      }
+    }
   });
 
   it('property: probabilities sum to 1, sorted best first, ranks 1..k', () => {
