@@ -1,7 +1,7 @@
 import { cdf } from '../dist/index.js';
 import { type Rng, type Seed, toRng } from '../rng/index.js';
 import { fail, finite, integer, nonEmptyString, nonNegative, oneOf, plainObject } from '../validate.js';
-import { checkFeasible, projectBounds, resolveControls } from './controls.js';
+import { applyControlsInPlace, checkFeasible, projectBounds, resolveControls } from './controls.js';
 
 /**
  * The part of an `analyzeTrial` result (the contract's `TrialAnalysis`) that
@@ -32,6 +32,14 @@ export interface AdaptiveNof1Options {
   minProbability?: number;
   /** Allocation cap. @defaultValue 1 */
   maxProbability?: number;
+  /** Equal allocation while fewer than `burnIn` periods are in `history`. @defaultValue 0 */
+  burnIn?: number;
+  /**
+   * Power c on P(best) (p^c / Σp^c), or `{ horizon }` for Thall & Wathen's c = t / (2N) with
+   * t = `history.length` and N the planned number of periods.
+   * @defaultValue 1
+   */
+  power?: number | { horizon: number };
   /**
    * No more than this many periods of one arm in a row: after `maxConsecutive` periods of
    * the same arm, that arm gets probability 0 for the next period.
@@ -65,7 +73,8 @@ export interface AdaptiveNof1Decision {
  * normal N(mean, sd²) — a normal approximation to the posterior `analyzeTrial` returns, exact
  * for the conjugate normal model and close for MCMC posteriors that are roughly normal — and
  * the allocation is P(arm is best): Φ(mean/sd) in closed form for two arms, Monte Carlo with
- * `draws` draws otherwise. Then the floor and cap are applied, and an arm already given
+ * `draws` draws otherwise. Then burn-in, power, floor and cap are applied (as in
+ * {@link applyAllocationControls}, with t = periods so far), and an arm already given
  * `maxConsecutive` periods in a row is excluded so the trial keeps crossing over (the cap is
  * relaxed to 1/(k − 1) if it must be, e.g. two arms force a switch).
  *
@@ -122,6 +131,8 @@ export function adaptiveNof1(options: AdaptiveNof1Options): AdaptiveNof1Decision
   const controls = resolveControls(fn, {
     minProbability: o.minProbability ?? 0.1,
     maxProbability: o.maxProbability ?? 1,
+    ...(o.burnIn === undefined ? {} : { burnIn: o.burnIn }),
+    ...(o.power === undefined ? {} : { power: o.power }),
   });
   checkFeasible(fn, controls, k);
   const draws = integer(fn, 'draws', o.draws ?? 10_000, 1, 1e7);
@@ -160,14 +171,15 @@ export function adaptiveNof1(options: AdaptiveNof1Options): AdaptiveNof1Decision
     if (run) excluded = last;
   }
   const probabilities: Record<string, number> = {};
+  // Burn-in, power, floor and cap (t = periods so far), then the crossover rule.
+  const p = applyControlsInPlace(Float64Array.from(pBest), controls, history.length);
   if (excluded === null) {
-    const p = projectBounds(Float64Array.from(pBest), controls.minProbability, controls.maxProbability);
     arms.forEach((a, i) => {
       probabilities[a] = p[i]!;
     });
   } else {
     const keep = arms.map((_, i) => i).filter((i) => arms[i] !== excluded);
-    const q = Float64Array.from(keep, (i) => pBest[i]!);
+    const q = Float64Array.from(keep, (i) => p[i]!);
     let t = 0;
     for (const v of q) t += v;
     if (t > 0) for (let j = 0; j < q.length; j++) q[j] = q[j]! / t;

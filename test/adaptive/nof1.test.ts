@@ -101,3 +101,23 @@ describe('adaptiveNof1', () => {
     expect(() => adaptiveNof1(o as Parameters<typeof adaptiveNof1>[0])).toThrowError(code);
   });
 });
+
+describe('adaptiveNof1 burn-in and power', () => {
+  it('equal allocation during burn-in; Thall–Wathen power afterwards', () => {
+    const a = { effects: { drug: { mean: 1.2, sd: 0.8 } } };
+    const b = adaptiveNof1({ analysis: a, reference: 'placebo', history: ['drug', 'placebo'], burnIn: 4, rng: 1 });
+    expect(b.probabilities).toEqual({ placebo: 0.5, drug: 0.5 });
+    // t = 4 periods, N = 8: c = 4 / 16 = 0.25
+    const q = adaptiveNof1({
+      analysis: a,
+      reference: 'placebo',
+      history: ['drug', 'placebo', 'placebo', 'drug'],
+      power: { horizon: 8 },
+      minProbability: 0,
+      rng: 1,
+    });
+    const pd = Phi(1.5) ** 0.25;
+    const pp = (1 - Phi(1.5)) ** 0.25;
+    expect(q.probabilities.drug).toBeCloseTo(pd / (pd + pp), 14);
+  });
+});
