@@ -1,4 +1,4 @@
-import { bench, describe } from 'vitest';
+import { afterAll, bench, describe } from 'vitest';
 import {
   beta,
   createRng,
@@ -78,4 +78,7 @@ describe('ESS, summaries, conflict, P(best)', () => {
   });
 });
 
-export { sink };
+// Every bench feeds `sink`; checking it at the end keeps the work observable.
+afterAll(() => {
+  if (!Number.isFinite(sink)) throw new Error(`bench/bayes: non-finite result ${sink}`);
+});
