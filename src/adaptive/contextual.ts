@@ -1,3 +1,4 @@
+import { cdf } from '../dist/index.js';
 import type { Rng } from '../rng/index.js';
 import { fail, integer, nonNegative, positive } from '../validate.js';
 import {
@@ -56,7 +57,9 @@ export interface LinearThompsonOptions extends ContextualOptions {
    */
   noiseSd?: number;
   /**
-   * Posterior draws behind the Monte Carlo allocation probabilities (`1`: classical TS).
+   * Posterior draws behind the Monte Carlo allocation probabilities when more than two arms
+   * are active (`1`: classical TS, whose reported probabilities are a 0/1 one-draw estimate).
+   * Two active arms use the exact normal formula instead.
    * @defaultValue 1000
    */
   draws?: number;
@@ -65,7 +68,9 @@ export interface LinearThompsonOptions extends ContextualOptions {
 /** Options of {@link logisticThompson}. */
 export interface LogisticThompsonOptions extends ContextualOptions {
   /**
-   * Posterior draws behind the Monte Carlo allocation probabilities (`1`: classical TS).
+   * Posterior draws behind the Monte Carlo allocation probabilities when more than two arms
+   * are active (`1`: classical TS, whose reported probabilities are a 0/1 one-draw estimate).
+   * Two active arms use the exact normal formula instead.
    * @defaultValue 1000
    */
   draws?: number;
@@ -205,7 +210,11 @@ export function restoreLinUcb(s: PolicyState): BanditPolicy {
 
 // ---------------------------------------------------------------- Gaussian-score sampler
 
-/** Arg-max frequencies of independent N(mᵢ, sᵢ²) scores over `draws` draws. */
+/**
+ * P(arm has the highest of independent N(mᵢ, sᵢ²) scores): exact for one or two arms
+ * (Φ((m₁ − m₂) / sqrt(s₁² + s₂²))), else the arg-max frequencies over `draws` draws.
+ * Returns true when exact.
+ */
 function normalArgmaxShares(
   rng: Rng,
   active: readonly number[],
@@ -213,8 +222,24 @@ function normalArgmaxShares(
   s: Float64Array,
   draws: number,
   out: Float64Array,
-): void {
+): boolean {
   const k = active.length;
+  if (k === 1) {
+    out[active[0]!] = 1;
+    return true;
+  }
+  if (k === 2) {
+    const i = active[0]!;
+    const j = active[1]!;
+    const diff = m[i]! - m[j]!;
+    const sd = Math.sqrt(s[i]! * s[i]! + s[j]! * s[j]!);
+    let p: number;
+    if (sd > 0 && Number.isFinite(sd) && Number.isFinite(diff)) p = cdf(STD_NORMAL, diff / sd);
+    else p = diff > 0 ? 1 : diff < 0 ? 0 : 0.5;
+    out[i] = p;
+    out[j] = 1 - p;
+    return true;
+  }
   const counts = new Float64Array(k);
   for (let t = 0; t < draws; t++) {
     let best = 0;
@@ -230,7 +255,10 @@ function normalArgmaxShares(
     counts[best]!++;
   }
   for (let j = 0; j < k; j++) out[active[j]!] = counts[j]! / draws;
+  return false;
 }
+
+const STD_NORMAL = { family: 'normal', mean: 0, sd: 1 } as const;
 
 // ------------------------------------------------------------------- linear Thompson
 
@@ -283,8 +311,9 @@ class LinTsCore implements PolicyCore {
       // xᵀθ with θ = μ + v L⁻ᵀz has sd v·‖L⁻¹x‖ exactly.
       sds[i] = this.noiseSd * Math.sqrt(dot(this.tmp2, this.tmp2, d));
     }
-    normalArgmaxShares(rng, active, scores, sds, this.draws, out);
-    return { method: 'monte-carlo' as const, draws: this.draws, scores: true };
+    return normalArgmaxShares(rng, active, scores, sds, this.draws, out)
+      ? { method: 'exact' as const, scores: true }
+      : { method: 'monte-carlo' as const, draws: this.draws, scores: true };
   }
 
   checkReward(): void {}
@@ -353,7 +382,9 @@ function withCoefficients(base: PolicyBase, core: LinTsCore): LinearThompsonPoli
  * Linear Thompson sampling: Bayesian linear regression per arm, θₐ ~ N(Aₐ⁻¹bₐ, v²Aₐ⁻¹),
  * Aₐ = λI + Σxxᵀ. The score xᵀθₐ is then exactly N(xᵀμₐ, v²‖Lₐ⁻¹x‖²) with Lₐ the Cholesky
  * factor of Aₐ (jitter fallback), so the allocation P(arm has the highest sampled score) is
- * estimated from `draws` draws of these scalar scores and the arm drawn from that estimate.
+ * exact for two active arms (Φ((m₁ − m₂)/sqrt(s₁² + s₂²))) and otherwise estimated from
+ * `draws` draws of these scalar scores; the arm is drawn from that allocation (for two arms
+ * this is classical Thompson sampling in distribution, with exact propensities).
  *
  * @param options - arms, dimension, lambda, noiseSd, draws, controls, seed
  * @returns a {@link LinearThompsonPolicy}
@@ -492,8 +523,9 @@ class LogisticCore implements PolicyCore {
       forwardSolve(this.L[i]!, d, cx, w);
       this.sd[i] = Math.sqrt(dot(w, w, d));
     }
-    normalArgmaxShares(rng, active, scores, this.sd, this.draws, out);
-    return { method: 'monte-carlo' as const, draws: this.draws, scores: true };
+    return normalArgmaxShares(rng, active, scores, this.sd, this.draws, out)
+      ? { method: 'exact' as const, scores: true }
+      : { method: 'monte-carlo' as const, draws: this.draws, scores: true };
   }
 
   checkReward(fn: string, field: string, r: number): void {
@@ -525,8 +557,8 @@ class LogisticCore implements PolicyCore {
  * Logistic Thompson sampling for 0/1 rewards: per arm, the posterior of logistic-regression
  * coefficients under the prior N(0, λ⁻¹I) is approximated by a normal at the mode (Laplace;
  * Newton's method with step halving, refitted on every arm's full data when it changes),
- * covariance H⁻¹. The linear score xᵀθ is then normal, and the allocation is estimated from
- * `draws` draws as for {@link linearThompson}. Cost grows with each arm's number of rewards.
+ * covariance H⁻¹. The linear score xᵀθ is then normal, and the allocation is computed as
+ * for {@link linearThompson} (exact for two arms, else from `draws` draws). Cost grows with each arm's number of rewards.
  *
  * @param options - arms, dimension, lambda, draws, controls, seed
  * @returns a {@link BanditPolicy}
