@@ -268,7 +268,7 @@ class LinTsCore implements PolicyCore {
   private readonly dirty: boolean[] = [];
   private readonly tmp: Float64Array;
   private readonly tmp2: Float64Array;
-  private readonly sd: Float64Array[] = [new Float64Array(0)];
+  private sds = new Float64Array(0);
   constructor(
     readonly dimension: number,
     readonly lambda: number,
@@ -302,8 +302,8 @@ class LinTsCore implements PolicyCore {
     const d = this.dimension;
     const cx = x!;
     const n = scores.length;
-    if (this.sd[0]!.length !== n) this.sd[0] = new Float64Array(n);
-    const sds = this.sd[0]!;
+    if (this.sds.length !== n) this.sds = new Float64Array(n);
+    const sds = this.sds;
     for (const i of active) {
       this.refresh(i);
       scores[i] = dot(this.mu[i]!, cx, d);
