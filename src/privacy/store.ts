@@ -19,7 +19,15 @@ import type { StorageBackend } from './backend.js';
 import { assertJsonValue, fromBase64, fromUtf8, toBase64, utf8 } from './encoding.js';
 import { DecryptionError } from './errors.js';
 
-/** Default PBKDF2 iteration count (OWASP Password Storage Cheat Sheet, PBKDF2-HMAC-SHA-256). */
+/**
+ * Default PBKDF2-HMAC-SHA-256 iteration count of {@link createEncryptedStore}: 600,000.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_KDF_ITERATIONS; // returns 600000
+ * ```
+ * @see OWASP Password Storage Cheat Sheet (PBKDF2-HMAC-SHA-256: 600,000 iterations).
+ */
 export const DEFAULT_KDF_ITERATIONS = 600_000;
 
 const KEYRING_KEY = 'n1kit.keyring';
@@ -376,6 +384,12 @@ function parseBackup(fn: string, backup: unknown): { keyring: string; records: [
  *
  * With at most 2³² writes per data key the chance of an IV collision stays below NIST's 2⁻³²
  * bound (SP 800-38D §8.3).
+ *
+ * Limits: the binding detects records moved between ids, edited, or sealed under another key
+ * version; it cannot detect an older ciphertext of the same id, under the same key, being put
+ * back (a replay), nor a rollback of the whole backend to an earlier snapshot: that needs
+ * trusted monotonic state outside the backend. All calls on one store run one at a time; two
+ * store objects on one backend (e.g. two tabs) are not coordinated.
  *
  * @param options - `backend` and exactly one of `passphrase` or `key`; `kdf` for tests
  * @returns the store

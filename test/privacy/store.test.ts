@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -121,6 +122,18 @@ describe('createEncryptedStore: round trips', () => {
     const other = crypto.getRandomValues(new Uint8Array(32));
     await rejectsWith(createEncryptedStore({ backend, key: other }), 'E_DECRYPT', 'wrong-passphrase');
     await rejectsWith(createEncryptedStore({ backend, passphrase: PASS }), 'E_INVALID_ARGUMENT');
+  });
+
+  it('works with a non-extractable AES-GCM CryptoKey (e.g. from a platform keystore)', async () => {
+    const backend = createMemoryBackend();
+    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['wrapKey', 'unwrapKey']);
+    const store = await createEncryptedStore({ backend, key });
+    await store.put('x', { ok: true });
+    expect(await (await createEncryptedStore({ backend, key })).get('x')).toEqual({ ok: true });
+    expect(store.toJSON()).toEqual({ kind: 'n1kit.encryptedStore', keyVersion: 1, kdf: 'raw-key' });
+    const encryptOnly = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt']);
+    await rejectsWith(createEncryptedStore({ backend, key: encryptOnly }), 'E_INVALID_ARGUMENT');
+    await rejectsWith(store.changePassphrase('a', 'b'), 'E_INVALID_ARGUMENT');
   });
 });
 
@@ -278,6 +291,7 @@ describe('secrets never leak', () => {
     const { backend, store } = await seeded();
     const shown = JSON.stringify(store);
     expect(shown).not.toContain(PASS);
+    expect(inspect(store, { depth: 10, showHidden: true })).not.toContain(PASS);
     expect(JSON.parse(shown)).toEqual({ kind: 'n1kit.encryptedStore', keyVersion: 1, kdf: 'PBKDF2-SHA-256', iterations: 1000 });
     const e = await rejectsWith(store.changePassphrase(PASS, 42 as unknown as string), 'E_INVALID_ARGUMENT');
     expect(e.message).not.toContain('42');
