@@ -289,6 +289,8 @@ export interface UpdatePersonalizationOptions {
  * @param options - see {@link UpdatePersonalizationOptions}
  * @returns the update
  * @throws ValidationError for a plan without a trial, an invalid plan, or invalid observations
+ *   (including, from `analyzeTrial`, a diary in which some arm has no observation yet: update
+ *   once every arm has been tried)
  * @example
  * ```ts
  * const update = updatePersonalization(plan, diary);
@@ -312,6 +314,17 @@ export function updatePersonalization(
   const design = validateDesign(p.design, fn);
   const prior = validatePopulationPrior(p.prior, fn);
   const s = plainObject(fn, 'plan.settings', p.settings) as unknown as PersonalizationSettings;
+  oneOf(fn, 'plan.settings.outcome', s.outcome, ['normal', 'binomial', 'poisson'] as const);
+  oneOf(fn, 'plan.settings.betterIs', s.betterIs, ['higher', 'lower'] as const);
+  nonEmptyString(fn, 'plan.settings.control', s.control);
+  seedGuard(fn, 'plan.settings.seed', s.seed);
+  probability(fn, 'plan.settings.confident', s.confident, true);
+  probability(fn, 'plan.settings.robustWeight', s.robustWeight);
+  probability(fn, 'plan.settings.conflictLevel', s.conflictLevel, true);
+  if (s.robustSd !== undefined) positive(fn, 'plan.settings.robustSd', s.robustSd);
+  for (const [k, v] of Object.entries(plainObject(fn, 'plan.settings.mcid', s.mcid))) positive(fn, `plan.settings.mcid.${k}`, v);
+  plainObject(fn, 'plan.settings.model', s.model);
+  plainObject(fn, 'plan.settings.mcmc', s.mcmc);
   const o = plainObject(fn, 'options', options);
   const forceComplete = o.complete === undefined ? false : boolean(fn, 'options.complete', o.complete);
   if (!Array.isArray(observations)) fail(fn, 'observations', 'must be an array of { day, value }', observations);

@@ -106,6 +106,25 @@ describe('updatePersonalization on simulated migraine diaries', () => {
     );
     expect(half.trialComplete).toBe(false);
     expect(half.lastDay).toBe(41);
+    // The robust component: N(0, unit-information sd) by default, sd = data sd · √2 / √(1/n_T + 1/n_C).
+    const perArm = a.analysis.data.perArm;
+    for (const c of ['magnesium', 'sleepRegularity']) {
+      const cu = a.candidates[c]!;
+      const unit = (cu.data.sd * Math.SQRT2) / Math.sqrt(1 / perArm[c]! + 1 / perArm.placebo!);
+      expect(cu.robustPrior).toEqual({
+        family: 'mixture',
+        components: [
+          { weight: 0.8, dist: plan.prior.effects[c] },
+          { weight: 0.2, dist: { family: 'normal', mean: 0, sd: expect.closeTo(unit, 10) } },
+        ],
+      });
+    }
+    const fixed = updatePersonalization({ ...plan, settings: { ...plan.settings, robustSd: 6 } }, diary);
+    const rp = fixed.candidates.magnesium!.robustPrior;
+    expect(rp.family === 'mixture' && rp.components[1]).toEqual({ weight: 0.2, dist: { family: 'normal', mean: 0, sd: 6 } });
+    expect(code(() => updatePersonalization({ ...plan, settings: { ...plan.settings, robustWeight: 2 } }, diary))).toBe(
+      'E_INVALID_ARGUMENT',
+    );
     // Half the data (3 of 6 periods) is not enough for 90% here (P(best) ≈ 0.65 at this seed).
     expect(half.recommendation.confident).toBe(false);
     expect(half.stop).toEqual({ stop: false, reason: 'continue' });
