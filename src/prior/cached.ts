@@ -51,7 +51,8 @@ function copyPrior(p: PopulationPrior): PopulationPrior {
  * A {@link PriorProvider} that remembers answers: the same request (same provider, same
  * canonical JSON) is not paid for twice, and concurrent identical requests share one call.
  * Failures are not cached. Values are stored and returned as copies, so callers cannot corrupt
- * the cache by mutating a prior.
+ * the cache by mutating a prior. Concurrent identical calls share the first caller's request, so
+ * if that caller cancels its `signal`, the others see the cancellation too (and may retry).
  *
  * @param provider - the provider to wrap
  * @param cache - where to keep answers; default a new `Map` owned by this provider

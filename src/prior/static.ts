@@ -198,7 +198,14 @@ export function staticPriorProvider(table: StaticPriorTable = MIGRAINE_PRIOR_TAB
   };
 }
 
-/** The outcome of the paper's migraine case: migraine days per 30 days, lower is better. */
+/**
+ * The outcome of the paper's migraine case: migraine days per 30 days, lower is better.
+ * @example
+ * ```ts
+ * MIGRAINE_OUTCOME.betterIs; // 'lower'
+ * ```
+ * @see https://arxiv.org/abs/2601.03482 (case study: chronic migraine management)
+ */
 export const MIGRAINE_OUTCOME = {
   name: 'migraine days per 30 days',
   unit: 'days',
@@ -206,7 +213,14 @@ export const MIGRAINE_OUTCOME = {
   betterIs: 'lower',
 } as const;
 
-/** The candidates of the embedded migraine table (placebo is the control, not a candidate). */
+/**
+ * The candidates of the embedded migraine table (placebo is the control, not a candidate).
+ * @example
+ * ```ts
+ * MIGRAINE_CANDIDATES.map((c) => c.id); // ['magnesium', 'sleepRegularity', 'riboflavin', 'coenzymeQ10']
+ * ```
+ * @see https://arxiv.org/abs/2601.03482 (case study: magnesium, sleep regularity, placebo)
+ */
 export const MIGRAINE_CANDIDATES = [
   { id: 'magnesium', label: 'Magnesium', description: 'Magnesium citrate 600 mg a day' },
   { id: 'sleepRegularity', label: 'Sleep regularity', description: 'Fixed bed and wake times, 7 days a week' },

@@ -7,7 +7,14 @@ import type { Dist } from '../dist/dist.js';
  */
 export type PriorScale = 'difference' | 'logRateRatio' | 'logOddsRatio';
 
-/** All values of {@link PriorScale}. */
+/**
+ * All values of {@link PriorScale}.
+ * @example
+ * ```ts
+ * PRIOR_SCALES.includes('difference'); // true
+ * ```
+ * @see ../shared/DESIGN.md (PopulationPrior.scale)
+ */
 export const PRIOR_SCALES: readonly PriorScale[] = ['difference', 'logRateRatio', 'logOddsRatio'];
 
 /** One candidate intervention a provider is asked about. */
