@@ -205,15 +205,15 @@ describe('near-singular designs never give NaN', () => {
 });
 
 describe('regret on a linear contextual problem (fixed seed, stated margin)', () => {
-  it('LinUCB and linear TS: regret below 30% of uniform allocation', () => {
+  it('LinUCB and linear TS: regret below 10% of uniform allocation (seen: 2.6% and 3.3%)', () => {
     const env = linearBandit({ a: [0.2, 1, 0, 0.3], b: [0.2, -1, 0.5, 0], c: [0.5, 0, -0.5, 0], d: [0, 0.3, 0.3, -1] }, 0.5);
     const arms = [...env.arms];
     const opts = { horizon: 800, replicates: 4, seed: 'lin-regret' };
     const un = simulatePolicy(env, epsilonGreedy({ arms, epsilon: 1 }), opts);
     const ucb = simulatePolicy(env, linUCB({ arms, dimension: 4, alpha: 1 }), opts);
     const ts = simulatePolicy(env, linearThompson({ arms, dimension: 4, noiseSd: 0.5, draws: 1 }), opts);
-    expect(ucb.finalRegret.mean).toBeLessThan(0.3 * un.finalRegret.mean);
-    expect(ts.finalRegret.mean).toBeLessThan(0.3 * un.finalRegret.mean);
+    expect(ucb.finalRegret.mean).toBeLessThan(0.1 * un.finalRegret.mean);
+    expect(ts.finalRegret.mean).toBeLessThan(0.1 * un.finalRegret.mean);
     expect(ucb.bestArmShare).toBeGreaterThan(0.7);
   });
 });

@@ -145,7 +145,7 @@ describe('topTwoThompson', () => {
 describe('regret on fixed seeds (stated margins)', () => {
   const uniform = (arms: string[]) => epsilonGreedy({ arms, epsilon: 1 });
 
-  it('Beta–Bernoulli TS: regret below 35% of uniform allocation on a 5-arm Bernoulli problem', () => {
+  it('Beta–Bernoulli TS: regret below 25% of uniform allocation on a 5-arm Bernoulli problem (seen: 11%)', () => {
     const env = bernoulliBandit({ a: 0.1, b: 0.2, c: 0.3, d: 0.45, e: 0.55 });
     const arms = [...env.arms];
     const opts = { horizon: 1000, replicates: 8, seed: 'bern-regret' };
@@ -155,18 +155,18 @@ describe('regret on fixed seeds (stated margins)', () => {
     // Uniform: expected regret 1000 × (0.55 − 0.32) = 230; per-step regret variance 0.0266, so
     // the mean over 8 replicates has sd sqrt(0.0266 × 1000 / 8) = 1.82; band ±4.5 sd.
     expect(Math.abs(un.finalRegret.mean - 230)).toBeLessThan(4.5 * 1.83);
-    expect(ts.finalRegret.mean).toBeLessThan(0.35 * un.finalRegret.mean);
-    expect(tsMc.finalRegret.mean).toBeLessThan(0.35 * un.finalRegret.mean);
+    expect(ts.finalRegret.mean).toBeLessThan(0.25 * un.finalRegret.mean);
+    expect(tsMc.finalRegret.mean).toBeLessThan(0.25 * un.finalRegret.mean);
     expect(ts.bestArmShare).toBeGreaterThan(0.6);
   });
 
-  it('Gaussian TS (unknown variance): regret below 35% of uniform', () => {
+  it('Gaussian TS (unknown variance): regret below 25% of uniform (seen: 11%)', () => {
     const env = gaussianBandit({ a: 0, b: 0.3, c: 0.6, d: 1 }, 1);
     const arms = [...env.arms];
     const opts = { horizon: 600, replicates: 6, seed: 'gauss-regret' };
     const ts = simulatePolicy(env, thompsonSampling({ arms, likelihood: 'normal', draws: 1 }), opts);
     const un = simulatePolicy(env, uniform(arms), opts);
-    expect(ts.finalRegret.mean).toBeLessThan(0.35 * un.finalRegret.mean);
+    expect(ts.finalRegret.mean).toBeLessThan(0.25 * un.finalRegret.mean);
   });
 });
 
