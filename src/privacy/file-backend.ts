@@ -17,14 +17,48 @@ export interface FileBackendOptions {
   readonly directory: string;
 }
 
+const PREFIX = 'k-';
 const SUFFIX = '.n1k';
 const MAX_NAME = 240;
+const SAFE = /^[a-z0-9_.-]$/;
 
+/**
+ * The file name of `key`: `k-` + the key with every byte outside [a-z0-9_.-] written as `~xx`
+ * (lowercase hex of its UTF-8 bytes) + `.n1k`. Lowercase only, so distinct keys never collide
+ * on case-insensitive file systems (macOS, Windows); the prefix avoids reserved names (`CON`).
+ */
 function fileName(fn: string, key: string): string {
   nonEmptyString(fn, 'key', key);
-  const name = Buffer.from(key, 'utf8').toString('base64url') + SUFFIX;
-  if (name.length > MAX_NAME) fail(fn, 'key', `is too long for a file name (at most ${Math.floor(((MAX_NAME - SUFFIX.length) * 3) / 4)} UTF-8 bytes)`, key.length);
+  let body = '';
+  for (const ch of key) {
+    if (SAFE.test(ch)) body += ch;
+    else for (const b of new TextEncoder().encode(ch)) body += `~${b.toString(16).padStart(2, '0')}`;
+  }
+  const name = PREFIX + body + SUFFIX;
+  if (name.length > MAX_NAME) fail(fn, 'key', `is too long for a file name (${name.length} > ${MAX_NAME} characters once escaped)`, key.length);
   return name;
+}
+
+/** The key of a file name made by {@link fileName}, or undefined for any other file. */
+function keyOf(name: string): string | undefined {
+  if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX)) return undefined;
+  const body = name.slice(PREFIX.length, -SUFFIX.length);
+  const bytes: number[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === '~') {
+      const h = body.slice(i + 1, i + 3);
+      if (!/^[0-9a-f]{2}$/.test(h)) return undefined;
+      bytes.push(Number.parseInt(h, 16));
+      i += 2;
+    } else if (SAFE.test(c)) bytes.push(c.charCodeAt(0));
+    else return undefined;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(bytes));
+  } catch {
+    return undefined;
+  }
 }
 
 function isNotFound(e: unknown): boolean {
@@ -46,7 +80,7 @@ async function syncDirectory(dir: string): Promise<void> {
 
 /**
  * Creates a {@link StorageBackend} that keeps each key in its own file under `directory`
- * (file names are the base64url of the key). `set` is atomic and durable: it writes a
+ * (file names are the key, with bytes outside [a-z0-9_.-] escaped as `~xx`). `set` is atomic and durable: it writes a
  * temporary file in the same directory (mode 0600), fsyncs it, renames it over the target and
  * fsyncs the directory, so a crash at any point leaves either the old or the new value,
  * never a torn file. Leftover temporary files from a crash are ignored by `keys()`.
@@ -125,9 +159,7 @@ export function createFileBackend(options: FileBackendOptions): StorageBackend {
         if (isNotFound(e)) return [];
         throw e;
       }
-      return names
-        .filter((n) => n.endsWith(SUFFIX) && !n.startsWith('.'))
-        .map((n) => Buffer.from(n.slice(0, -SUFFIX.length), 'base64url').toString('utf8'));
+      return names.map(keyOf).filter((k): k is string => k !== undefined);
     },
   };
 }
