@@ -233,7 +233,9 @@ function answerSchema(ids: readonly string[]): Record<string, unknown> {
 }
 
 /** Finds the JSON object in a model's text: the whole text, a ```json fence, or the outermost braces. */
-function extractJson(text: string): unknown {
+function extractJson(raw: string): unknown {
+  // Reasoning models may think aloud first; their thoughts are not the answer.
+  const text = raw.replace(/<think>[\s\S]*?<\/think>/g, '');
   const attempts: string[] = [text.trim()];
   const fence = /```(?:json|JSON)?\s*\n?([\s\S]*?)```/.exec(text);
   if (fence?.[1] !== undefined) attempts.push(fence[1].trim());
@@ -252,7 +254,7 @@ function extractJson(text: string): unknown {
 
 /**
  * Parses and checks one model answer (the `content` string): JSON directly, in a code fence, or
- * between the outermost braces; shape `{ "effects": { id: { mean, sd } } }` (a bare
+ * between the outermost braces, after dropping any `<think>…</think>` block; shape `{ "effects": { id: { mean, sd } } }` (a bare
  * `{ id: { mean, sd } }` is accepted too); every listed candidate present; `mean` finite; `sd`
  * finite and > 0.
  *

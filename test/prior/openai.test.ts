@@ -169,6 +169,21 @@ describe('openAICompatiblePriorProvider against a local OpenAI-compatible server
     const prior = await p.elicit(request);
     expect(prior.effects.magnesium).toEqual({ family: 'normal', mean: -1.2, sd: 0.8 });
     expect(prior.effects.sleepRegularity).toEqual({ family: 'normal', mean: -0.4, sd: 1.1 });
+    const thought = `<think>Maybe {"effects": {"magnesium": {"mean": -9, "sd": 9}}}? No.</think>\n${answer([-1, 0.5], [-2, 0.7])}`;
+    expect(parseElicitedEffects(thought, ['magnesium', 'sleepRegularity'])).toEqual({
+      magnesium: { mean: -1, sd: 0.5 },
+      sleepRegularity: { mean: -2, sd: 0.7 },
+    });
+  });
+
+  it('never sends an embedding or features outside the allow-list', async () => {
+    handler = (_s, _n, res) => send(res, 200, completion(answer([-1, 1], [-1, 1])));
+    const p = openAICompatiblePriorProvider({ ...fast, baseUrl, model: 'm', samples: 1, features: ['ageBand'] });
+    await p.elicit({ ...request, patient: { features: { ageBand: '30-39', diary: 'day 1: migraine' }, embedding: [0.123456789, 0.987654321] } });
+    const sent = JSON.stringify(seen[0]!.body);
+    expect(sent).toContain('ageBand: 30-39');
+    expect(sent).not.toContain('0.123456789');
+    expect(sent).not.toContain('day 1: migraine');
   });
 
   it('retries malformed JSON, then fails with a ProviderError holding status 200 and an excerpt', async () => {
