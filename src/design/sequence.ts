@@ -90,83 +90,92 @@ export function completeSequence(
   return completeSequenceExact(k, blocks, maxConsecutive, rng);
 }
 
-/** Most memoised states the exact samplers may create before giving up. */
-const STATE_BUDGET = 3_000_000;
-
-interface CompleteState {
-  /** Remaining counts of the treatments other than the last one, sorted descending. */
-  readonly others: readonly number[];
-  /** Remaining count of the last treatment. */
-  readonly last: number;
-  /** Length of the current run of the last treatment. */
-  readonly run: number;
-  readonly key: string;
-}
-
-function completeState(others: number[], last: number, run: number): CompleteState {
-  others.sort((a, b) => b - a);
-  return { others, last, run, key: `${others.join(',')}|${last}|${run}` };
-}
+/** Most states the exact complete-randomisation sampler may create before giving up. */
+const COMPLETE_STATE_BUDGET = 400_000;
 
 /**
- * Exact uniform sampler for complete randomisation with runs ≤ m. Counts the allowed
- * completions of every state (log scale, memoised; a state only needs the sorted counts of
- * the other treatments, the last treatment's count and its run length) and draws each next
- * treatment with probability proportional to its completions.
+ * Exact uniform sampler for complete randomisation with runs ≤ m. The number of allowed
+ * completions of a partial sequence depends only on the remaining counts of the other
+ * treatments (as a sorted multiset), the remaining count of the last treatment and its current
+ * run length. Those states are enumerated level by level (one period per level), their
+ * completions counted backwards on the log scale, and each next treatment drawn with
+ * probability proportional to its completions.
+ *
+ * @throws ValidationError when the state space exceeds its budget
  */
 export function completeSequenceExact(k: number, blocks: number, m: number, rng: Rng): number[] {
-  const memo = new Map<string, number>();
-  const children = (s: CompleteState): { state: CompleteState; logMult: number }[] => {
-    const out: { state: CompleteState; logMult: number }[] = [];
-    if (s.last > 0 && s.run < m) out.push({ state: completeState([...s.others], s.last - 1, s.run + 1), logMult: 0 });
-    for (let i = 0; i < s.others.length; i++) {
-      const v = s.others[i] as number;
-      if (v === 0 || (i > 0 && s.others[i - 1] === v)) continue;
+  const radix = blocks + 1;
+  const n = k * blocks;
+  const tooBig = (): never =>
+    fail('designTrial', 'maxConsecutive', `= ${m} is too restrictive to sample for ${k} treatments × ${blocks} blocks of complete randomization; raise it or use 'block' randomization`, m);
+  if (radix ** k * (m + 1) > Number.MAX_SAFE_INTEGER) tooBig();
+  // key = ((Σ others[i]·radix^i)·radix + last)·(m + 1) + run, others sorted descending
+  const encode = (others: readonly number[], last: number, run: number): number => {
+    let key = 0;
+    for (let i = others.length - 1; i >= 0; i--) key = key * radix + (others[i] as number);
+    return (key * radix + last) * (m + 1) + run;
+  };
+  interface Node {
+    readonly children: number[];
+    readonly logMults: number[];
+    logCount: number;
+  }
+  const nodes = new Map<number, Node>();
+  const expand = (others: readonly number[], last: number, run: number, next: Map<number, { others: number[]; last: number; run: number }>): Node => {
+    const node: Node = { children: [], logMults: [], logCount: Number.NEGATIVE_INFINITY };
+    const add = (o: number[], l: number, r: number, logMult: number) => {
+      o.sort((a, b) => b - a);
+      const key = encode(o, l, r);
+      node.children.push(key);
+      node.logMults.push(logMult);
+      if (!nodes.has(key) && !next.has(key)) next.set(key, { others: o, last: l, run: r });
+    };
+    if (last > 0 && run < m) add([...others], last - 1, run + 1, 0);
+    for (let i = 0; i < others.length; i++) {
+      const v = others[i] as number;
+      if (v === 0 || (i > 0 && others[i - 1] === v)) continue;
       let mult = 0;
-      for (const w of s.others) if (w === v) mult++;
-      const rest = [...s.others];
+      for (const w of others) if (w === v) mult++;
+      const rest = [...others];
       rest.splice(i, 1);
-      rest.push(s.last);
-      out.push({ state: completeState(rest, v - 1, 1), logMult: Math.log(mult) });
+      rest.push(last);
+      add(rest, v - 1, 1, Math.log(mult));
     }
-    return out;
+    return node;
   };
-  // Iterative post-order evaluation (a recursion could be thousands of periods deep).
-  const logCount = (root: CompleteState): number => {
-    const stack: CompleteState[] = [root];
-    while (stack.length > 0) {
-      const s = stack[stack.length - 1] as CompleteState;
-      if (memo.has(s.key)) {
-        stack.pop();
-        continue;
-      }
-      const total = s.last + s.others.reduce((a, b) => a + b, 0);
-      if (total === 0) {
-        memo.set(s.key, 0);
-        stack.pop();
-        continue;
-      }
-      const cs = children(s);
-      const missing = cs.filter((c) => !memo.has(c.state.key));
-      if (missing.length > 0) {
-        for (const c of missing) stack.push(c.state);
-        continue;
-      }
-      memo.set(s.key, cs.length === 0 ? Number.NEGATIVE_INFINITY : logSumExp(cs.map((c) => c.logMult + (memo.get(c.state.key) as number))));
-      stack.pop();
-      if (memo.size > STATE_BUDGET) {
-        fail('designTrial', 'maxConsecutive', `is too restrictive to sample exactly for ${k} treatments × ${blocks} blocks; raise it`, m);
-      }
+  // Forward: every state reachable after the first period, level by level.
+  let level = new Map<number, { others: number[]; last: number; run: number }>();
+  const firstOthers = new Array<number>(k - 1).fill(blocks);
+  const rootKey = encode(firstOthers, blocks - 1, 1); // by symmetry every first treatment is alike
+  level.set(rootKey, { others: firstOthers, last: blocks - 1, run: 1 });
+  const levels: number[][] = [];
+  for (let depth = 1; depth <= n; depth++) {
+    const next = new Map<number, { others: number[]; last: number; run: number }>();
+    const keys: number[] = [];
+    for (const [key, st] of level) {
+      keys.push(key);
+      nodes.set(key, depth === n ? { children: [], logMults: [], logCount: 0 } : expand(st.others, st.last, st.run, next));
+      if (nodes.size + next.size > COMPLETE_STATE_BUDGET) tooBig();
     }
-    return memo.get(root.key) as number;
-  };
-
+    levels.push(keys);
+    level = next;
+  }
+  // Backward: log number of allowed completions of each state.
+  for (let d = levels.length - 2; d >= 0; d--) {
+    for (const key of levels[d] as number[]) {
+      const node = nodes.get(key) as Node;
+      const terms = node.children.map((c, i) => (node.logMults[i] as number) + (nodes.get(c) as Node).logCount);
+      node.logCount = terms.length === 0 ? Number.NEGATIVE_INFINITY : logSumExp(terms);
+    }
+  }
+  // Sample: the first treatment uniformly, then each next one ∝ its completions.
   const counts = new Array<number>(k).fill(blocks);
   const out: number[] = [];
-  let last = -1;
-  let run = 0;
-  const n = k * blocks;
-  for (let step = 0; step < n; step++) {
+  let last = rng.integer(k);
+  let run = 1;
+  counts[last] = blocks - 1;
+  out.push(last);
+  for (let step = 1; step < n; step++) {
     const logW: number[] = [];
     for (let t = 0; t < k; t++) {
       const c = counts[t] as number;
@@ -176,7 +185,9 @@ export function completeSequenceExact(k: number, blocks: number, m: number, rng:
       }
       const others: number[] = [];
       for (let j = 0; j < k; j++) if (j !== t) others.push(counts[j] as number);
-      logW.push(logCount(completeState(others, c - 1, t === last ? run + 1 : 1)));
+      others.sort((a, b) => b - a);
+      const node = nodes.get(encode(others, c - 1, t === last ? run + 1 : 1));
+      logW.push(node === undefined ? Number.NEGATIVE_INFINITY : node.logCount);
     }
     const t = drawLogWeighted(logW, rng);
     run = t === last ? run + 1 : 1;
@@ -234,48 +245,197 @@ export function fixedSequence(k: number, blocks: number): number[] {
  * Every row is used ⌊blocks / S⌋ times plus a uniformly random set of (blocks mod S) distinct
  * rows once more; the rows are put in uniformly random order and the labels assigned by a
  * random bijection. With `maxConsecutive = 1` no block may start with the treatment that ended
- * the previous block (longer runs cannot occur), drawn by rejection over the whole row
- * sequence, which is uniform over the allowed ones.
+ * the previous block (longer runs cannot occur: each row is a permutation). That is drawn by
+ * rejection with early abandon over the whole row sequence (uniform over the allowed ones),
+ * and after `stepBudget` placements by the exact counting sampler {@link williamsRowOrderExact}
+ * (uniform as well), which also proves infeasibility.
  */
 export function williamsSequence(
   k: number,
   blocks: number,
   maxConsecutive: number | undefined,
   rng: Rng,
-  attempts = 200_000,
+  stepBudget?: number,
 ): number[] {
   const rows = williamsSquare(k);
   const size = rows.length;
-  if (maxConsecutive === 1 && k === 2 && blocks >= 2) {
-    // Rows AB and BA: every row is used, and any junction between them repeats a treatment.
-    fail('designTrial', 'maxConsecutive', 'cannot be 1 for a two-treatment Williams design with 2 or more blocks (AB and BA always meet)', maxConsecutive);
-  }
   const q = Math.floor(blocks / size);
   const r = blocks % size;
+  // Rejection gets a short budget when the exact sampler can take over, a long one otherwise.
+  const exactFits = williamsExactFits(size, k, q, r);
+  const budget = stepBudget ?? (exactFits ? 2_000_000 : 60_000_000);
   const ids = range(size);
-  for (let a = 0; a < attempts; a++) {
+  let order: number[] | undefined;
+  if (maxConsecutive !== 1) {
     const chosen: number[] = [];
     for (let c = 0; c < q; c++) chosen.push(...ids);
     chosen.push(...rng.shuffle(ids).slice(0, r));
-    const order = rng.shuffle(chosen);
-    if (maxConsecutive === 1) {
-      let ok = true;
-      for (let i = 1; i < order.length && ok; i++) {
-        const prev = rows[order[i - 1] as number] as number[];
-        const next = rows[order[i] as number] as number[];
-        if (prev[k - 1] === next[0]) ok = false;
-      }
-      if (!ok) continue;
+    order = rng.shuffle(chosen);
+  } else {
+    if (k === 2 && blocks >= 2) {
+      // Rows AB and BA: both are used, and wherever they meet a treatment repeats.
+      fail('designTrial', 'maxConsecutive', 'cannot be 1 for a two-treatment Williams design with 2 or more blocks (AB and BA always meet)', maxConsecutive);
     }
-    const labels = rng.shuffle(ids.slice(0, k));
-    const out: number[] = [];
-    for (const o of order) for (const t of rows[o] as number[]) out.push(labels[t] as number);
-    return out;
+    // A junction is forbidden with probability about 1/k (the next row starts with the
+    // treatment that ended the last one), so rejection needs about (1 - 1/k)^-(blocks - 1)
+    // attempts; fail at once when that is out of reach and the exact sampler cannot help.
+    const expectedSteps = (size + k) * (1 - 1 / k) ** -(blocks - 1);
+    if (!exactFits && expectedSteps > budget / 4) williamsRowOrderExact(rows, blocks, rng); // throws
+    let steps = 0;
+    attempts: while (steps < budget) {
+      const items: number[] = [];
+      for (let c = 0; c < q; c++) items.push(...ids);
+      items.push(...rng.shuffle(ids).slice(0, r));
+      steps += size;
+      for (let i = 0; i < blocks; i++) {
+        const j = i + Math.floor(rng.uniform() * (blocks - i));
+        const t = items[j] as number;
+        items[j] = items[i] as number;
+        items[i] = t;
+        steps++;
+        if (i > 0 && (rows[items[i - 1] as number] as number[])[k - 1] === (rows[t] as number[])[0]) continue attempts;
+      }
+      order = items;
+      break;
+    }
+    order ??= williamsRowOrderExact(rows, blocks, rng);
   }
-  return fail(
-    'designTrial',
-    'maxConsecutive',
-    `= 1 left no Williams row order found in ${attempts} random draws for ${k} treatments × ${blocks} blocks; use fewer blocks or maxConsecutive >= 2`,
-    maxConsecutive,
-  );
+  const labels = rng.shuffle(range(k));
+  const out: number[] = [];
+  for (const o of order) for (const t of rows[o] as number[]) out.push(labels[t] as number);
+  return out;
+}
+
+/** Largest memo the exact Williams sampler may allocate (entries). */
+const WILLIAMS_MEMO_BUDGET = 6_000_000;
+/** Most row subsets the exact Williams sampler may weigh. */
+const WILLIAMS_SUBSET_BUDGET = 5_000;
+
+function binomial(n: number, r: number): number {
+  let c = 1;
+  for (let i = 0; i < r; i++) c = (c * (n - i)) / (i + 1);
+  return Math.round(c);
+}
+
+/** Whether {@link williamsRowOrderExact} stays within its memory and subset budgets. */
+function williamsExactFits(size: number, k: number, q: number, r: number): boolean {
+  return (q + 2) ** size * k <= WILLIAMS_MEMO_BUDGET && binomial(size, r) <= WILLIAMS_SUBSET_BUDGET;
+}
+
+function combinations(n: number, r: number): number[][] {
+  const out: number[][] = [];
+  const cur: number[] = [];
+  const rec = (start: number): void => {
+    if (cur.length === r) {
+      out.push([...cur]);
+      return;
+    }
+    for (let i = start; i < n; i++) {
+      cur.push(i);
+      rec(i + 1);
+      cur.pop();
+    }
+  };
+  rec(0);
+  return out;
+}
+
+/**
+ * Exact uniform draw of a Williams row order with no block starting with the treatment that
+ * ended the previous block. Counts the allowed completions of every state (remaining uses of
+ * each row, last treatment) in a mixed-radix memo, weighs each possible set of extra rows by its
+ * number of allowed orders, then draws rows one at a time proportionally to their completions.
+ *
+ * @throws ValidationError when no allowed order exists, or the counting would exceed its budget
+ */
+export function williamsRowOrderExact(rows: readonly (readonly number[])[], blocks: number, rng: Rng): number[] {
+  const size = rows.length;
+  const k = (rows[0] as readonly number[]).length;
+  const q = Math.floor(blocks / size);
+  const r = blocks % size;
+  const first = rows.map((row) => row[0] as number);
+  const last = rows.map((row) => row[k - 1] as number);
+  const radix = q + 2;
+  const strides: number[] = [];
+  let states = 1;
+  for (let s = 0; s < size; s++) {
+    strides.push(states);
+    states *= radix;
+  }
+  if (!williamsExactFits(size, k, q, r)) {
+    fail('designTrial', 'maxConsecutive', `= 1 is too restrictive to sample for ${k} treatments × ${blocks} Williams blocks; use fewer blocks or maxConsecutive >= 2`, 1);
+  }
+  const memo = new Float64Array(states * k).fill(-1);
+  const counts = new Array<number>(size).fill(0);
+  // Allowed completions from the current `counts` (index idx) after a row ending in lastSym.
+  const count = (idx: number, remaining: number, lastSym: number): number => {
+    if (remaining === 0) return 1;
+    const key = idx * k + lastSym;
+    const cached = memo[key] as number;
+    if (cached >= 0) return cached;
+    let total = 0;
+    for (let s = 0; s < size; s++) {
+      if ((counts[s] as number) === 0 || first[s] === lastSym) continue;
+      counts[s] = (counts[s] as number) - 1;
+      total += count(idx - (strides[s] as number), remaining - 1, last[s] as number);
+      counts[s] = (counts[s] as number) + 1;
+    }
+    memo[key] = total;
+    return total;
+  };
+  const setCounts = (extra: readonly number[]): number => {
+    let idx = 0;
+    for (let s = 0; s < size; s++) {
+      counts[s] = q + (extra.includes(s) ? 1 : 0);
+      idx += (counts[s] as number) * (strides[s] as number);
+    }
+    return idx;
+  };
+  const rootWeights = (idx: number): number[] =>
+    rows.map((_, s) => {
+      if ((counts[s] as number) === 0) return 0;
+      counts[s] = (counts[s] as number) - 1;
+      const w = count(idx - (strides[s] as number), blocks - 1, last[s] as number);
+      counts[s] = (counts[s] as number) + 1;
+      return w;
+    });
+  const subsets = r === 0 ? [[]] : combinations(size, r);
+  const subsetWeights = subsets.map((sub) => rootWeights(setCounts(sub)).reduce((a, b) => a + b, 0));
+  if (!(subsetWeights.reduce((a, b) => a + b, 0) > 0)) {
+    fail('designTrial', 'maxConsecutive', `cannot be 1 for ${k} treatments × ${blocks} Williams blocks: no row order avoids a repeat`, 1);
+  }
+  let idx = setCounts(subsets[drawWeighted(subsetWeights, rng)] as number[]);
+  const order: number[] = [];
+  let lastSym = -1;
+  for (let step = 0; step < blocks; step++) {
+    const remaining = blocks - step - 1;
+    const w = rows.map((_, s) => {
+      if ((counts[s] as number) === 0 || first[s] === lastSym) return 0;
+      counts[s] = (counts[s] as number) - 1;
+      const c = count(idx - (strides[s] as number), remaining, last[s] as number);
+      counts[s] = (counts[s] as number) + 1;
+      return c;
+    });
+    const s = drawWeighted(w, rng);
+    counts[s] = (counts[s] as number) - 1;
+    idx -= strides[s] as number;
+    lastSym = last[s] as number;
+    order.push(s);
+  }
+  return order;
+}
+
+/** Draws an index with probability ∝ w[i] (w ≥ 0, not all 0). */
+function drawWeighted(w: readonly number[], rng: Rng): number {
+  const total = w.reduce((a, b) => a + b, 0);
+  let u = rng.uniform() * total;
+  let lastOk = -1;
+  for (let i = 0; i < w.length; i++) {
+    const x = w[i] as number;
+    if (x <= 0) continue;
+    lastOk = i;
+    u -= x;
+    if (u < 0) return i;
+  }
+  return lastOk;
 }

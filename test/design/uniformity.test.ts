@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { designTrial, type Randomization } from '../../src/index.js';
 import { createRng } from '../../src/rng/index.js';
-import { completeSequenceExact } from '../../src/design/sequence.js';
+import { completeSequenceExact, williamsSequence } from '../../src/design/sequence.js';
 import fixture from '../fixtures/design.json';
 
 interface Case {
@@ -76,6 +76,19 @@ describe('the exact counting sampler (fallback when rejection is slow) is unifor
       const rng = createRng('exact-sampler');
       check(c, () =>
         completeSequenceExact(c.k, c.blocks, c.maxConsecutive as number, rng)
+          .map((t) => LETTERS[t])
+          .join(''),
+      );
+    });
+  }
+});
+
+describe('the exact Williams row-order sampler (fallback when rejection is slow) is uniform too', () => {
+  for (const c of (fixture.uniformity as Case[]).filter((x) => x.randomization === 'williams' && x.maxConsecutive === 1)) {
+    it(c.name, () => {
+      const rng = createRng('exact-williams');
+      check(c, () =>
+        williamsSequence(c.k, c.blocks, 1, rng, 0)
           .map((t) => LETTERS[t])
           .join(''),
       );
