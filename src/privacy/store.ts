@@ -165,6 +165,11 @@ function resolveKdf(fn: string, kdf: EncryptedStoreKdf | undefined): { iteration
   return { iterations };
 }
 
+/** A Uint8Array from any realm (an iframe's or a vm context's too). */
+function isBytes(v: unknown): v is Uint8Array {
+  return v instanceof Uint8Array || (ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === '[object Uint8Array]');
+}
+
 function checkSecret(fn: string, o: Secret, required: boolean): Secret {
   const hasP = o.passphrase !== undefined;
   const hasK = o.key !== undefined;
@@ -175,9 +180,9 @@ function checkSecret(fn: string, o: Secret, required: boolean): Secret {
   }
   if (hasP) return { passphrase: checkPassphrase(fn, 'passphrase', o.passphrase) };
   const k = o.key;
-  if (k instanceof Uint8Array || ArrayBuffer.isView(k)) {
-    if ((k as Uint8Array).byteLength !== 32) fail(fn, 'key', 'must be 32 bytes (256 bits)', `${(k as Uint8Array).byteLength} bytes`);
-    return { key: k as Uint8Array };
+  if (isBytes(k)) {
+    if (k.byteLength !== 32) fail(fn, 'key', 'must be 32 bytes (256 bits)', `${k.byteLength} bytes`);
+    return { key: k };
   }
   if (typeof k === 'object' && k !== null && (k as CryptoKey).type === 'secret') {
     const ck = k as CryptoKey;
@@ -194,8 +199,8 @@ async function keyEncryptionKey(fn: string, secret: Secret, kdf: KdfHeader): Pro
   const s = subtle(fn);
   if (kdf.name === 'raw-key') {
     if (secret.key === undefined) fail(fn, 'key', 'is required: this store was created with a key, not a passphrase', undefined);
-    if (secret.key instanceof Uint8Array || ArrayBuffer.isView(secret.key)) {
-      return s.importKey('raw', new Uint8Array(secret.key as Uint8Array), { name: 'AES-GCM' }, false, ['wrapKey', 'unwrapKey']);
+    if (isBytes(secret.key)) {
+      return s.importKey('raw', new Uint8Array(secret.key), { name: 'AES-GCM' }, false, ['wrapKey', 'unwrapKey']);
     }
     return secret.key;
   }

@@ -316,6 +316,7 @@ describe('bad input', () => {
     await rejectsWith(createEncryptedStore({ backend } as never), 'E_INVALID_ARGUMENT');
     await rejectsWith(createEncryptedStore({ backend: {} as StorageBackend, passphrase: PASS }), 'E_INVALID_ARGUMENT');
     await rejectsWith(createEncryptedStore({ backend, key: new Uint8Array(16) }), 'E_INVALID_ARGUMENT');
+    await rejectsWith(createEncryptedStore({ backend, key: new DataView(new ArrayBuffer(32)) as never }), 'E_INVALID_ARGUMENT');
     expect(await store.list()).toEqual([]);
   });
 });
