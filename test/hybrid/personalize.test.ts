@@ -139,6 +139,26 @@ describe('updatePersonalization on simulated migraine diaries', () => {
     expect(early.messages[0]).toMatch(/^Stop: magnesium is most likely best/);
   });
 
+  it("as the diary grows, the patient's data dominate: the posterior sd shrinks toward the data's", async () => {
+    // The paper's step 3: "as personal data accumulate, individual-level patterns progressively
+    // dominate the prior". Same patient, trials of 2, 4 and 8 blocks.
+    const prior = await migrainePrior();
+    const sds: number[] = [];
+    const gaps: number[] = [];
+    for (const blocks of [2, 4, 8]) {
+      const plan = startPersonalization({ prior, betterIs: 'lower', seed: 'carol', trial: { blocks } });
+      const diary = simulateMigraineDiary(plan.design!, { effects: { magnesium: -6 }, rng: `carol-${blocks}` });
+      const mg = updatePersonalization(plan, diary).candidates.magnesium!;
+      sds.push(mg.posterior.sd);
+      // Posterior sd relative to the data-alone sd: 1 would mean the prior no longer adds anything.
+      gaps.push(mg.data.sd / mg.posterior.sd);
+      expect(mg.posterior.sd).toBeLessThan(mg.data.sd);
+    }
+    expect(sds[1]!).toBeLessThan(sds[0]!);
+    expect(sds[2]!).toBeLessThan(sds[1]!);
+    expect(gaps[2]!).toBeLessThan(gaps[0]!);
+  });
+
   it('with an optimistic but wrong prior, flags the conflict and the robust posterior follows the data', async () => {
     // The "LFM" is sure magnesium cuts 8 migraine days (sd 0.7) and sleep regularity 7; in truth
     // magnesium does nothing and sleep regularity cuts 6. 18 periods of 2 weeks.
