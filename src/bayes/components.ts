@@ -60,6 +60,9 @@ export function flatPrior<F extends ConjugateFamily>(
   if (quickLeaf(prior) && (prior as Dist).family === family) {
     return { logWeights: [0], dists: [prior as DistOf<F>], isMixture: false };
   }
+  // Fast path: a flat mixture of valid components of the right family with valid weights.
+  const flat = quickFlatMixture(prior, family);
+  if (flat !== undefined) return flat as unknown as FlatPrior<F>;
   const d = validateDist(prior, fn, field);
   const logWeights: number[] = [];
   const dists: DistOf<F>[] = [];
@@ -83,6 +86,33 @@ export function flatPrior<F extends ConjugateFamily>(
   };
   walk(d, 0, field);
   return { logWeights, dists, isMixture: d.family === 'mixture' };
+}
+
+/** A flat mixture checked without copying, or undefined when the full validation is needed. */
+function quickFlatMixture(prior: unknown, family: ConjugateFamily): FlatPrior<ConjugateFamily> | undefined {
+  if (typeof prior !== 'object' || prior === null) return undefined;
+  const o = prior as { family?: unknown; components?: unknown };
+  if (o.family !== 'mixture' || !Array.isArray(o.components) || o.components.length === 0) return undefined;
+  const cs = o.components as { weight?: unknown; dist?: unknown }[];
+  const logWeights = new Array<number>(cs.length);
+  const dists = new Array<Dist>(cs.length);
+  let total = 0;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i];
+    if (typeof c !== 'object' || c === null) return undefined;
+    const w = c.weight;
+    if (typeof w !== 'number' || !(w > 0 && w <= 1)) return undefined;
+    if (!quickLeaf(c.dist) || (c.dist as Dist).family !== family) return undefined;
+    total += w;
+    logWeights[i] = Math.log(w);
+    dists[i] = c.dist as Dist;
+  }
+  if (!(Math.abs(total - 1) <= 1e-9)) return undefined;
+  if (total !== 1) {
+    const lt = Math.log(total);
+    for (let i = 0; i < logWeights.length; i++) logWeights[i] = (logWeights[i] as number) - lt;
+  }
+  return { logWeights, dists: dists as DistOf<ConjugateFamily>[], isMixture: true };
 }
 
 /**

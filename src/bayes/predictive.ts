@@ -1,3 +1,4 @@
+import betainc from '@stdlib/math-base-special-betainc';
 import betaln from '@stdlib/math-base-special-betaln';
 import gammaln from '@stdlib/math-base-special-gammaln';
 import log1p from '@stdlib/math-base-special-log1p';
@@ -196,30 +197,62 @@ class LogAcc {
   }
 }
 
-/** log P(X ≤ k) and log P(X ≥ k) of one component, by walking the pmf recursively. */
+/**
+ * P(X ≤ k) and P(X ≥ k) of one component. Negative binomials use the regularised incomplete
+ * beta function; beta-binomials walk the pmf recursion in log space.
+ *
+ * Beta-binomials with alpha, beta ≥ 1 are unimodal: only the tail
+ * that runs away from the mode is summed (it decays geometrically, so the walk stops once terms
+ * are 60 nats below the largest, a relative error below e^-60·steps), and the other tail is its
+ * complement plus P(X = k). Other beta-binomials are summed over the whole support.
+ */
 function componentTails(p: CountPredictive, i: number, k: number): [number, number] {
+  if (p.kind === 'gammaPoisson') {
+    // NegBin(size a, prob q): P(X ≤ k) = I_q(a, k + 1), P(X ≥ k) = 1 − I_q(a, k) (upper
+    // tail evaluated directly, no cancellation).
+    const c = p.components[i] as { shape: number; rate: number };
+    const q = c.rate / (c.rate + p.exposure);
+    const lower = betainc(q, c.shape, k + 1, true, false);
+    const upper = k === 0 ? 1 : betainc(q, c.shape, k, true, true);
+    return [lower, upper];
+  }
   const lk = logPmfComponent(p, i, k);
-  const lower = new LogAcc();
-  const upper = new LogAcc();
-  lower.add(lk);
-  upper.add(lk);
-  // Down from k to 0 (exact recursion; at most k steps).
-  let l = lk;
-  for (let j = k - 1; j >= 0; j--) {
-    l -= logRatioUp(p, i, j);
-    lower.add(l);
-    if (p.kind === 'gammaPoisson' && l < lower.m - 60 && logRatioUp(p, i, j - 1) > 0) break;
-  }
-  // Up from k.
+  const pk = Math.exp(lk);
+  const bc = p.components[i] as { alpha?: number; beta?: number };
+  const unimodal = (bc.alpha as number) >= 1 && (bc.beta as number) >= 1;
   const last = p.kind === 'betaBinomial' ? p.n : Number.POSITIVE_INFINITY;
-  l = lk;
-  for (let j = k; j < last; j++) {
-    const r = logRatioUp(p, i, j);
-    l += r;
-    upper.add(l);
-    if (p.kind === 'gammaPoisson' && r < 0 && l < upper.m - 60) break;
+  const walkDown = (early: boolean): number => {
+    const acc = new LogAcc();
+    acc.add(lk);
+    let l = lk;
+    for (let j = k - 1; j >= 0; j--) {
+      l -= logRatioUp(p, i, j);
+      acc.add(l);
+      if (early && l < acc.m - 60 && j > 0 && logRatioUp(p, i, j - 1) > 0) break;
+    }
+    return Math.min(1, Math.exp(acc.value()));
+  };
+  const walkUp = (early: boolean): number => {
+    const acc = new LogAcc();
+    acc.add(lk);
+    let l = lk;
+    for (let j = k; j < last; j++) {
+      const r = logRatioUp(p, i, j);
+      l += r;
+      acc.add(l);
+      if (early && r < 0 && l < acc.m - 60) break;
+    }
+    return Math.min(1, Math.exp(acc.value()));
+  };
+  const clamp = (x: number) => Math.min(1, Math.max(0, x));
+  if (!unimodal) return [walkDown(false), walkUp(false)];
+  const descending = k >= last || logRatioUp(p, i, k) < 0; // at or beyond the mode
+  if (descending) {
+    const upper = walkUp(true);
+    return [clamp(1 - upper + pk), upper];
   }
-  return [lower.value(), upper.value()];
+  const lower = walkDown(true);
+  return [lower, clamp(1 - lower + pk)];
 }
 
 /**
@@ -255,15 +288,16 @@ export function countTails(p: CountPredictive, k: number): { lower: number; uppe
   if (k > max) return { lower: 1, upper: 0 };
   p.components.forEach((c, i) => {
     const [lo, up] = componentTails(p, i, k);
-    lower += c.weight * Math.exp(lo);
-    upper += c.weight * Math.exp(up);
+    lower += c.weight * lo;
+    upper += c.weight * up;
   });
   return { lower: Math.min(1, lower), upper: Math.min(1, upper) };
 }
 
 /**
- * The cumulative probability P(X ≤ k) of a count predictive, summed in log space by the pmf
- * recursion (exact to rounding, O(k) per component).
+ * The cumulative probability P(X ≤ k) of a count predictive: for negative binomials through
+ * the regularised incomplete beta function, for beta-binomials by summing the pmf recursion in
+ * log space (at most O(n) per component).
  * @param pred - a {@link CountPredictive} from {@link predictive}
  * @param k - a count
  * @returns P(X ≤ k)
