@@ -8,7 +8,15 @@ import { addDays, isoDate, fitsCalendar } from './dates.js';
 import type { TrialDesign } from './types.js';
 import { validateDesign } from './validate-design.js';
 
-/** Options of {@link designToCsv}. */
+/**
+ * Options of {@link designToCsv}.
+ *
+ * @example
+ * ```ts
+ * const o: DesignCsvOptions = { lineEnding: '\n' };
+ * ```
+ * @see RFC 4180, Common Format and MIME Type for Comma-Separated Values (CSV) Files.
+ */
 export interface DesignCsvOptions {
   /**
    * Line ending; RFC 4180 prescribes CRLF.
@@ -59,7 +67,16 @@ export function designToCsv(design: TrialDesign, options: DesignCsvOptions = {})
   return lines.join(eol) + eol;
 }
 
-/** Options of {@link designToICalendar}. */
+/**
+ * Options of {@link designToICalendar}.
+ *
+ * @example
+ * ```ts
+ * const o: DesignICalendarOptions = { timestamp: '2026-01-01T09:00:00Z',
+ *   reminder: { offsetMinutes: 480, description: 'Start your next treatment today' } };
+ * ```
+ * @see RFC 5545, Internet Calendaring and Scheduling Core Object Specification (iCalendar).
+ */
 export interface DesignICalendarOptions {
   /**
    * ISO date (YYYY-MM-DD) of day 0, needed when the design has no `startDate` (overrides it

@@ -8,7 +8,15 @@ import { fail, integer, oneOf, plainObject, seed as seedGuard, uniqueLabels } fr
 import { fitsCalendar, isoDate } from './dates.js';
 import type { Randomization } from './types.js';
 
-/** Every randomisation scheme {@link designTrial} knows. */
+/**
+ * Every randomisation scheme {@link designTrial} knows.
+ *
+ * @example
+ * ```ts
+ * DESIGN_RANDOMIZATIONS.includes('williams'); // true
+ * ```
+ * @see Kravitz & Duan (eds.), Design and Implementation of N-of-1 Trials, AHRQ 2014, ch. 4.
+ */
 export const DESIGN_RANDOMIZATIONS: readonly Randomization[] = Object.freeze([
   'block',
   'complete',
@@ -17,12 +25,38 @@ export const DESIGN_RANDOMIZATIONS: readonly Randomization[] = Object.freeze([
   'fixed',
 ]);
 
-/** Largest number of treatments a design may compare. */
+/**
+ * Largest number of treatments a design may compare (26: one letter each).
+ *
+ * @example
+ * ```ts
+ * MAX_DESIGN_TREATMENTS; // 26
+ * ```
+ * @see Kravitz & Duan (eds.), Design and Implementation of N-of-1 Trials, AHRQ 2014, ch. 4.
+ */
 export const MAX_DESIGN_TREATMENTS = 26;
-/** Largest number of periods (treatments × blocks) a design may have. */
+/**
+ * Largest number of periods (treatments × blocks) a design may have.
+ *
+ * @example
+ * ```ts
+ * MAX_DESIGN_PERIODS; // 10000
+ * ```
+ * @see Kravitz & Duan (eds.), Design and Implementation of N-of-1 Trials, AHRQ 2014, ch. 4.
+ */
 export const MAX_DESIGN_PERIODS = 10_000;
 
-/** Options of {@link designTrial}. */
+/**
+ * Options of {@link designTrial}.
+ *
+ * @example
+ * ```ts
+ * const options: DesignOptions = { treatments: ['magnesium', 'placebo'], blocks: 3,
+ *   periodDays: 14, washoutDays: 3, maxConsecutive: 2, seed: 'patient-7' };
+ * designTrial(options).periods.length; // 6
+ * ```
+ * @see Vohra et al. (2015), CENT 2015 reporting guideline for N-of-1 trials, BMJ 350:h1738.
+ */
 export interface DesignOptions {
   /** Treatment labels, 2 or more, unique and non-empty (e.g. `['magnesium', 'placebo']`). */
   treatments: readonly string[];
@@ -69,7 +103,16 @@ export interface DesignOptions {
   startDate?: string;
 }
 
-/** {@link DesignOptions} with every default filled in and every value checked. */
+/**
+ * {@link DesignOptions} with every default filled in and every value checked.
+ *
+ * @example
+ * ```ts
+ * const r: ResolvedDesignOptions = resolveDesignOptions({ treatments: ['A', 'B'], blocks: 2, periodDays: 7, seed: 1 });
+ * r.randomization; // 'block'
+ * ```
+ * @see Kravitz & Duan (eds.), Design and Implementation of N-of-1 Trials, AHRQ 2014, ch. 4.
+ */
 export interface ResolvedDesignOptions {
   readonly treatments: readonly string[];
   readonly blocks: number;

@@ -7,7 +7,16 @@ import { longestRun } from './sequence.js';
 import { validateDesign } from './validate-design.js';
 import type { TrialDesign } from './types.js';
 
-/** What {@link designSummary} reports about a design. */
+/**
+ * What {@link designSummary} reports about a design.
+ *
+ * @example
+ * ```ts
+ * const s: DesignSummary = designSummary(designTrial({ treatments: ['A', 'B'], blocks: 2, periodDays: 7, seed: 1 }));
+ * s.counts; // { A: 2, B: 2 }
+ * ```
+ * @see Williams, E. J. (1949), Australian Journal of Scientific Research A 2, 149–168.
+ */
 export interface DesignSummary {
   /** The treatments, in the design's order. */
   readonly treatments: readonly string[];

@@ -1,9 +1,25 @@
 import type { Seed } from '../rng/rng.js';
 
-/** How periods are ordered; see `designTrial`. */
+/**
+ * How periods are ordered; see `designTrial`.
+ *
+ * @example
+ * ```ts
+ * const r: Randomization = 'williams';
+ * ```
+ * @see Kravitz & Duan (eds.), Design and Implementation of N-of-1 Trials, AHRQ 2014, ch. 4.
+ */
 export type Randomization = 'block' | 'complete' | 'counterbalanced' | 'williams' | 'fixed';
 
-/** One treatment period of an N-of-1 trial. Days count from 0 at trial start; ends are inclusive. */
+/**
+ * One treatment period of an N-of-1 trial. Days count from 0 at trial start; ends are inclusive.
+ *
+ * @example
+ * ```ts
+ * const p: TrialPeriod = { index: 0, block: 0, treatment: 'placebo', startDay: 7, endDay: 20, washoutEndDay: 9 };
+ * ```
+ * @see The n1kit API contract (DESIGN.md), `designTrial`.
+ */
 export interface TrialPeriod {
   /** 0-based position of the period in the trial. */
   readonly index: number;
@@ -27,6 +43,13 @@ export interface TrialPeriod {
  * An N-of-1 crossover design as plain, JSON-serialisable data. Run-in is [0, runInDays);
  * period i covers [runInDays + i·periodDays, runInDays + (i+1)·periodDays − 1], and its first
  * washoutDays days are washout.
+ *
+ * @example
+ * ```ts
+ * const design: TrialDesign = designTrial({ treatments: ['A', 'B'], blocks: 2, periodDays: 7, seed: 1 });
+ * validateDesign(JSON.parse(JSON.stringify(design))); // plain data: survives JSON
+ * ```
+ * @see Vohra et al. (2015), CENT 2015 reporting guideline for N-of-1 trials, BMJ 350:h1738.
  */
 export interface TrialDesign {
   readonly treatments: readonly string[];
