@@ -421,7 +421,8 @@ class ValueCore implements PolicyCore {
     this.sum[i]! += r;
   }
 
-  addArm(): void {
+  addArm(fn = 'addArm', prior?: unknown): void {
+    if (prior !== undefined) fail(fn, 'prior', 'is not used by this policy (it has no per-arm prior)', prior);
     this.n.push(0);
     this.sum.push(0);
   }

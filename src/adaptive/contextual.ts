@@ -139,7 +139,8 @@ class LinUcbCore implements PolicyCore {
     else matVec(this.Ainv[i]!, d, b, this.theta[i]!);
   }
 
-  addArm(): void {
+  addArm(fn = 'addArm', prior?: unknown): void {
+    if (prior !== undefined) fail(fn, 'prior', 'is not used by this policy (it has no per-arm prior)', prior);
     const d = this.dimension;
     this.A.push(scaledIdentity(d, this.lambda));
     this.Ainv.push(scaledIdentity(d, 1 / this.lambda));
@@ -327,7 +328,8 @@ class LinTsCore implements PolicyCore {
     this.dirty[i] = true;
   }
 
-  addArm(): void {
+  addArm(fn = 'addArm', prior?: unknown): void {
+    if (prior !== undefined) fail(fn, 'prior', 'is not used by this policy (it has no per-arm prior)', prior);
     this.A.push(scaledIdentity(this.dimension, this.lambda));
     this.b.push(new Float64Array(this.dimension));
     this.cache();
@@ -538,7 +540,8 @@ class LogisticCore implements PolicyCore {
     this.dirty[i] = true;
   }
 
-  addArm(): void {
+  addArm(fn = 'addArm', prior?: unknown): void {
+    if (prior !== undefined) fail(fn, 'prior', 'is not used by this policy (it has no per-arm prior)', prior);
     this.xs.push([]);
     this.ys.push([]);
     this.cache();

@@ -93,7 +93,10 @@ export interface BanditPolicy {
   update(arm: string, reward: number, context?: ArrayLike<number>): void;
   /** Records a batch of rewards; validates all of them before applying any. */
   updateMany(feedback: readonly BanditFeedback[]): void;
-  /** Adds a new arm (optionally with its own prior, in the policy's prior format). */
+  /**
+   * Adds a new arm; Thompson-sampling policies take an optional prior in their prior format,
+   * the others take none (passing one throws).
+   */
   addArm(arm: string, prior?: unknown): void;
   /** Retires an arm: it is no longer selected; late rewards for it are still accepted. */
   retireArm(arm: string): void;

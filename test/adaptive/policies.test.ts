@@ -199,3 +199,16 @@ describe('bad input throws ValidationError (E_INVALID_ARGUMENT), never NaN', () 
     expect(f).toThrowError(code);
   });
 });
+
+describe('addArm priors', () => {
+  it('Thompson arms take a prior; policies without priors refuse one', () => {
+    const ts = thompsonSampling({ arms: ['a'] });
+    ts.addArm('b', { alpha: 4, beta: 2 });
+    expect(ts.posterior('b')).toEqual({ family: 'beta', alpha: 4, beta: 2 });
+    expect(() => ts.addArm('c', { alpha: 0, beta: 2 })).toThrowError(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+    expect(() => ucb1({ arms: ['a'] }).addArm('b', { alpha: 1, beta: 1 })).toThrowError(
+      expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }),
+    );
+    expect(() => linUCB({ arms: ['a'], dimension: 2 }).addArm('b', {})).toThrowError(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+  });
+});
