@@ -1,7 +1,7 @@
 import type { Dist, MixtureComponent } from '../dist/dist.js';
 import { validateDist } from '../dist/dist.js';
 import { ProviderError, isN1kitError } from '../errors.js';
-import { fail } from '../validate.js';
+import { boolean, fail, plainObject } from '../validate.js';
 import { validatePopulationPrior, validatePriorRequest } from './request.js';
 import type { ElicitOptions, PopulationPrior, PriorProvider, PriorRequest } from './types.js';
 
@@ -19,16 +19,29 @@ function components(d: Dist, w: number): MixtureComponent[] {
   return d.components.flatMap((c) => components(c.dist, w * c.weight));
 }
 
+/** Options of {@link ensemblePriorProvider}. */
+export interface EnsembleOptions {
+  /**
+   * When true, providers that fail are left out (the others' weights renormalised) and the
+   * ensemble fails only when all fail; cancellation always fails. When false, any failure fails
+   * the ensemble.
+   * @defaultValue false
+   */
+  readonly tolerateFailures?: boolean;
+}
+
 /**
  * A {@link PriorProvider} that asks several providers (in parallel) and combines their priors
  * into one mixture per candidate: p(θ) = Σ wⱼ pⱼ(θ), nested mixtures flattened. Useful to pool
  * a curated table with one or more LLMs (linear opinion pool).
  *
  * Every provider must answer on the same scale and for every candidate; if one fails, the
- * ensemble fails with a `ProviderError` naming it (its `status`, when it had one, is kept).
+ * ensemble fails with a `ProviderError` naming it (its `status`, when it had one, is kept),
+ * unless `tolerateFailures` is set (then `source.provider` names only those that answered).
  *
  * @param providers - at least one provider, with distinct ids
  * @param weights - one positive weight per provider (normalised); default equal weights
+ * @param options - see {@link EnsembleOptions}
  * @returns a provider with id `ensemble(<id1>,<id2>,...)`
  * @throws ValidationError for no providers, duplicate ids, or bad weights
  * @example
@@ -38,8 +51,14 @@ function components(d: Dist, w: number): MixtureComponent[] {
  * ```
  * @see Stone 1961, "The opinion pool" (Ann. Math. Statist. 32:1339); Capstick et al. 2024, arXiv 2411.17284 (mixtures of elicited priors)
  */
-export function ensemblePriorProvider(providers: readonly PriorProvider[], weights?: readonly number[]): PriorProvider {
+export function ensemblePriorProvider(
+  providers: readonly PriorProvider[],
+  weights?: readonly number[],
+  options: EnsembleOptions = {},
+): PriorProvider {
   const fn = 'ensemblePriorProvider';
+  const opts = plainObject(fn, 'options', options);
+  const tolerate = opts.tolerateFailures === undefined ? false : boolean(fn, 'options.tolerateFailures', opts.tolerateFailures);
   if (!Array.isArray(providers) || providers.length === 0) fail(fn, 'providers', 'must be a non-empty array', providers);
   const ids = new Set<string>();
   providers.forEach((p, i) => {
@@ -67,7 +86,7 @@ export function ensemblePriorProvider(providers: readonly PriorProvider[], weigh
     async elicit(req: PriorRequest, o: ElicitOptions = {}): Promise<PopulationPrior> {
       const efn = `${id}.elicit`;
       const r = validatePriorRequest(req, efn);
-      const priors = await Promise.all(
+      const settled = await Promise.allSettled(
         list.map(async (p) => {
           try {
             return validatePopulationPrior(await p.elicit(r, o), `${efn} (${p.id})`);
@@ -87,10 +106,18 @@ export function ensemblePriorProvider(providers: readonly PriorProvider[], weigh
           }
         }),
       );
+      if (o.signal?.aborted) throw new ProviderError(`${efn}: cancelled`, { fn: efn, cause: o.signal.reason });
+      const ok = settled.flatMap((r, j) => (r.status === 'fulfilled' ? [j] : []));
+      const firstFailure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (firstFailure !== undefined && (!tolerate || ok.length === 0)) throw firstFailure.reason;
+      const priors = ok.map((j) => (settled[j] as PromiseFulfilledResult<PopulationPrior>).value);
+      const used = ok.map((j) => list[j]!);
+      const wTotal = ok.reduce((a, j) => a + w[j]!, 0);
+      const wUsed = ok.map((j) => w[j]! / wTotal);
       const scale = priors[0]!.scale;
       priors.forEach((p, j) => {
         if (p.scale !== scale) {
-          throw new ProviderError(`${efn}: provider '${list[j]!.id}' answered on '${p.scale}', not '${scale}'`, { fn: efn });
+          throw new ProviderError(`${efn}: provider '${used[j]!.id}' answered on '${p.scale}', not '${scale}'`, { fn: efn });
         }
       });
       const effects: Record<string, Dist> = {};
@@ -99,9 +126,9 @@ export function ensemblePriorProvider(providers: readonly PriorProvider[], weigh
         priors.forEach((p, j) => {
           const d = p.effects[c.id];
           if (d === undefined) {
-            throw new ProviderError(`${efn}: provider '${list[j]!.id}' gave no prior for '${c.id}'`, { fn: efn });
+            throw new ProviderError(`${efn}: provider '${used[j]!.id}' gave no prior for '${c.id}'`, { fn: efn });
           }
-          comps.push(...components(d, w[j]!));
+          comps.push(...components(d, wUsed[j]!));
         });
         effects[c.id] = comps.length === 1 ? comps[0]!.dist : validateDist({ family: 'mixture', components: comps }, efn, `effects.${c.id}`);
       }
@@ -110,7 +137,11 @@ export function ensemblePriorProvider(providers: readonly PriorProvider[], weigh
       return {
         effects,
         scale,
-        source: { provider: id, ...(models.length > 0 ? { model: models.join(',') } : {}), samples },
+        source: {
+          provider: used.length === list.length ? id : `ensemble(${used.map((p) => p.id).join(',')})`,
+          ...(models.length > 0 ? { model: models.join(',') } : {}),
+          samples,
+        },
       };
     },
   };

@@ -23,5 +23,6 @@ export type { StaticFeatureCondition, StaticPriorEntry, StaticPriorTable } from 
 export { elicitationMessages, openAICompatiblePriorProvider, parseElicitedEffects } from './openai.js';
 export type { ElicitedEffect, FetchLike, OpenAICompatibleOptions } from './openai.js';
 export { ensemblePriorProvider } from './ensemble.js';
+export type { EnsembleOptions } from './ensemble.js';
 export { cachedPriorProvider, priorCacheKey } from './cached.js';
 export type { PriorCache } from './cached.js';

@@ -365,5 +365,9 @@ describe('openAICompatiblePriorProvider against a local OpenAI-compatible server
     const m = elicitationMessages(req, [], 1);
     expect(m[1]!.content).toContain('natural logarithm of the rate ratio');
     expect(m[1]!.content).toContain('No patient features are shared.');
+    expect(m[1]!.content).toContain('NEGATIVE effect');
+    const up = elicitationMessages({ ...req, outcome: { name: 'pain-free days', family: 'binomial', betterIs: 'higher' } }, [], 2);
+    expect(up[1]!.content).toContain('natural logarithm of the odds ratio');
+    expect(up[1]!.content).toContain('POSITIVE effect');
   });
 });

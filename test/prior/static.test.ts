@@ -145,6 +145,38 @@ describe('ensemblePriorProvider', () => {
   });
 });
 
+describe('ensemblePriorProvider with tolerateFailures', () => {
+  const t2: StaticPriorTable = { id: 'tbl2', scale: 'difference', entries: [{ effects: { a: normal(0, 2), b: normal(-3, 1) } }] };
+  const failing: PriorProvider = {
+    id: 'down',
+    async elicit(): Promise<PopulationPrior> {
+      throw new Error('connection refused');
+    },
+  };
+
+  it('leaves failed providers out and renormalises the weights', async () => {
+    const ens = ensemblePriorProvider([staticPriorProvider(table), failing, staticPriorProvider(t2)], [1, 2, 1], {
+      tolerateFailures: true,
+    });
+    const prior = await ens.elicit(req({}));
+    expect(prior.source.provider).toBe('ensemble(tbl,tbl2)');
+    expect(prior.effects.b).toEqual({
+      family: 'mixture',
+      components: [
+        { weight: 0.5, dist: normal(-1, 1) },
+        { weight: 0.5, dist: normal(-3, 1) },
+      ],
+    });
+    const strict = ensemblePriorProvider([staticPriorProvider(table), failing]);
+    const e = await rejection(strict.elicit(req({})));
+    expect(e.code).toBe('E_PROVIDER');
+    expect(e.message).toContain("provider 'down' failed: connection refused");
+    const allDown = ensemblePriorProvider([failing], undefined, { tolerateFailures: true });
+    expect((await rejection(allDown.elicit(req({})))).code).toBe('E_PROVIDER');
+    expect(code(() => ensemblePriorProvider([failing], undefined, { tolerateFailures: 'yes' as never }))).toBe('E_INVALID_ARGUMENT');
+  });
+});
+
 describe('cachedPriorProvider', () => {
   function counting(inner: PriorProvider): PriorProvider & { calls: number } {
     const c = {
