@@ -7,7 +7,8 @@
  * Layout in the backend:
  * - `n1kit.keyring`: the key header `{ format, version, keyVersion, kdf, wrap: { iv, key } }`
  *   (KDF parameters and salt in the clear, the data key wrapped with AES-GCM, the header's
- *   own fields bound as additional authenticated data);
+ *   own fields bound as additional authenticated data; during `rotateKey` also `previous`,
+ *   the old data key, wrapped the same way);
  * - `n1kit.record:<id>`: one sealed record `{ format, version, id, keyVersion, iv, data }`,
  *   the ciphertext authenticated together with `[format, version, id, keyVersion]`.
  *
@@ -105,6 +106,13 @@ export interface EncryptedStore {
   delete(id: string): Promise<void>;
   /** Re-wraps the data key under a new passphrase; no record is re-encrypted. */
   changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void>;
+  /**
+   * Replaces the data key by a new random one (key version + 1) and re-seals every record
+   * under it. Crash-safe: until it finishes, the header holds both keys, so every record stays
+   * readable; calling it again completes an interrupted rotation. Afterwards, records sealed
+   * under the old key are rejected (`'unsupported-version'`), so they cannot be rolled back in.
+   */
+  rotateKey(): Promise<{ readonly keyVersion: number; readonly resealed: number }>;
   /** The whole store in its encrypted form (key header and sealed records), as a JSON string. */
   exportBackup(): Promise<string>;
   /** Verifies every record of a backup, then re-seals them into this store. */
@@ -122,7 +130,14 @@ interface KeyringHeader {
   readonly version: number;
   readonly keyVersion: number;
   readonly kdf: KdfHeader;
-  readonly wrap: { readonly iv: string; readonly key: string };
+  readonly wrap: WrappedKey;
+  /** During a key rotation only: the previous data key, still needed by records not yet re-sealed. */
+  readonly previous?: WrappedKey & { readonly keyVersion: number };
+}
+
+interface WrappedKey {
+  readonly iv: string;
+  readonly key: string;
 }
 
 interface Secret {
@@ -257,6 +272,14 @@ function parseKeyring(fn: string, text: string): KeyringHeader {
   const wrap = k.wrap as Record<string, unknown> | null;
   if (typeof wrap !== 'object' || wrap === null) return bad('wrap');
   if (fromBase64(wrap.iv)?.length !== IV_BYTES || fromBase64(wrap.key) === undefined) return bad('wrapped key');
+  let previous: (WrappedKey & { keyVersion: number }) | undefined;
+  if (k.previous !== undefined) {
+    const p = k.previous as Record<string, unknown> | null;
+    if (typeof p !== 'object' || p === null) return bad('previous');
+    if (!Number.isSafeInteger(p.keyVersion) || (p.keyVersion as number) < 1 || (p.keyVersion as number) >= (k.keyVersion as number)) return bad('previous keyVersion');
+    if (fromBase64(p.iv)?.length !== IV_BYTES || fromBase64(p.key) === undefined) return bad('previous wrapped key');
+    previous = { keyVersion: p.keyVersion as number, iv: p.iv as string, key: p.key as string };
+  }
   const canonicalKdf: KdfHeader =
     kdf.name === 'PBKDF2'
       ? { name: 'PBKDF2', hash: 'SHA-256', iterations: kdf.iterations as number, salt: kdf.salt as string }
@@ -267,22 +290,39 @@ function parseKeyring(fn: string, text: string): KeyringHeader {
     keyVersion: k.keyVersion as number,
     kdf: canonicalKdf,
     wrap: { iv: wrap.iv as string, key: wrap.key as string },
+    ...(previous === undefined ? {} : { previous }),
   };
 }
 
-async function wrapDataKey(fn: string, dataKey: CryptoKey, kek: CryptoKey, keyVersion: number, kdf: KdfHeader): Promise<KeyringHeader> {
+async function wrapKey(fn: string, dataKey: CryptoKey, kek: CryptoKey, keyVersion: number, kdf: KdfHeader): Promise<WrappedKey> {
   const iv = randomBytes(IV_BYTES);
   const wrapped = await subtle(fn).wrapKey('raw', dataKey, kek, { name: 'AES-GCM', iv, additionalData: keyringAad(keyVersion, kdf), tagLength: 128 });
-  return { format: KEYRING_FORMAT, version: FORMAT_VERSION, keyVersion, kdf, wrap: { iv: toBase64(iv), key: toBase64(new Uint8Array(wrapped)) } };
+  return { iv: toBase64(iv), key: toBase64(new Uint8Array(wrapped)) };
 }
 
-async function unwrapDataKey(fn: string, header: KeyringHeader, kek: CryptoKey, extractable: boolean): Promise<CryptoKey> {
+async function wrapDataKey(fn: string, dataKey: CryptoKey, kek: CryptoKey, keyVersion: number, kdf: KdfHeader): Promise<KeyringHeader> {
+  return { format: KEYRING_FORMAT, version: FORMAT_VERSION, keyVersion, kdf, wrap: await wrapKey(fn, dataKey, kek, keyVersion, kdf) };
+}
+
+/** Every data key of a header (current and, mid-rotation, previous), by key version. */
+async function unwrapAll(fn: string, header: KeyringHeader, kek: CryptoKey, extractable: boolean): Promise<Map<number, CryptoKey>> {
+  const keys = new Map<number, CryptoKey>([[header.keyVersion, await unwrapDataKey(fn, header, kek, extractable)]]);
+  const p = header.previous;
+  if (p !== undefined) keys.set(p.keyVersion, await unwrapWrapped(fn, p, p.keyVersion, header.kdf, kek, extractable));
+  return keys;
+}
+
+function unwrapDataKey(fn: string, header: KeyringHeader, kek: CryptoKey, extractable: boolean): Promise<CryptoKey> {
+  return unwrapWrapped(fn, header.wrap, header.keyVersion, header.kdf, kek, extractable);
+}
+
+async function unwrapWrapped(fn: string, wrap: WrappedKey, keyVersion: number, kdf: KdfHeader, kek: CryptoKey, extractable: boolean): Promise<CryptoKey> {
   try {
     return await subtle(fn).unwrapKey(
       'raw',
-      fromBase64(header.wrap.key)!,
+      fromBase64(wrap.key)!,
       kek,
-      { name: 'AES-GCM', iv: fromBase64(header.wrap.iv)!, additionalData: keyringAad(header.keyVersion, header.kdf), tagLength: 128 },
+      { name: 'AES-GCM', iv: fromBase64(wrap.iv)!, additionalData: keyringAad(keyVersion, kdf), tagLength: 128 },
       { name: 'AES-GCM', length: 256 },
       extractable,
       ['encrypt', 'decrypt'],
@@ -302,7 +342,7 @@ async function sealRecord(fn: string, dataKey: CryptoKey, keyVersion: number, id
   return JSON.stringify({ format: RECORD_FORMAT, version: FORMAT_VERSION, id, keyVersion, iv: toBase64(iv), data: toBase64(new Uint8Array(ct)) });
 }
 
-async function openRecord(fn: string, dataKey: CryptoKey, keyVersion: number, id: string, sealed: string): Promise<unknown> {
+async function openRecord(fn: string, keys: ReadonlyMap<number, CryptoKey>, id: string, sealed: string): Promise<{ value: unknown; keyVersion: number }> {
   const where = { fn, field: 'id', value: id };
   let env: unknown;
   try {
@@ -319,9 +359,11 @@ async function openRecord(fn: string, dataKey: CryptoKey, keyVersion: number, id
   if (e.id !== id) {
     throw new DecryptionError(`${fn}: record stored under ${JSON.stringify(id)} belongs to another id (moved or swapped)`, 'wrong-id', where);
   }
-  if (e.keyVersion !== keyVersion) {
+  const keyVersion = e.keyVersion as number;
+  const dataKey = typeof e.keyVersion === 'number' ? keys.get(keyVersion) : undefined;
+  if (dataKey === undefined) {
     throw new DecryptionError(
-      `${fn}: record ${JSON.stringify(id)} was sealed under key version ${String(e.keyVersion)}, the store is at ${keyVersion} (rolled back?)`,
+      `${fn}: record ${JSON.stringify(id)} was sealed under key version ${String(e.keyVersion)}, which this store no longer holds (rolled back?)`,
       'unsupported-version',
       where,
     );
@@ -341,7 +383,7 @@ async function openRecord(fn: string, dataKey: CryptoKey, keyVersion: number, id
     });
   }
   try {
-    return JSON.parse(fromUtf8(plain));
+    return { value: JSON.parse(fromUtf8(plain)), keyVersion };
   } catch {
     throw new DecryptionError(`${fn}: record ${JSON.stringify(id)} decrypted to invalid JSON`, 'malformed', where);
   }
@@ -390,8 +432,8 @@ function parseBackup(fn: string, backup: unknown): { keyring: string; records: [
  * With at most 2³² writes per data key the chance of an IV collision stays below NIST's 2⁻³²
  * bound (SP 800-38D §8.3).
  *
- * Limits: the binding detects records moved between ids, edited, or sealed under another key
- * version; it cannot detect an older ciphertext of the same id, under the same key, being put
+ * Limits: the binding detects records moved between ids, edited, or sealed under a key version
+ * the store no longer holds (after `rotateKey`); it cannot detect an older ciphertext of the same id, under the same key, being put
  * back (a replay), nor a rollback of the whole backend to an earlier snapshot: that needs
  * trusted monotonic state outside the backend. All calls on one store run one at a time; two
  * store objects on one backend (e.g. two tabs) are not coordinated.
@@ -430,28 +472,31 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
   subtle(fn);
 
   let header: KeyringHeader;
-  let dataKey: CryptoKey;
+  let kek: CryptoKey;
+  /** Data keys by key version: the current one and, mid-rotation, the previous one. */
+  let keys: Map<number, CryptoKey>;
   const existing = await backend.get(KEYRING_KEY);
   if (existing === undefined) {
-    const keys = await backend.keys();
-    if (keys.some((k) => k.startsWith(RECORD_PREFIX))) {
+    const stored = await backend.keys();
+    if (stored.some((k) => k.startsWith(RECORD_PREFIX))) {
       throw new DecryptionError(`${fn}: the backend holds records but no key header; refusing to create a new key over them`, 'malformed', {
         fn,
         field: 'keyring',
       });
     }
     const kdf = newKdfHeader(secret, iterations);
-    const kek = await keyEncryptionKey(fn, secret, kdf);
+    kek = await keyEncryptionKey(fn, secret, kdf);
     const extractable = await subtle(fn).generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt', 'decrypt']);
     header = await wrapDataKey(fn, extractable, kek, 1, kdf);
     // Re-import non-extractable for everyday use.
-    dataKey = await unwrapDataKey(fn, header, kek, false);
+    keys = await unwrapAll(fn, header, kek, false);
     await backend.set(KEYRING_KEY, JSON.stringify(header));
   } else {
     header = parseKeyring(fn, existing);
-    const kek = await keyEncryptionKey(fn, secret, header.kdf);
-    dataKey = await unwrapDataKey(fn, header, kek, false);
+    kek = await keyEncryptionKey(fn, secret, header.kdf);
+    keys = await unwrapAll(fn, header, kek, false);
   }
+  const currentKey = (): CryptoKey => keys.get(header.keyVersion)!;
 
   let queue: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
@@ -459,13 +504,23 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
     queue = run.catch(() => undefined);
     return run;
   };
+  const recordIds = async (): Promise<string[]> =>
+    (await backend.keys())
+      .filter((k) => k.startsWith(RECORD_PREFIX))
+      .map((k) => k.slice(RECORD_PREFIX.length))
+      .sort();
+  const readHeader = async (f: string): Promise<KeyringHeader> => {
+    const current = await backend.get(KEYRING_KEY);
+    if (current === undefined) throw new DecryptionError(`${f}: the key header is missing`, 'malformed', { fn: f, field: 'keyring' });
+    return parseKeyring(f, current);
+  };
 
   const store: EncryptedStore = {
     async put(id, value) {
       checkId('put', id);
       assertJsonValue('put', 'value', value);
       return exclusive(async () => {
-        await backend.set(RECORD_PREFIX + id, await sealRecord('put', dataKey, header.keyVersion, id, value));
+        await backend.set(RECORD_PREFIX + id, await sealRecord('put', currentKey(), header.keyVersion, id, value));
       });
     },
     async get<T>(id: string) {
@@ -473,16 +528,11 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
       return exclusive(async () => {
         const sealed = await backend.get(RECORD_PREFIX + id);
         if (sealed === undefined) return undefined;
-        return (await openRecord('get', dataKey, header.keyVersion, id, sealed)) as T;
+        return (await openRecord('get', keys, id, sealed)).value as T;
       });
     },
     async list() {
-      return exclusive(async () =>
-        (await backend.keys())
-          .filter((k) => k.startsWith(RECORD_PREFIX))
-          .map((k) => k.slice(RECORD_PREFIX.length))
-          .sort(),
-      );
+      return exclusive(recordIds);
     },
     async delete(id) {
       checkId('delete', id);
@@ -495,16 +545,53 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
       if (header.kdf.name !== 'PBKDF2') fail(f, 'store', 'was created with a key, not a passphrase', undefined);
       return exclusive(async () => {
         // Re-read the header so a concurrent writer's header is not silently replaced.
-        const current = await backend.get(KEYRING_KEY);
-        if (current === undefined) throw new DecryptionError(`${f}: the key header is missing`, 'malformed', { fn: f, field: 'keyring' });
-        const h = parseKeyring(f, current);
+        const h = await readHeader(f);
         const oldKek = await keyEncryptionKey(f, { passphrase: oldP }, h.kdf);
-        const raw = await unwrapDataKey(f, h, oldKek, true);
+        const raw = await unwrapAll(f, h, oldKek, true);
         const kdf = newKdfHeader({ passphrase: newP }, iterations);
         const newKek = await keyEncryptionKey(f, { passphrase: newP }, kdf);
-        const next = await wrapDataKey(f, raw, newKek, h.keyVersion, kdf);
-        await backend.set(KEYRING_KEY, JSON.stringify(next));
-        header = next;
+        const next: KeyringHeader = await wrapDataKey(f, raw.get(h.keyVersion)!, newKek, h.keyVersion, kdf);
+        const p = h.previous;
+        const full: KeyringHeader =
+          p === undefined ? next : { ...next, previous: { keyVersion: p.keyVersion, ...(await wrapKey(f, raw.get(p.keyVersion)!, newKek, p.keyVersion, kdf)) } };
+        await backend.set(KEYRING_KEY, JSON.stringify(full));
+        header = full;
+        kek = newKek;
+      });
+    },
+    async rotateKey() {
+      const f = 'rotateKey';
+      return exclusive(async () => {
+        let h = await readHeader(f);
+        if (h.wrap.key !== header.wrap.key) {
+          throw new DecryptionError(`${f}: the key header changed under this store; reopen it first`, 'unsupported-version', { fn: f, field: 'keyring' });
+        }
+        if (h.previous === undefined) {
+          // Step 1: a header holding both the new key and the old one.
+          const fresh = await subtle(f).generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt', 'decrypt']);
+          const v = h.keyVersion + 1;
+          h = { ...h, keyVersion: v, wrap: await wrapKey(f, fresh, kek, v, h.kdf), previous: { keyVersion: h.keyVersion, ...h.wrap } };
+          const both = await unwrapAll(f, h, kek, false);
+          await backend.set(KEYRING_KEY, JSON.stringify(h));
+          header = h;
+          keys = both;
+        }
+        // Step 2: re-seal every record still under the previous key (an interrupted rotation resumes here).
+        let resealed = 0;
+        for (const id of await recordIds()) {
+          const sealed = await backend.get(RECORD_PREFIX + id);
+          if (sealed === undefined) continue;
+          const opened = await openRecord(f, keys, id, sealed);
+          if (opened.keyVersion === h.keyVersion) continue;
+          await backend.set(RECORD_PREFIX + id, await sealRecord(f, currentKey(), h.keyVersion, id, opened.value));
+          resealed++;
+        }
+        // Step 3: drop the previous key; records sealed under it are now refused.
+        const { previous: _dropped, ...done } = h;
+        await backend.set(KEYRING_KEY, JSON.stringify(done));
+        header = done;
+        keys = new Map([[done.keyVersion, currentKey()]]);
+        return { keyVersion: done.keyVersion, resealed };
       });
     },
     async exportBackup() {
@@ -512,11 +599,7 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
         const keyring = await backend.get(KEYRING_KEY);
         if (keyring === undefined) throw new DecryptionError('exportBackup: the key header is missing', 'malformed', { fn: 'exportBackup', field: 'keyring' });
         const records: Record<string, string> = {};
-        const ids = (await backend.keys())
-          .filter((k) => k.startsWith(RECORD_PREFIX))
-          .map((k) => k.slice(RECORD_PREFIX.length))
-          .sort();
-        for (const id of ids) {
+        for (const id of await recordIds()) {
           const v = await backend.get(RECORD_PREFIX + id);
           if (v !== undefined) records[id] = v;
         }
@@ -532,20 +615,18 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
       if (typeof overwrite !== 'boolean') fail(f, 'overwrite', 'must be a boolean', overwrite);
       return exclusive(async () => {
         const h = parseKeyring(f, parsed.keyring);
-        let backupKey: CryptoKey;
+        let backupKeys: ReadonlyMap<number, CryptoKey>;
         if (given.passphrase !== undefined || given.key !== undefined) {
-          backupKey = await unwrapDataKey(f, h, await keyEncryptionKey(f, given, h.kdf), false);
-        } else if (h.wrap.key === header.wrap.key && h.wrap.iv === header.wrap.iv) {
-          backupKey = dataKey; // the very header this store runs on
-        } else if (secret.key !== undefined && h.kdf.name === 'raw-key') {
-          backupKey = await unwrapDataKey(f, h, await keyEncryptionKey(f, secret, h.kdf), false);
+          backupKeys = await unwrapAll(f, h, await keyEncryptionKey(f, given, h.kdf), false);
+        } else if (h.kdf.name === header.kdf.name && JSON.stringify(h.kdf) === JSON.stringify(header.kdf)) {
+          backupKeys = await unwrapAll(f, h, kek, false); // same passphrase and salt (or same raw key)
         } else {
           return fail(f, 'passphrase', 'is required: the backup was made under another passphrase or salt', undefined);
         }
         const values: [string, unknown][] = [];
         for (const [id, sealed] of parsed.records) {
           checkId(f, id);
-          values.push([id, await openRecord(f, backupKey, h.keyVersion, id, sealed)]);
+          values.push([id, (await openRecord(f, backupKeys, id, sealed)).value]);
         }
         if (!overwrite) {
           const have = new Set(await backend.keys());
@@ -553,7 +634,7 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
           if (clash.length > 0) fail(f, 'overwrite', `must be true to replace existing records (${clash.length} conflict)`, clash.slice(0, 5));
         }
         for (const [id, value] of values) {
-          await backend.set(RECORD_PREFIX + id, await sealRecord(f, dataKey, header.keyVersion, id, value));
+          await backend.set(RECORD_PREFIX + id, await sealRecord(f, currentKey(), header.keyVersion, id, value));
         }
         return { imported: values.length };
       });

@@ -51,7 +51,7 @@ describe('privacy core in a browser-like runtime', () => {
     const inVm = JSON.parse(JSON.stringify(await context.run())) as ScenarioCheck[];
     const failed = inVm.filter((c) => !c.ok);
     expect(failed, JSON.stringify(failed)).toEqual([]);
-    expect(inVm.length).toBeGreaterThanOrEqual(18);
+    expect(inVm.length).toBeGreaterThanOrEqual(19);
 
     // the same scenarios, run in Node, give the same verdicts and the same seeded projection
     const inNode = await runPrivacyScenarios();

@@ -70,6 +70,9 @@ export async function runPrivacyScenarios(): Promise<ScenarioCheck[]> {
     check('passphrase change keeps records', (await reopened.get<{ pain: number }>('day-1'))?.pain === 7);
     check('JSON.stringify(store) has no secret', !JSON.stringify(store).includes('new-pass') && !JSON.stringify(store).includes(pass));
 
+    const rotated = await reopened.rotateKey();
+    check('key rotation', rotated.keyVersion === 2 && rotated.resealed === 2 && (await reopened.get<{ pain: number }>('day-2'))?.pain === 1, rotated);
+
     const backup = await reopened.exportBackup();
     const other = await createEncryptedStore({ backend: createMemoryBackend(), passphrase: 'device-2', kdf });
     const imported = await other.importBackup(backup, { passphrase: 'new-pass' });
