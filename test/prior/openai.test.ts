@@ -252,6 +252,20 @@ describe('openAICompatiblePriorProvider against a local OpenAI-compatible server
     expect(prior.effects.magnesium).toEqual({ family: 'normal', mean: -1, sd: 1 });
   });
 
+  it('honours Retry-After, capped by maxRetryDelayMs', async () => {
+    handler = (_s, n, res) =>
+      n === 1
+        ? send(res, 503, '{"error":"loading model"}', { 'retry-after': '1' })
+        : send(res, 200, completion(answer([-1, 1], [-2, 1])));
+    const p = openAICompatiblePriorProvider({ ...fast, baseUrl, model: 'm', samples: 1, maxRetryDelayMs: 150 });
+    const t0 = Date.now();
+    await p.elicit(request);
+    const ms = Date.now() - t0;
+    expect(ms).toBeGreaterThanOrEqual(140); // waited the capped 150 ms, not the 1 ms backoff
+    expect(ms).toBeLessThan(900); // and not the full second
+    expect(seen).toHaveLength(2);
+  });
+
   it('gives up after repeated 500s with the status and an excerpt of the body', async () => {
     handler = (_s, _n, res) => send(res, 500, '{"error":"model crashed: CUDA out of memory"}');
     const p = openAICompatiblePriorProvider({ ...fast, baseUrl, model: 'm', samples: 1, maxRetries: 2 });
