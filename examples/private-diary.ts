@@ -58,6 +58,9 @@ try {
   const afterChange = await createEncryptedStore({ backend, passphrase: 'purple otter sleeps 7' });
   assert.deepEqual(await afterChange.get('day-00'), await reopened.get('day-00'));
   console.log('passphrase changed: every entry still readable');
+  const rotation = await afterChange.rotateKey();
+  console.log(`data key rotated: key version ${rotation.keyVersion}, ${rotation.resealed} entries re-sealed`);
+  assert.deepEqual(rotation, { keyVersion: 2, resealed: 28 });
 
   // Share the effect with the population only under differential privacy. Bounds are fixed in
   // advance ([-5, 5] pain points); one patient's estimate has sensitivity 10.
