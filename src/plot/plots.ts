@@ -31,9 +31,22 @@ export interface PlotOptions {
   readonly treatments?: readonly string[];
 }
 
-function colorScale(o: PlotOptions | undefined, fallback?: readonly string[]): Record<string, unknown> {
-  const domain = o?.treatments ?? fallback;
-  return domain ? { scale: { domain: [...domain, 'run-in'] } } : {};
+const PALETTE = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d'];
+const RUN_IN_COLOR = '#bab0ac';
+
+/**
+ * A colour scale that gives each treatment the colour of its position in `order` (so one
+ * treatment has one colour in every chart) while listing only the labels in `present`.
+ */
+function colorScale(o: PlotOptions | undefined, present: readonly string[], fallbackOrder?: readonly string[]): Record<string, unknown> {
+  const order = o?.treatments ?? fallbackOrder ?? present;
+  const domain = [...order.filter((t) => present.includes(t)), ...present.filter((t) => !order.includes(t))];
+  const range = domain.map((t) => {
+    if (t === 'run-in') return RUN_IN_COLOR;
+    const i = order.indexOf(t);
+    return PALETTE[(i >= 0 ? i : order.length + domain.indexOf(t)) % PALETTE.length] as string;
+  });
+  return { scale: { domain, range } };
 }
 
 function frame(o: PlotOptions | undefined, title: string, height: number): VegaLiteSpec {
@@ -92,12 +105,19 @@ export function plotSchedule(design: TrialDesign, options?: PlotOptions): VegaLi
         encoding: {
           x: { field: 'start', type: 'quantitative', title: 'Day', axis: { tickMinStep: 1 } },
           x2: { field: 'end' },
-          color: { field: 'treatment', type: 'nominal', title: 'Treatment', ...colorScale(options, d.treatments) },
+          color: {
+            field: 'treatment',
+            type: 'nominal',
+            title: 'Treatment',
+            ...colorScale(options, [...new Set(rows.map((r) => r.treatment as string))], d.treatments),
+          },
           opacity: {
             field: 'part',
-            type: 'nominal',
-            scale: { domain: ['treatment', 'washout', 'run-in'], range: [1, 0.35, 0.5] },
+            type: 'ordinal',
+            scale: { domain: ['treatment', 'washout', 'run-in'], range: [1, 0.35, 1] },
             title: 'Part',
+            // A legend only when there is washout to tell apart.
+            ...(rows.some((r) => r.part === 'washout') ? {} : { legend: null }),
           },
           tooltip: [
             { field: 'period', title: 'Period' },
@@ -120,7 +140,7 @@ export interface PlotObservation {
 
 /**
  * The patient's diary over time: one point per observation coloured by the treatment of its
- * period; washout days drawn hollow (they are not analysed by default).
+ * period; washout days drawn faint (they are not analysed by default).
  *
  * @param design - the trial design
  * @param observations - `{ day, value }` entries
@@ -155,15 +175,18 @@ export function plotOutcomes(
       },
       {
         data: { values: rows },
-        mark: { type: 'point', size: 40 },
+        mark: { type: 'point', size: 40, filled: true },
         encoding: {
           x: { field: 'day', type: 'quantitative', title: 'Day' },
           y: { field: 'value', type: 'quantitative', title: options?.outcome ?? 'Outcome', scale: { zero: false } },
-          color: { field: 'treatment', type: 'nominal', title: 'Treatment', ...colorScale(options, d.treatments) },
-          fill: {
-            condition: { test: "datum.washout === 'analysed'", field: 'treatment', type: 'nominal' },
-            value: 'transparent',
+          color: {
+            field: 'treatment',
+            type: 'nominal',
+            title: 'Treatment',
+            ...colorScale(options, [...new Set(rows.map((r) => r.treatment))], d.treatments),
           },
+          // Washout days (not analysed by default) are drawn faint.
+          opacity: { condition: { test: "datum.washout === 'washout'", value: 0.3 }, value: 0.9 },
           tooltip: [
             { field: 'day', title: 'Day' },
             { field: 'value', title: 'Value' },
@@ -226,7 +249,7 @@ export function plotPosterior(
         encoding: {
           x: { field: 'x', type: 'quantitative', title: options?.unit ? `Effect (${options.unit})` : 'Effect' },
           y: { field: 'density', type: 'quantitative', title: 'Posterior density', stack: null },
-          color: { field: 'treatment', type: 'nominal', title: 'Treatment', ...colorScale(options) },
+          color: { field: 'treatment', type: 'nominal', title: 'Treatment', ...colorScale(options, names) },
         },
       },
       {

@@ -1,0 +1,184 @@
+// Each command end to end in a child process: good input, bad input (clear error on stderr,
+// stable exit code, nothing written), and --json output validated. The command is bundled from
+// source once with esbuild (the same bundler tsup uses), so the test needs no prior build.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { validateDesign } from '../../src/design/index.js';
+
+const ROOT = process.cwd();
+const CLI = join(ROOT, 'out', 'test-cli', 'cli.mjs');
+
+beforeAll(async () => {
+  await build({
+    entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
+    outfile: CLI,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'error',
+  });
+});
+
+function n1kit(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    input,
+    env: { ...process.env, NO_COLOR: '1', N1KIT_LLM_BASE_URL: '' },
+    timeout: 120_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'n1kit-cli-'));
+
+describe('n1kit design', () => {
+  it('prints a readable schedule and writes JSON, CSV and iCalendar', () => {
+    const r = n1kit(['design', '--treatments', 'magnesium,sleep,placebo', '--blocks', '2', '--period-days', '14', '--seed', 'alice', '--out', join(dir, 'design.json')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/6 periods of 14 days, 84 days in all/);
+    const design = validateDesign(JSON.parse(readFileSync(join(dir, 'design.json'), 'utf8')));
+    expect(design.periods).toHaveLength(6);
+    expect(n1kit(['design', '--treatments', 'a,b', '--seed', '1', '--format', 'ics', '--start-date', '2026-12-01', '--out', join(dir, 'd.ics')]).code).toBe(0);
+    expect(readFileSync(join(dir, 'd.ics'), 'utf8')).toMatch(/^BEGIN:VCALENDAR/);
+  });
+
+  it('--json prints the design itself, deterministic in the seed', () => {
+    const a = n1kit(['design', '--treatments', 'a,b,c', '--seed', 's', '--json']);
+    const b = n1kit(['design', '--treatments', 'a,b,c', '--seed', 's', '--json']);
+    expect(a.code).toBe(0);
+    expect(validateDesign(JSON.parse(a.stdout)).treatments).toEqual(['a', 'b', 'c']);
+    expect(a.stdout).toBe(b.stdout);
+  });
+
+  it('bad input: exit 3, the code and field on stderr, no stack trace, nothing written', () => {
+    const out = join(dir, 'never.json');
+    const r = n1kit(['design', '--treatments', 'a,a', '--seed', '1', '--out', out]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^n1kit: error E_INVALID_ARGUMENT \(field: treatments\): /);
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('usage errors exit 2', () => {
+    expect(n1kit(['design', '--seed', '1']).code).toBe(2); // --treatments missing
+    expect(n1kit(['nonsense']).code).toBe(2);
+    expect(n1kit(['--help']).code).toBe(0);
+  });
+});
+
+describe('n1kit analyze and report', () => {
+  it('analyses a diary given as CSV and renders a report', () => {
+    expect(n1kit(['design', '--treatments', 'active,placebo', '--blocks', '3', '--period-days', '7', '--seed', 'bob', '--out', join(dir, 'ab.json')]).code).toBe(0);
+    const design = JSON.parse(readFileSync(join(dir, 'ab.json'), 'utf8')) as { periods: { treatment: string; startDay: number; endDay: number }[] };
+    // Deterministic diary: active lowers the score by 2 (no noise needed for the check).
+    const lines = ['day,value'];
+    for (const p of design.periods) for (let d = p.startDay; d <= p.endDay; d++) lines.push(`${d},${(p.treatment === 'active' ? 3 : 5) + ((d * 7) % 5) / 10}`);
+    writeFileSync(join(dir, 'diary.csv'), `${lines.join('\n')}\n`);
+    const r = n1kit(['analyze', '--design', join(dir, 'ab.json'), '--observations', join(dir, 'diary.csv'), '--outcome', 'normal', '--reference', 'placebo', '--better', 'lower', '--threshold', 'active=1', '--seed', '1', '--json', '--out', join(dir, 'analysis.json')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const a = JSON.parse(r.stdout) as { effects: Record<string, { mean: number; probBetter: number }> };
+    expect(a.effects.active?.mean).toBeCloseTo(-2, 0);
+    expect(a.effects.active?.probBetter).toBeGreaterThan(0.99);
+    const rep = n1kit(['report', '--design', join(dir, 'ab.json'), '--observations', join(dir, 'diary.csv'), '--analysis', join(dir, 'analysis.json'), '--out', join(dir, 'report.html')]);
+    expect(rep.code).toBe(0);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html.match(/<svg/g)?.length).toBe(3);
+  });
+
+  it('analysis errors name the field; missing files exit 6', () => {
+    writeFileSync(join(dir, 'bad.csv'), 'day,value\n999,1\n');
+    const r = n1kit(['analyze', '--design', join(dir, 'ab.json'), '--observations', join(dir, 'bad.csv'), '--outcome', 'normal', '--reference', 'placebo', '--better', 'lower']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/E_INVALID_ARGUMENT/);
+    expect(r.stderr).toMatch(/observations/);
+    const m = n1kit(['analyze', '--design', join(dir, 'missing.json')]);
+    expect(m.code).toBe(6);
+    expect(m.stderr).toMatch(/E_IO: cannot read/);
+  });
+
+  it('reads the analyzeTrial input as JSON from stdin', () => {
+    const design = JSON.parse(readFileSync(join(dir, 'ab.json'), 'utf8')) as { periods: { treatment: string; startDay: number; endDay: number }[] };
+    const observations = design.periods.flatMap((p) => [{ day: p.endDay, value: p.treatment === 'active' ? 1 : 4 }, { day: p.endDay - 1, value: p.treatment === 'active' ? 1.5 : 4.5 }]);
+    const input = JSON.stringify({ design, observations, outcome: 'normal', reference: 'placebo', betterIs: 'lower', mcmc: { seed: 3 } });
+    const r = n1kit(['analyze', '-', '--json'], input);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).effects.active.mean).toBeLessThan(-2);
+  });
+});
+
+describe('n1kit prior', () => {
+  it('elicits the offline migraine prior', () => {
+    const r = n1kit(['prior', '--json']);
+    expect(r.code).toBe(0);
+    const prior = JSON.parse(r.stdout) as { effects: Record<string, { family: string }>; source: { provider: string } };
+    expect(Object.keys(prior.effects).length).toBeGreaterThanOrEqual(2);
+  });
+  it('an unreachable LLM server is a provider error (exit 5)', () => {
+    const r = n1kit(['prior', '--llm-base-url', 'http://127.0.0.1:9/v1']);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/E_PROVIDER/);
+  });
+});
+
+describe('n1kit series', () => {
+  it('analyses a series of trials; bad input exits 3', () => {
+    const mk = (id: string, seed: string, effect: number) => {
+      const r = n1kit(['design', '--treatments', 'active,placebo', '--blocks', '2', '--period-days', '5', '--seed', seed, '--json']);
+      const design = JSON.parse(r.stdout) as { periods: { treatment: string; startDay: number; endDay: number }[] };
+      const observations = design.periods.flatMap((p) =>
+        Array.from({ length: p.endDay - p.startDay + 1 }, (_, k) => ({ day: p.startDay + k, value: 5 + (p.treatment === 'active' ? effect : 0) + (((k * 3) % 5) - 2) / 4 })),
+      );
+      return { id, design, observations };
+    };
+    const input = {
+      trials: [mk('p1', 'a', -2), mk('p2', 'b', -1.5), mk('p3', 'c', -2.5)],
+      outcome: 'normal',
+      reference: 'placebo',
+      betterIs: 'lower',
+      priors: { populationEffects: { active: { family: 'normal', mean: 0, sd: 5 } } },
+      mcmc: { seed: 1, draws: 500, warmup: 500, chains: 2 },
+    };
+    writeFileSync(join(dir, 'series.json'), JSON.stringify(input));
+    const r = n1kit(['series', join(dir, 'series.json'), '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.stdout) as { population: { active: { mean: number } }; individuals: Record<string, unknown> };
+    expect(res.population.active.mean).toBeLessThan(-1);
+    expect(Object.keys(res.individuals).sort()).toEqual(['p1', 'p2', 'p3']);
+    const badInput = { ...input, reference: 'nobody' };
+    writeFileSync(join(dir, 'series-bad.json'), JSON.stringify(badInput));
+    const b = n1kit(['series', join(dir, 'series-bad.json')]);
+    expect(b.code).toBe(3);
+    expect(b.stderr).toMatch(/E_INVALID_ARGUMENT.*reference/);
+  });
+});
+
+describe('n1kit demo', () => {
+  it('tells the migraine story offline and writes a report with four charts', () => {
+    const out = join(dir, 'demo');
+    const r = n1kit(['demo', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Step 1\./);
+    expect(r.stdout).toMatch(/Step 2\. The N-of-1 trial: 6 periods of 14 days/);
+    expect(r.stdout).toMatch(/Recommendation: magnesium/);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html.match(/<svg/g)?.length).toBe(4);
+    for (const f of ['design.json', 'diary.csv', 'analysis.json', 'prior.json', 'chart-1.svg']) expect(existsSync(join(out, f))).toBe(true);
+  });
+  it('--json gives the same decision as plain data, deterministic in the seed', () => {
+    const a = JSON.parse(n1kit(['demo', '--out', join(dir, 'demo-a'), '--json']).stdout);
+    const b = JSON.parse(n1kit(['demo', '--out', join(dir, 'demo-b'), '--json']).stdout);
+    expect(a.decision.action).toBe('trial');
+    expect(a.recommendation).toEqual(b.recommendation);
+    expect(a.posterior).toEqual(b.posterior);
+  });
+});
