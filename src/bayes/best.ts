@@ -3,6 +3,7 @@ import { sampleRaw, validateDist } from '../dist/index.js';
 import type { Rng, Seed } from '../rng/index.js';
 import { toRng } from '../rng/index.js';
 import { fail, integer, oneOf, plainObject } from '../validate.js';
+import { hypot2 } from './components.js';
 import { upperTail } from './summarize.js';
 import type { BetterIs } from './types.js';
 
@@ -56,7 +57,7 @@ export function probabilityBetterNormal(a: Dist, b: Dist, options: { betterIs?: 
   const o = plainObject(fn, 'options', options);
   const betterIs = o.betterIs === undefined ? 'higher' : oneOf(fn, 'options.betterIs', o.betterIs, ['higher', 'lower']);
   // D = A − B ~ N(μa − μb, √(σa² + σb²)); P(D > 0) for higher, P(D < 0) for lower.
-  const diff: Dist = { family: 'normal', mean: da.mean - db.mean, sd: Math.hypot(da.sd, db.sd) };
+  const diff: Dist = { family: 'normal', mean: da.mean - db.mean, sd: hypot2(da.sd, db.sd) };
   return betterIs === 'higher' ? upperTail(diff, 0) : upperTail({ ...diff, mean: -diff.mean }, 0);
 }
 

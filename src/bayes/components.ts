@@ -28,11 +28,14 @@ export interface FlatPrior<F extends ConjugateFamily> {
   readonly isMixture: boolean;
 }
 
+function ok(v: unknown, pos: boolean): boolean {
+  return typeof v === 'number' && Number.isFinite(v) && (!pos || v > 0);
+}
+
 /** Validates a single (non-mixture) component quickly, without allocating. */
 export function quickLeaf(d: unknown): boolean {
   if (typeof d !== 'object' || d === null) return false;
   const o = d as Record<string, unknown>;
-  const ok = (v: unknown, pos: boolean) => typeof v === 'number' && Number.isFinite(v) && (!pos || v > 0);
   switch (o.family) {
     case 'normal':
       return ok(o.mean, false) && ok(o.sd, true);
@@ -161,4 +164,10 @@ export function buildMixture(weights: readonly number[], dists: readonly Dist[])
     family: 'mixture',
     components: dists.map((dist, i) => ({ weight: weights[i] as number, dist })),
   };
+}
+
+/** √(a² + b²): plain sqrt when the squares neither overflow nor underflow (Math.hypot is slow). */
+export function hypot2(a: number, b: number): number {
+  const s = a * a + b * b;
+  return s > 1e-290 && s < 1e290 ? Math.sqrt(s) : Math.hypot(a, b);
 }

@@ -12,7 +12,7 @@ import log1p from '@stdlib/math-base-special-log1p';
 import type { Dist, DistOf } from '../dist/index.js';
 import { logSumExp } from '../dist/index.js';
 import { fail, finite, integer, nonNegative, plainObject, positive } from '../validate.js';
-import { buildMixture, flatPrior, normaliseLogWeights, quickLeaf } from './components.js';
+import { buildMixture, flatPrior, hypot2, normaliseLogWeights, quickLeaf } from './components.js';
 import type { BinomialCountData, ConjugateData, NormalMeanData, PoissonCountData } from './types.js';
 
 const HALF_LN_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -85,7 +85,7 @@ export function normalUpdateCore(fn: string, prior: unknown, data: NormalMeanDat
   for (let k = 0; k < dists.length; k++) {
     const c = dists[k] as DistOf<'normal'>;
     const s = c.sd;
-    const v = Math.hypot(s, se); // sd of the marginal of ȳ
+    const v = hypot2(s, se); // sd of the marginal of ȳ
     const fs = s / v;
     const fse = se / v;
     // Posterior mean as a convex combination (stays between prior mean and ȳ); sd = s·se/v.
@@ -165,7 +165,7 @@ export function updateNormal(prior: Dist, data: NormalMeanData): Dist {
   if (d.n > 0 && quickLeaf(prior) && prior.family === 'normal') {
     // Fast path for one component: no marginal likelihood needed.
     const se = d.sigma / Math.sqrt(d.n);
-    const v = Math.hypot(prior.sd, se);
+    const v = hypot2(prior.sd, se);
     const fs = prior.sd / v;
     const fse = se / v;
     const m = prior.mean * fse * fse + d.mean * fs * fs;

@@ -4,7 +4,7 @@ import gammaln from '@stdlib/math-base-special-gammaln';
 import log1p from '@stdlib/math-base-special-log1p';
 import type { Dist, DistOf } from '../dist/index.js';
 import { fail, integer, plainObject, positive } from '../validate.js';
-import { buildMixture, conjugateFamilyOf, flatPrior } from './components.js';
+import { buildMixture, conjugateFamilyOf, flatPrior, hypot2 } from './components.js';
 import { type NormalInverseGamma, readNormalInverseGamma } from './nig.js';
 
 /**
@@ -103,7 +103,7 @@ export function predictive(prior: Dist | NormalInverseGamma, options: Predictive
 export function normalPredictive(fn: string, prior: unknown, n: number, sigma: number): Dist {
   const flat = flatPrior(fn, prior, 'normal');
   const se = sigma / Math.sqrt(n);
-  const comps: Dist[] = flat.dists.map((d) => ({ family: 'normal', mean: d.mean, sd: Math.hypot(d.sd, se) }));
+  const comps: Dist[] = flat.dists.map((d) => ({ family: 'normal', mean: d.mean, sd: hypot2(d.sd, se) }));
   if (!flat.isMixture) return comps[0] as Dist;
   return buildMixture(flat.logWeights.map(Math.exp), comps);
 }
