@@ -10,7 +10,9 @@ export default defineConfig([
     clean: false,
     target: 'es2022',
     platform: 'neutral',
-    splitting: false,
+    // Shared chunks, so `n1kit` and `n1kit/node` use ONE copy of the error classes
+    // (instanceof works across the two entry points).
+    splitting: true,
     treeshake: true,
   },
   {

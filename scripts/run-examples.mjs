@@ -13,7 +13,7 @@ const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 let failed = 0;
 for (const f of files) {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [tsx, join(dir, f)], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [tsx, '--tsconfig', join(dir, 'tsconfig.json'), join(dir, f)], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   const ms = Date.now() - t0;
   if (r.status !== 0 || r.stdout.trim().length === 0) {
     failed++;

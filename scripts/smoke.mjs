@@ -15,3 +15,13 @@ try {
 }
 assert.equal(code, 'E_INVALID_ARGUMENT');
 console.log(JSON.stringify({ format: 'esm', exports: Object.keys(n1kit).length, first }));
+
+// `n1kit/node` shares the error classes with `n1kit` (one chunk): instanceof works across them.
+const node = await import('n1kit/node');
+let err;
+try {
+  node.createFileBackend({});
+} catch (e) {
+  err = e;
+}
+assert.ok(err instanceof n1kit.ValidationError, 'n1kit/node must throw the same ValidationError class as n1kit');
