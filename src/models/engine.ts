@@ -490,3 +490,61 @@ export function runPoissonChain(spec: ModelSpec, rng: Rng, warmup: number, draws
   }
   return out;
 }
+
+/**
+ * Laplace approximation of a Poisson log-linear model with independent normal priors
+ * N(means[a], sds[a]²): the posterior mode (Newton–Raphson) and the Cholesky factor of the
+ * inverse Hessian there. @internal
+ */
+export function poissonLaplace(
+  d: PreparedTrial,
+  means: Float64Array,
+  sds: Float64Array,
+): { mode: Float64Array; chol: Float64Array } {
+  const { n, p, X, y, exposure } = d;
+  const mode = means.slice();
+  let sy = 0;
+  let se = 0;
+  for (let i = 0; i < n; i++) {
+    sy += y[i] as number;
+    se += exposure[i] as number;
+  }
+  mode[0] = Math.log((sy + 0.5) / se);
+  const h = new Float64Array(p * p);
+  const g = new Float64Array(p);
+  for (let iter = 0; iter < 50; iter++) {
+    h.fill(0);
+    for (let a = 0; a < p; a++) {
+      const s2 = (sds[a] as number) ** 2;
+      g[a] = -((mode[a] as number) - (means[a] as number)) / s2;
+      h[a * p + a] = 1 / s2;
+    }
+    for (let i = 0; i < n; i++) {
+      let eta = Math.log(exposure[i] as number);
+      for (let a = 0; a < p; a++) eta += (X[i * p + a] as number) * (mode[a] as number);
+      const mu = Math.exp(eta);
+      for (let a = 0; a < p; a++) {
+        const xa = X[i * p + a] as number;
+        g[a] = (g[a] as number) + xa * ((y[i] as number) - mu);
+        for (let b = 0; b < p; b++) h[a * p + b] = (h[a * p + b] as number) + mu * xa * (X[i * p + b] as number);
+      }
+    }
+    const inv = spdInverse(h, p);
+    if (inv === null) break;
+    let step = 0;
+    for (let a = 0; a < p; a++) {
+      let s = 0;
+      for (let b = 0; b < p; b++) s += (inv[a * p + b] as number) * (g[b] as number);
+      const st = Math.max(-2, Math.min(2, s));
+      mode[a] = (mode[a] as number) + st;
+      step = Math.max(step, Math.abs(st));
+    }
+    if (step < 1e-10) break;
+  }
+  const cov = spdInverse(h, p);
+  const chol = new Float64Array(p * p);
+  if (cov === null || !choleskyInPlace(cov, p)) {
+    for (let a = 0; a < p; a++) chol[a * p + a] = 0.1;
+  } else chol.set(cov);
+  return { mode, chol };
+}

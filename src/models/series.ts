@@ -13,7 +13,8 @@ import { boolean, fail, finite, nonEmptyString, oneOf, plainObject } from '../va
 import type { NormalMixture, PreparedTrial } from './data.js';
 import { mixtureMoments, normalMixture, prepareTrial } from './data.js';
 import { drawFromPrecision } from './linalg.js';
-import { drawIndicator, sliceStep } from './samplers.js';
+import { poissonLaplace } from './engine.js';
+import { drawIndicator, polyaGammaSumRaw, sliceStep } from './samplers.js';
 import { buildDiagnostics, chainColumn, concat, probBestFromDraws, summarizeDraws } from './summarize.js';
 import { resolveMcmcOptions, resolveVariancePrior } from './trial.js';
 import type { EffectSummary, McmcDiagnostics, McmcOptions, TrialObservation } from './types.js';
@@ -29,7 +30,7 @@ export interface SeriesTrial {
 /** Input of {@link analyzeSeries}. */
 export interface AnalyzeSeriesInput {
   trials: SeriesTrial[];
-  /** Only 'normal' is implemented for series. */
+  /** Outcome family; links as in {@link analyzeTrial} (identity, logit, log with exposure). */
   outcome: 'normal' | 'binomial' | 'poisson';
   reference: string;
   betterIs: 'higher' | 'lower';
@@ -38,16 +39,16 @@ export interface AnalyzeSeriesInput {
     populationEffects: Record<string, Dist>;
     /**
      * Prior of each between-patient sd τ_k: any Dist on (0, ∞) (`halfNormal`, `uniform`, `gamma`, ...).
-     * @defaultValue halfNormal(scale s_y), s_y the sd of all observations
+     * @defaultValue halfNormal(scale s_y), s_y the sd of all observations (normal); halfNormal(1) on the link scale otherwise
      */
     heterogeneity?: Record<string, Dist>;
-    /** Prior of each patient's intercept. @defaultValue N(ȳ, 10·s_y) */
+    /** Prior of each patient's intercept. @defaultValue N(ȳ, 10·s_y) (normal); N(0, 2.5) (binomial); N(log(Σy/Σexposure), 2.5) (Poisson) */
     intercept?: Dist;
-    /** Prior of each patient's residual variance (invGamma) or sd (halfNormal). @defaultValue InvGamma(1, s_y²/2) */
+    /** Normal only: prior of each patient's residual variance (invGamma) or sd (halfNormal). @defaultValue InvGamma(1, s_y²/2) */
     variance?: Dist;
   };
   model?: { autocorrelation?: boolean; includeWashout?: boolean };
-  /** MCID per treatment (difference in means), as in {@link analyzeTrial}. */
+  /** Normal outcome only: MCID per treatment (difference in means), as in {@link analyzeTrial}. */
   thresholds?: Record<string, number>;
   mcmc?: McmcOptions;
 }
@@ -86,20 +87,23 @@ interface Patient {
 }
 
 /**
- * Hierarchical Bayesian analysis of a series of N-of-1 trials (normal outcome):
- * y_jt = α_j + β_j[treatment] + e_jt, β_j[k] ~ N(μ_k, τ_k²), μ_k ~ populationEffects[k],
- * τ_k ~ heterogeneity[k], e_jt ~ N(0, σ_j²), α_j ~ intercept, σ_j² ~ variance. Each patient's
- * effect is shrunk toward the population mean μ_k; μ_k's posterior is the improved prior for the
- * next patient ({@link seriesToPrior}).
+ * Hierarchical Bayesian analysis of a series of N-of-1 trials:
+ * y_jt = α_j + β_j[treatment] + e_jt (normal; logit or log link with exposure for binomial and
+ * Poisson), β_j[k] ~ N(μ_k, τ_k²), μ_k ~ populationEffects[k], τ_k ~ heterogeneity[k],
+ * e_jt ~ N(0, σ_j²), α_j ~ intercept, σ_j² ~ variance. Each patient's effect is shrunk toward
+ * the population mean μ_k; μ_k's posterior is the improved prior for the next patient
+ * ({@link seriesToPrior}). Autocorrelation is not implemented for series.
  *
- * Gibbs sampler: per patient, (α_j, β_j) as one Gaussian block and σ_j² conjugate (slice on
- * log σ_j for a half-normal prior); μ_k conjugate (mixture priors through a component
- * indicator); τ_k by slice sampling on log τ_k. Chains run on forked RNG streams.
+ * Sampler: per patient, (α_j, β_j) as one Gaussian block given σ_j² (normal; σ_j² conjugate or
+ * slice on log σ_j for a half-normal prior), given Pólya-Gamma variables (binomial), or by two
+ * random-walk Metropolis steps shaped by the patient's Laplace approximation (Poisson); μ_k
+ * conjugate (mixture priors through a component indicator); τ_k by slice sampling on log τ_k.
+ * Chains run on forked RNG streams.
  *
  * @param input - the trials, outcome, reference arm, direction and priors
  * @returns population and individual effect summaries with diagnostics
  * @throws ValidationError (code 'E_INVALID_ARGUMENT') for bad input (as {@link analyzeTrial}),
- *   duplicate ids, a missing population prior, or an outcome other than 'normal'
+ *   duplicate ids, a missing population prior, thresholds or a variance prior with a non-normal outcome
  * @throws ConvergenceError when `mcmc.strict` and the diagnostics fail
  * @example
  * ```ts
@@ -117,7 +121,6 @@ interface Patient {
 export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
   const inp = plainObject(FN, 'input', input) as unknown as AnalyzeSeriesInput;
   const outcome = oneOf(FN, 'outcome', inp.outcome, ['normal', 'binomial', 'poisson'] as const);
-  if (outcome !== 'normal') fail(FN, 'outcome', "must be 'normal' (binomial and Poisson series are not implemented yet)", outcome);
   const betterIs = oneOf(FN, 'betterIs', inp.betterIs, ['higher', 'lower'] as const);
   const reference = nonEmptyString(FN, 'reference', inp.reference);
   const model = inp.model === undefined ? {} : plainObject(FN, 'model', inp.model);
@@ -138,7 +141,7 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     const id = nonEmptyString(FN, `trials[${j}].id`, t.id);
     if (ids.has(id)) fail(FN, `trials[${j}].id`, 'must be unique in the series', id);
     ids.add(id);
-    const data = prepareTrial(FN, t.design, t.observations, 'normal', reference, {
+    const data = prepareTrial(FN, t.design, t.observations, outcome, reference, {
       includeWashout,
       trend: false,
       uniqueDays: false,
@@ -157,7 +160,8 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
   const ybar = ally / nAll;
   let ss = 0;
   for (const { data } of prepared) for (let i = 0; i < data.n; i++) ss += ((data.y[i] as number) - ybar) ** 2;
-  const sy = nAll > 1 && ss > 0 ? Math.sqrt(ss / (nAll - 1)) : 1;
+  // Scale of the defaults: the outcome's sd (normal) or 1 on the link scale (binomial, Poisson).
+  const sy = outcome !== 'normal' ? 1 : nAll > 1 && ss > 0 ? Math.sqrt(ss / (nAll - 1)) : 1;
 
   const muPrior: NormalMixture[] = effectNames.map((k) => {
     const d = priors.populationEffects[k];
@@ -176,9 +180,16 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     }
     return v;
   });
+  let intDefault = { m: ybar, s: 10 * sy };
+  if (outcome === 'binomial') intDefault = { m: 0, s: 2.5 };
+  if (outcome === 'poisson') {
+    let se = 0;
+    for (const { data } of prepared) for (let i = 0; i < data.n; i++) se += data.exposure[i] as number;
+    intDefault = { m: Math.log((ally + 0.5) / se), s: 2.5 };
+  }
   const intPrior: NormalMixture =
     priors.intercept === undefined
-      ? { w: Float64Array.of(1), m: Float64Array.of(ybar), s: Float64Array.of(10 * sy) }
+      ? { w: Float64Array.of(1), m: Float64Array.of(intDefault.m), s: Float64Array.of(intDefault.s) }
       : normalMixture(FN, 'priors.intercept', priors.intercept);
   const allY = new Float64Array(nAll);
   {
@@ -188,9 +199,15 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
       o += data.n;
     }
   }
-  const varPrior = resolveVariancePrior(FN, 'priors.variance', priors.variance, allY);
+  const varPrior: Dist =
+    outcome === 'normal'
+      ? resolveVariancePrior(FN, 'priors.variance', priors.variance, allY)
+      : priors.variance === undefined
+        ? { family: 'invGamma', shape: 1, scale: 1 }
+        : fail(FN, 'priors.variance', "applies to the 'normal' outcome only", priors.variance);
   const thresholds: Record<string, number> = {};
   if (inp.thresholds !== undefined) {
+    if (outcome !== 'normal') fail(FN, 'thresholds', "are supported for the 'normal' outcome only in a series", inp.thresholds);
     plainObject(FN, 'thresholds', inp.thresholds);
     for (const [k, v] of Object.entries(inp.thresholds)) {
       if (!effectNames.includes(k)) fail(FN, `thresholds.${k}`, 'names no non-reference treatment', k);
@@ -199,7 +216,9 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
   }
   const patients: Patient[] = prepared.map(({ id, data }) => {
     const p = data.p;
-    if (data.n <= p) fail(FN, `trials(${id}).observations`, `must number more than ${p} to estimate the patient's variance`, data.n);
+    if (outcome === 'normal' && data.n <= p) {
+      fail(FN, `trials(${id}).observations`, `must number more than ${p} to estimate the patient's variance`, data.n);
+    }
     const xtx = new Float64Array(p * p);
     const xty = new Float64Array(p);
     let yty = 0;
@@ -219,14 +238,15 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
   const J = patients.length;
   // Layout per draw: μ (K), τ (K), then per patient: α, β (its own arms), σ.
   const offsets: number[] = [];
+  const hasSigma = outcome === 'normal' ? 1 : 0;
   let width = 2 * K;
   for (const pt of patients) {
     offsets.push(width);
-    width += pt.data.p + 1;
+    width += pt.data.p + hasSigma;
   }
   const chains: Float64Array[] = [];
   for (let c = 0; c < mc.chains; c++) {
-    chains.push(runSeriesChain(patients, K, muPrior, tauPrior, intPrior, varPrior, offsets, width, rng.fork(`chain-${c}`), mc.warmup, mc.draws, sy));
+    chains.push(runSeriesChain(outcome, patients, K, muPrior, tauPrior, intPrior, varPrior, offsets, width, rng.fork(`chain-${c}`), mc.warmup, mc.draws, sy));
   }
   // Diagnostics and summaries.
   const params: Record<string, Float64Array[]> = {};
@@ -242,7 +262,7 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     pt.data.effectNames.forEach((e, c) => {
       params[`effect[${pt.id},${e}]`] = chainColumn(chains, width, o + 1 + c);
     });
-    params[`sigma[${pt.id}]`] = chainColumn(chains, width, o + pt.data.p);
+    if (hasSigma) params[`sigma[${pt.id}]`] = chainColumn(chains, width, o + pt.data.p);
   });
   const diagnostics = buildDiagnostics(FN, params, effectKeys, mc);
   const population: Record<string, PopulationEffectSummary> = {};
@@ -286,6 +306,7 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
 }
 
 function runSeriesChain(
+  outcome: 'normal' | 'binomial' | 'poisson',
   patients: readonly Patient[],
   K: number,
   muPrior: readonly NormalMixture[],
@@ -331,54 +352,194 @@ function runSeriesChain(
     for (let i = 0; i < d.n; i++) v += ((d.y[i] as number) - m) ** 2;
     sigma2[j] = v > 0 ? (v / (d.n - 1)) * Math.exp(0.2 * rng.normal()) : 1;
     const c = coefs[j] as Float64Array;
-    c[0] = m + 0.1 * rng.normal();
+    c[0] = (outcome === 'normal' ? m : mixtureMoments(intPrior).mean) + 0.1 * rng.normal();
     for (let a = 1; a < d.p; a++) c[a] = mu[pt.colTreatment[a - 1] as number] as number;
   });
-  const total = warmup + draws;
-  for (let it = 0; it < total; it++) {
-    // Patients: (α_j, β_j) | σ_j², μ, τ, then σ_j².
-    for (let j = 0; j < J; j++) {
-      const pt = patients[j] as Patient;
-      const p = pt.data.p;
-      const s2 = sigma2[j] as number;
-      const c = coefs[j] as Float64Array;
-      for (let a = 0; a < p; a++) {
-        let pm: number;
-        let ps: number;
-        if (a === 0) {
-          pm = intPrior.m[intComp[j] as number] as number;
-          ps = intPrior.s[intComp[j] as number] as number;
-        } else {
-          const k = pt.colTreatment[a - 1] as number;
-          pm = mu[k] as number;
-          ps = tau[k] as number;
-        }
-        const prec = 1 / (ps * ps);
-        for (let bb = 0; bb < p; bb++) q[a * p + bb] = (pt.xtx[a * p + bb] as number) / s2;
-        q[a * p + a] = (q[a * p + a] as number) + prec;
-        b[a] = (pt.xty[a] as number) / s2 + prec * pm;
-      }
-      drawFromPrecision(q.subarray(0, p * p), b.subarray(0, p), p, rng, tmp.subarray(0, p), z.subarray(0, p), l.subarray(0, p * p));
-      for (let a = 0; a < p; a++) c[a] = tmp[a] as number;
-      if (intPrior.w.length > 1) intComp[j] = drawIndicator(intPrior, c[0] as number, rng, logw);
+  const pmean = new Float64Array(maxP);
+  const psd = new Float64Array(maxP);
+  const normalPatient = (j: number, pt: Patient, c: Float64Array): void => {
+    const p = pt.data.p;
+    const s2 = sigma2[j] as number;
+    for (let a = 0; a < p; a++) {
+      const prec = 1 / ((psd[a] as number) * (psd[a] as number));
+      for (let bb = 0; bb < p; bb++) q[a * p + bb] = (pt.xtx[a * p + bb] as number) / s2;
+      q[a * p + a] = (q[a * p + a] as number) + prec;
+      b[a] = (pt.xty[a] as number) / s2 + prec * (pmean[a] as number);
+    }
+    drawFromPrecision(q.subarray(0, p * p), b.subarray(0, p), p, rng, tmp.subarray(0, p), z.subarray(0, p), l.subarray(0, p * p));
+    for (let a = 0; a < p; a++) c[a] = tmp[a] as number;
+    let ssr = pt.yty;
+    for (let a = 0; a < p; a++) {
+      const ca = c[a] as number;
+      ssr -= 2 * ca * (pt.xty[a] as number);
+      for (let bb = 0; bb < p; bb++) ssr += ca * (pt.xtx[a * p + bb] as number) * (c[bb] as number);
+    }
+    if (ssr < 0) ssr = 0;
+    const n = pt.data.n;
+    if (varPrior.family === 'invGamma') {
+      sigma2[j] = 1 / rng.gamma(varPrior.shape + 0.5 * n, varPrior.scale + 0.5 * ssr);
+    } else if (varPrior.family === 'halfNormal') {
+      const sc = varPrior.scale;
+      const logf = (ls: number): number => {
+        const s = Math.exp(ls);
+        return -n * ls - ssr / (2 * s * s) - (s * s) / (2 * sc * sc) + ls;
+      };
+      sigma2[j] = Math.exp(2 * sliceStep(0.5 * Math.log(sigma2[j] as number), logf, 0.5, -50, 50, rng));
+    }
+  };
+  // Likelihood of each patient's coefficients given the latent variables, for the
+  // non-centred (interweaving) moves of μ and τ below. Binomial: the Pólya-Gamma augmented
+  // likelihood exp(κᵀXβ − ½ βᵀXᵀΩXβ) with this sweep's ω.
+  const qLik = patients.map((pt) => new Float64Array(pt.data.p * pt.data.p));
+  const kLik = patients.map((pt) => {
+    const { n, p, X, y, trials } = pt.data;
+    const k = new Float64Array(p);
+    for (let i = 0; i < n; i++) {
+      for (let a = 0; a < p; a++) k[a] = (k[a] as number) + (X[i * p + a] as number) * ((y[i] as number) - 0.5 * (trials[i] as number));
+    }
+    return k;
+  });
+  const patientLogLik = (j: number, c: Float64Array): number => {
+    const pt = patients[j] as Patient;
+    const p = pt.data.p;
+    if (outcome === 'normal') {
       let ssr = pt.yty;
       for (let a = 0; a < p; a++) {
         const ca = c[a] as number;
         ssr -= 2 * ca * (pt.xty[a] as number);
         for (let bb = 0; bb < p; bb++) ssr += ca * (pt.xtx[a * p + bb] as number) * (c[bb] as number);
       }
-      if (ssr < 0) ssr = 0;
-      const n = pt.data.n;
-      if (varPrior.family === 'invGamma') {
-        sigma2[j] = 1 / rng.gamma(varPrior.shape + 0.5 * n, varPrior.scale + 0.5 * ssr);
-      } else if (varPrior.family === 'halfNormal') {
-        const sc = varPrior.scale;
-        const logf = (ls: number): number => {
-          const s = Math.exp(ls);
-          return -n * ls - ssr / (2 * s * s) - (s * s) / (2 * sc * sc) + ls;
-        };
-        sigma2[j] = Math.exp(2 * sliceStep(0.5 * Math.log(sigma2[j] as number), logf, 0.5, -50, 50, rng));
+      return -ssr / (2 * (sigma2[j] as number));
+    }
+    if (outcome === 'binomial') {
+      const ql = qLik[j] as Float64Array;
+      const kl = kLik[j] as Float64Array;
+      let v = 0;
+      for (let a = 0; a < p; a++) {
+        const ca = c[a] as number;
+        v += ca * (kl[a] as number);
+        for (let bb = 0; bb < p; bb++) v -= 0.5 * ca * (ql[a * p + bb] as number) * (c[bb] as number);
       }
+      return v;
+    }
+    const { n, X, y, exposure } = pt.data;
+    let ll = 0;
+    for (let i = 0; i < n; i++) {
+      let eta = Math.log(exposure[i] as number);
+      for (let a = 0; a < p; a++) eta += (X[i * p + a] as number) * (c[a] as number);
+      ll += (y[i] as number) * eta - Math.exp(eta);
+    }
+    return ll;
+  };
+  const binomialPatient = (j: number, pt: Patient, c: Float64Array): void => {
+    const { n, p, X, y, trials } = pt.data;
+    q.fill(0, 0, p * p);
+    for (let a = 0; a < p; a++) b[a] = 0;
+    for (let i = 0; i < n; i++) {
+      let psi = 0;
+      for (let a = 0; a < p; a++) psi += (X[i * p + a] as number) * (c[a] as number);
+      const nt = trials[i] as number;
+      const om = polyaGammaSumRaw(nt, psi, rng);
+      const kappa = (y[i] as number) - 0.5 * nt;
+      for (let a = 0; a < p; a++) {
+        const xa = X[i * p + a] as number;
+        if (xa === 0) continue;
+        b[a] = (b[a] as number) + xa * kappa;
+        for (let bb = 0; bb < p; bb++) q[a * p + bb] = (q[a * p + bb] as number) + om * xa * (X[i * p + bb] as number);
+      }
+    }
+    (qLik[j] as Float64Array).set(q.subarray(0, p * p));
+    for (let a = 0; a < p; a++) {
+      const prec = 1 / ((psd[a] as number) * (psd[a] as number));
+      q[a * p + a] = (q[a * p + a] as number) + prec;
+      b[a] = (b[a] as number) + prec * (pmean[a] as number);
+    }
+    drawFromPrecision(q.subarray(0, p * p), b.subarray(0, p), p, rng, tmp.subarray(0, p), z.subarray(0, p), l.subarray(0, p * p));
+    for (let a = 0; a < p; a++) c[a] = tmp[a] as number;
+  };
+  // Poisson: random-walk Metropolis per patient, shaped by a Laplace approximation, scale adapted in warm-up.
+  const lap =
+    outcome === 'poisson'
+      ? patients.map((pt) => {
+          const p = pt.data.p;
+          const m0 = new Float64Array(p);
+          const s0 = new Float64Array(p);
+          const im = mixtureMoments(intPrior);
+          m0[0] = im.mean;
+          s0[0] = im.sd;
+          for (let a = 1; a < p; a++) {
+            const k = pt.colTreatment[a - 1] as number;
+            const mm = mixtureMoments(muPrior[k] as NormalMixture);
+            m0[a] = mm.mean;
+            s0[a] = Math.sqrt(mm.sd * mm.sd + sy * sy);
+          }
+          return poissonLaplace(pt.data, m0, s0);
+        })
+      : [];
+  const rwScale = new Float64Array(J).fill(2.38 / Math.sqrt(maxP));
+  const rwAcc = new Float64Array(J);
+  const prop = new Float64Array(maxP);
+  const logPostPois = (pt: Patient, beta: Float64Array): number => {
+    const { n, p, X, y, exposure } = pt.data;
+    let lp = 0;
+    for (let a = 0; a < p; a++) {
+      const dlt = ((beta[a] as number) - (pmean[a] as number)) / (psd[a] as number);
+      lp -= 0.5 * dlt * dlt;
+    }
+    for (let i = 0; i < n; i++) {
+      let eta = Math.log(exposure[i] as number);
+      for (let a = 0; a < p; a++) eta += (X[i * p + a] as number) * (beta[a] as number);
+      lp += (y[i] as number) * eta - Math.exp(eta);
+    }
+    return lp;
+  };
+  const poissonPatient = (j: number, pt: Patient, c: Float64Array, warmIt: number): void => {
+    const p = pt.data.p;
+    const L = (lap[j] as { chol: Float64Array }).chol;
+    const cur = c;
+    let lpCur = logPostPois(pt, cur);
+    for (let rep = 0; rep < 2; rep++) {
+      for (let a = 0; a < p; a++) z[a] = rng.normal();
+      for (let a = 0; a < p; a++) {
+        let s = 0;
+        for (let k = 0; k <= a; k++) s += (L[a * p + k] as number) * (z[k] as number);
+        prop[a] = (cur[a] as number) + (rwScale[j] as number) * s;
+      }
+      const pr = prop.subarray(0, p);
+      const lpProp = logPostPois(pt, pr);
+      const acc = Math.log(rng.uniform()) < lpProp - lpCur;
+      if (acc) {
+        cur.set(pr);
+        lpCur = lpProp;
+      }
+      if (warmIt >= 0) rwAcc[j] = (rwAcc[j] as number) + (acc ? 1 : 0);
+    }
+    if (warmIt >= 0 && (warmIt + 1) % 25 === 0) {
+      rwScale[j] = (rwScale[j] as number) * Math.exp((rwAcc[j] as number) / 50 - 0.3);
+      rwAcc[j] = 0;
+    }
+  };
+  const total = warmup + draws;
+  for (let it = 0; it < total; it++) {
+    // Patients: (α_j, β_j) | σ_j², μ, τ, then σ_j² (normal); PG Gibbs (binomial); Metropolis (Poisson).
+    for (let j = 0; j < J; j++) {
+      const pt = patients[j] as Patient;
+      const p = pt.data.p;
+      const c = coefs[j] as Float64Array;
+      for (let a = 0; a < p; a++) {
+        if (a === 0) {
+          pmean[a] = intPrior.m[intComp[j] as number] as number;
+          psd[a] = intPrior.s[intComp[j] as number] as number;
+        } else {
+          const k = pt.colTreatment[a - 1] as number;
+          pmean[a] = mu[k] as number;
+          psd[a] = tau[k] as number;
+        }
+      }
+      if (outcome === 'normal') normalPatient(j, pt, c);
+      else if (outcome === 'binomial') binomialPatient(j, pt, c);
+      else poissonPatient(j, pt, c, it < warmup ? it : -1);
+      if (intPrior.w.length > 1) intComp[j] = drawIndicator(intPrior, c[0] as number, rng, logw);
     }
     // Population: μ_k | β, τ_k (conjugate), τ_k | β, μ_k (slice on log τ).
     sumE.fill(0);
@@ -420,6 +581,63 @@ function runSeriesChain(
       };
       tau[k] = Math.exp(sliceStep(Math.log(tau[k] as number), logf, 1, -30, 30, rng));
     }
+    // Interweaving (ASIS, Yu & Meng 2011): redraw τ_k and μ_k in the non-centred
+    // parameterisation β_jk = μ_k + τ_k·η_jk with η fixed; this breaks the funnel between τ_k
+    // and the patients' effects that slows the centred Gibbs steps when τ_k is small.
+    for (let k = 0; k < K; k++) {
+      const js: number[] = [];
+      const cols: number[] = [];
+      for (let j = 0; j < J; j++) {
+        const col = (patients[j] as Patient).colTreatment.indexOf(k);
+        if (col >= 0) {
+          js.push(j);
+          cols.push(col + 1);
+        }
+      }
+      const eta = js.map((j, i) => (((coefs[j] as Float64Array)[cols[i] as number] as number) - (mu[k] as number)) / (tau[k] as number));
+      const base = js.map((j) => patientLogLik(j, coefs[j] as Float64Array));
+      const setAll = (m: number, t: number): void => {
+        js.forEach((j, i) => {
+          (coefs[j] as Float64Array)[cols[i] as number] = m + t * (eta[i] as number);
+        });
+      };
+      const totalLik = (m: number, t: number): number => {
+        setAll(m, t);
+        let s = 0;
+        for (const j of js) s += patientLogLik(j, coefs[j] as Float64Array);
+        return s;
+      };
+      void base;
+      const pr = tauPrior[k] as Dist;
+      const m0 = mu[k] as number;
+      const lt = sliceStep(
+        Math.log(tau[k] as number),
+        (x) => {
+          const t = Math.exp(x);
+          return logPdfRaw(pr, t) + x + totalLik(m0, t);
+        },
+        1,
+        -30,
+        30,
+        rng,
+      );
+      tau[k] = Math.exp(lt);
+      const mix = muPrior[k] as NormalMixture;
+      const ci = muComp[k] as number;
+      const ms = mix.s[ci] as number;
+      const mm = mix.m[ci] as number;
+      const t1 = tau[k] as number;
+      mu[k] = sliceStep(
+        m0,
+        (m) => -0.5 * ((m - mm) / ms) ** 2 + totalLik(m, t1),
+        Math.max(0.1 * ms, 0.05),
+        Number.NEGATIVE_INFINITY,
+        Number.POSITIVE_INFINITY,
+        rng,
+      );
+      setAll(mu[k] as number, t1);
+      if (mix.w.length > 1) muComp[k] = drawIndicator(mix, mu[k] as number, rng, logw);
+    }
     if (it >= warmup) {
       const o = (it - warmup) * width;
       out.set(mu, o);
@@ -427,7 +645,7 @@ function runSeriesChain(
       for (let j = 0; j < J; j++) {
         const off = o + (offsets[j] as number);
         out.set(coefs[j] as Float64Array, off);
-        out[off + (patients[j] as Patient).data.p] = Math.sqrt(sigma2[j] as number);
+        if (outcome === 'normal') out[off + (patients[j] as Patient).data.p] = Math.sqrt(sigma2[j] as number);
       }
     }
   }

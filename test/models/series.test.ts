@@ -70,7 +70,7 @@ describe('analyzeSeries', () => {
     expect(withPrior.effects.drug!.sd).toBeLessThan(without.effects.drug!.sd);
   });
 
-  it('bad input: duplicate ids, one trial, a missing population prior, unsupported outcome, unknown treatment', () => {
+  it('bad input: duplicate ids, one trial, a missing population prior, non-count Poisson data, thresholds with a GLM, unknown treatment', () => {
     const code = (f: () => unknown): string => {
       try {
         f();
@@ -83,7 +83,8 @@ describe('analyzeSeries', () => {
     expect(code(() => analyzeSeries({ ...base, trials: [trials[0]!, { ...trials[1]!, id: 'p0' }] }))).toBe('E_INVALID_ARGUMENT');
     expect(code(() => analyzeSeries({ ...base, trials: [trials[0]!] }))).toBe('E_INVALID_ARGUMENT');
     expect(code(() => analyzeSeries({ ...base, priors: { populationEffects: {} } }))).toBe('E_INVALID_ARGUMENT');
-    expect(code(() => analyzeSeries({ ...base, outcome: 'poisson' }))).toBe('E_INVALID_ARGUMENT');
+    expect(code(() => analyzeSeries({ ...base, outcome: 'poisson' }))).toBe('E_INVALID_ARGUMENT'); // non-integer counts
+    expect(code(() => analyzeSeries({ ...base, outcome: 'binomial', trials: trials.map((t) => ({ ...t, observations: t.observations.map((o) => ({ day: o.day, value: 1 })) })), thresholds: { drug: 0.1 } }))).toBe('E_INVALID_ARGUMENT');
     expect(code(() => analyzeSeries({ ...base, reference: 'nothing' }))).toBe('E_INVALID_ARGUMENT');
     const r = analyzeSeries({ ...base, mcmc: { draws: 50 } });
     expect(code(() => seriesToPrior(r, { treatment: 'other' }))).toBe('E_INVALID_ARGUMENT');
