@@ -15,4 +15,4 @@ export {
   sd,
   variance,
 } from './functions.js';
-export { gammaP, gammaPInv, gammaQ, log1pmx, logSumExp, normalQuantileStd, solveMonotone } from './special.js';
+export { GAMMA_OWN_KERNEL_SHAPE, gammaP, gammaPInv, gammaQ, log1pmx, logSumExp, normalQuantileStd, solveMonotone } from './special.js';
