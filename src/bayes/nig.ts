@@ -54,6 +54,7 @@ export interface NormalInverseGammaUpdate {
  * @param n0 - prior sample size for μ (> 0)
  * @param shape - inverse-gamma shape of σ² (> 0)
  * @param scale - inverse-gamma scale of σ² (> 0)
+ * @returns the distribution as plain data
  * @throws ValidationError for a parameter out of range
  * @example
  * ```ts

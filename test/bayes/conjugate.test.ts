@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { beta, type Dist, gamma, mean, mixture, normal } from '../../src/dist/index.js';
 import {
+  effectiveSampleSize,
   logMarginalLikelihood,
+  robustify,
+  summarize,
   updateBinomial,
   updateNormal,
   updatePoisson,
@@ -100,6 +103,23 @@ describe('extreme data stay finite', () => {
     for (const x of numbersIn(post)) expect(Number.isFinite(x)).toBe(true);
     // The nearer component (distance 3 vs 7) takes all the weight.
     expect(comps(post)[0]?.weight).toBe(1);
+  });
+  it('posteriors from 1e6 trials / events / tiny sigma summarise and have an ESS, all finite', () => {
+    const post = [
+      updateBinomial(robustify(beta(30, 70), { weight: 0.2 }), { successes: 331000, trials: 1000000 }),
+      updatePoisson(robustify(gamma(20, 10), { weight: 0.2, mean: 1 }), { total: 1000000, exposure: 100000 }),
+      updateNormal(robustify(normal(0, 1), { weight: 0.2, mean: 0, sigma: 3 }), { mean: 0.5, n: 1e6, sigma: 1e-6 }),
+    ];
+    const lik = ['binomial', 'poisson', 'normal'] as const;
+    post.forEach((p, i) => {
+      const s = summarize(p, { threshold: 0.33 });
+      const ess = effectiveSampleSize(p, { likelihood: lik[i] as (typeof lik)[number], sigma: 1e-6 });
+      for (const x of [...numbersIn(s), ess]) expect(Number.isFinite(x)).toBe(true);
+      // ELIR is predictively consistent: roughly prior ESS + the 1e6 / 1e5 / 1e6 observations.
+      expect(ess).toBeGreaterThan(i === 1 ? 0.99e5 : 0.99e6);
+      expect(s.hdi[0]).toBeLessThan(s.mean);
+      expect(s.hdi[1]).toBeGreaterThan(s.mean);
+    });
   });
   it('fast-check: counts up to 1e7 give finite posteriors and weights summing to 1', () => {
     fc.assert(
