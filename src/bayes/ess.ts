@@ -157,8 +157,10 @@ function elirMixture<F extends ConjugateFamily>(
  * - `'moment'`: matches the prior's mean and variance to one conjugate component and reports its
  *   ESS (σ²/v; m(1 − m)/v − 1; m/v).
  * - `'morita'`: (D_p(θ̄) − D_q0(θ̄))·i_F(θ̄)⁻¹ at the prior mean θ̄, with D = −(log density)''
- *   and q0 the same family made vague (D_q0 = 0, −1/θ² − 1/(1−θ)², −1/θ²); clamped at 0.
- *   RBesT evaluates at the mode instead; at the mean it reproduces a + b and b exactly.
+ *   and q0 the same family made vague (D_q0 = 0, −1/θ² − 1/(1−θ)², −1/θ²); a continuous
+ *   value (Morita et al. search integers), clamped at 0 (a bimodal mixture can have negative
+ *   curvature at its mean). RBesT evaluates at the mode instead; at the mean it reproduces
+ *   a + b and b exactly.
  *
  * @param prior - a normal, beta or gamma prior, or a mixture of one of these
  * @param options - `{ method?, likelihood, sigma? }`, see {@link EffectiveSampleSizeOptions}
