@@ -25,7 +25,7 @@ const scenarios = [
   { name: 'ar1', draws: 400, warmup: 150 },
   { name: 'binomial', draws: 400, warmup: 100 },
   { name: 'poisson', draws: 500, warmup: 150 },
-  { name: 'series', draws: 600, warmup: 200 },
+  { name: 'series', draws: 400, warmup: 100 },
 ] as const;
 
 function run(name: string, draws: number, warmup: number, seed: number) {
