@@ -215,10 +215,22 @@ export function normalQuantileStd(p: number): number {
 }
 
 /**
- * Finds the root of an increasing function `f` inside the bracket [lo, hi] (f(lo) ≤ 0 ≤ f(hi))
- * by Newton steps (using `derivative` when given) that fall back to bisection whenever a step
- * leaves the bracket or fails to halve it. Always terminates (at most 400 iterations) and
- * never leaves the bracket.
+ * Finds the root of an increasing function `f` inside the bracket [lo, hi] (f(lo) ≤ 0 ≤ f(hi)).
+ * Takes Newton steps (with `derivative`) while they stay inside the bracket and converge fast
+ * enough, and bisects otherwise, as in `rtsafe` of Numerical Recipes; without a derivative it
+ * bisects. Always terminates (at most 400 iterations) and never leaves the bracket.
+ *
+ * @param f - an increasing function
+ * @param lo - lower end of the bracket, f(lo) ≤ 0
+ * @param hi - upper end of the bracket, f(hi) ≥ 0
+ * @param start - first guess inside the bracket (default: its midpoint)
+ * @param derivative - f′, if known
+ * @returns x with f(x) ≈ 0, to about 2 ulps
+ * @example
+ * ```ts
+ * solveMonotone((x) => x * x - 2, 0, 2, 1, (x) => 2 * x); // returns ~1.41421356
+ * ```
+ * @see Press et al., Numerical Recipes, 3rd ed., §9.4 (rtsafe).
  */
 export function solveMonotone(
   f: (x: number) => number,
@@ -227,31 +239,36 @@ export function solveMonotone(
   start: number = 0.5 * (lo + hi),
   derivative?: (x: number) => number,
 ): number {
-  let a = lo;
-  let b = hi;
-  let x = start >= a && start <= b ? start : 0.5 * (a + b);
-  let width1 = b - a; // width one iteration ago
-  let width2 = b - a; // width two iterations ago
+  let xl = lo;
+  let xh = hi;
+  let x = start >= lo && start <= hi ? start : 0.5 * (lo + hi);
+  let dxOld = hi - lo;
+  let dx = dxOld;
+  let fx = f(x);
+  let df = derivative ? derivative(x) : Number.NaN;
   for (let it = 0; it < 400; it++) {
-    const fx = f(x);
     if (fx === 0) return x;
-    if (fx < 0) a = x;
-    else b = x;
-    const width = b - a;
-    if (width <= 4e-16 * Math.max(Math.abs(a), Math.abs(b)) || width <= Number.MIN_VALUE) break;
-    let next = Number.NaN;
-    if (derivative !== undefined) {
-      const d = derivative(x);
-      if (d > 0 && Number.isFinite(d)) next = x - fx / d;
-      if (next > a && next < b && Math.abs(next - x) <= 1e-15 * Math.abs(x)) return next;
+    if (fx < 0) xl = x;
+    else xh = x;
+    const newtonOk =
+      Number.isFinite(df) &&
+      df > 0 &&
+      ((x - xh) * df - fx) * ((x - xl) * df - fx) < 0 && // the step stays inside the bracket
+      Math.abs(2 * fx) <= Math.abs(dxOld * df); // and at least halves the step before last
+    dxOld = dx;
+    if (newtonOk) {
+      dx = fx / df;
+      const prev = x;
+      x -= dx;
+      if (x === prev) return x;
+    } else {
+      dx = 0.5 * (xh - xl);
+      x = xl + dx;
+      if (x === xl || x === xh) return x;
     }
-    if (!(next > a && next < b) || width > 0.5 * width2) {
-      next = 0.5 * (a + b);
-      if (next === a || next === b) break;
-    }
-    width2 = width1;
-    width1 = width;
-    x = next;
+    if (Math.abs(dx) <= 2 * Number.EPSILON * Math.abs(x) || Math.abs(dx) <= Number.MIN_VALUE) return x;
+    fx = f(x);
+    if (derivative) df = derivative(x);
   }
-  return x >= a && x <= b ? x : 0.5 * (a + b);
+  return x;
 }
