@@ -43,7 +43,8 @@ export function layoutOf(spec: ModelSpec, outcome: 'normal' | 'binomial' | 'pois
 }
 
 /** log prior density of ρ on (−1, 1); a beta Dist is read as a prior on (ρ + 1)/2. */
-function rhoLogPrior(d: Dist | undefined, r: number): number {
+/** @internal */
+export function rhoLogPrior(d: Dist | undefined, r: number): number {
   if (!(r > -1 && r < 1)) return Number.NEGATIVE_INFINITY;
   if (d === undefined) return 0;
   if (d.family === 'beta') return logPdfRaw(d, (r + 1) / 2);
@@ -113,6 +114,90 @@ function lagSums(d: PreparedTrial): LagSums {
   const z0 = new Float64Array(m);
   for (let r = 0; r < m; r++) z0[r] = z(0, r);
   return { m, a, b, c, z0, gapZ: Float64Array.from(gz), gapPrev: Float64Array.from(gp), gapLen: Float64Array.from(gl) };
+}
+
+/** AR(1) likelihood pieces of one trial, O(p²) per evaluation (see {@link lagSums}). @internal */
+export interface ArKernel {
+  /** p + 1. */
+  readonly m: number;
+  /** Writes the whitened Σ Z Zᵀ at ρ = r into `mm` ((p+1)², row-major). */
+  cross(r: number, mm: Float64Array): void;
+  /** Fixes the coefficients β used by {@link ArKernel.logLik}. */
+  setCoefficients(beta: ArrayLike<number>): void;
+  /** log-likelihood (up to a constant) of ρ = r given σ² and the fixed coefficients. */
+  logLik(r: number, s2: number): number;
+}
+
+/** Builds the AR(1) kernel of a trial. @internal */
+export function arKernel(d: PreparedTrial): ArKernel {
+  const ls = lagSums(d);
+  const m = ls.m;
+  const nGaps = ls.gapLen.length;
+  const v = new Float64Array(m);
+  const wrow = new Float64Array(m);
+  let qa = 0;
+  let qb = 0;
+  let qc = 0;
+  let e0sq = 0;
+  const quad = (mat: Float64Array): number => {
+    let s = 0;
+    for (let a = 0; a < m; a++) {
+      let t = 0;
+      for (let b = 0; b < m; b++) t += (mat[a * m + b] as number) * (v[b] as number);
+      s += (v[a] as number) * t;
+    }
+    return s;
+  };
+  return {
+    m,
+    cross(r, mm) {
+      const r2 = r * r;
+      const one = 1 - r2;
+      for (let k = 0; k < m * m; k++) mm[k] = (ls.a[k] as number) - r * (ls.b[k] as number) + r2 * (ls.c[k] as number);
+      for (let a = 0; a < m; a++) {
+        for (let b = 0; b < m; b++) mm[a * m + b] = (mm[a * m + b] as number) + one * (ls.z0[a] as number) * (ls.z0[b] as number);
+      }
+      for (let g = 0; g < nGaps; g++) {
+        const phi = r ** (ls.gapLen[g] as number);
+        const sf = 1 / Math.sqrt((1 - phi * phi) / one);
+        for (let a = 0; a < m; a++) wrow[a] = ((ls.gapZ[g * m + a] as number) - phi * (ls.gapPrev[g * m + a] as number)) * sf;
+        for (let a = 0; a < m; a++) {
+          const wa = wrow[a] as number;
+          for (let b = 0; b < m; b++) mm[a * m + b] = (mm[a * m + b] as number) + wa * (wrow[b] as number);
+        }
+      }
+    },
+    setCoefficients(beta) {
+      for (let a = 0; a < m - 1; a++) v[a] = -(beta[a] as number);
+      v[m - 1] = 1;
+      qa = quad(ls.a);
+      qb = quad(ls.b);
+      qc = quad(ls.c);
+      let e0 = 0;
+      for (let a = 0; a < m; a++) e0 += (ls.z0[a] as number) * (v[a] as number);
+      e0sq = e0 * e0;
+    },
+    logLik(r, s2) {
+      if (!(r > -1 && r < 1)) return Number.NEGATIVE_INFINITY;
+      const one = 1 - r * r;
+      let qf = qa - r * qb + r * r * qc + one * e0sq;
+      let logdet = -Math.log(one);
+      for (let g = 0; g < nGaps; g++) {
+        const phi = r ** (ls.gapLen[g] as number);
+        const f = (1 - phi * phi) / one;
+        let et = 0;
+        let ep = 0;
+        for (let a = 0; a < m; a++) {
+          et += (ls.gapZ[g * m + a] as number) * (v[a] as number);
+          ep += (ls.gapPrev[g * m + a] as number) * (v[a] as number);
+        }
+        const u = et - phi * ep;
+        qf += (u * u) / f;
+        logdet += Math.log(f);
+      }
+      return -0.5 * logdet - qf / (2 * s2);
+    },
+  };
 }
 
 /**

@@ -13,7 +13,8 @@ import { boolean, fail, finite, nonEmptyString, oneOf, plainObject } from '../va
 import type { NormalMixture, PreparedTrial } from './data.js';
 import { mixtureMoments, normalMixture, prepareTrial } from './data.js';
 import { drawFromPrecision } from './linalg.js';
-import { poissonLaplace } from './engine.js';
+import type { ArKernel } from './engine.js';
+import { arKernel, poissonLaplace, rhoLogPrior } from './engine.js';
 import { drawIndicator, polyaGammaSumRaw, sliceStep } from './samplers.js';
 import { buildDiagnostics, chainColumn, concat, probBestFromDraws, summarizeDraws } from './summarize.js';
 import { resolveMcmcOptions, resolveVariancePrior } from './trial.js';
@@ -46,7 +47,10 @@ export interface AnalyzeSeriesInput {
     intercept?: Dist;
     /** Normal only: prior of each patient's residual variance (invGamma) or sd (halfNormal). @defaultValue InvGamma(1, s_y²/2) */
     variance?: Dist;
+    /** With autocorrelation: prior of each patient's ρ_j on (−1, 1), as in {@link analyzeTrial}. @defaultValue uniform(−1, 1) */
+    rho?: Dist;
   };
+  /** `autocorrelation`: AR(1) errors per patient (own ρ_j, stationary start, ρ^gap over gaps; normal outcome only). */
   model?: { autocorrelation?: boolean; includeWashout?: boolean };
   /** Normal outcome only: MCID per treatment (difference in means), as in {@link analyzeTrial}. */
   thresholds?: Record<string, number>;
@@ -83,7 +87,8 @@ interface Patient {
   readonly colTreatment: Int32Array;
   readonly xtx: Float64Array;
   readonly xty: Float64Array;
-  readonly yty: number;
+  /** y'y (one element, so the AR(1) update can refresh it). */
+  readonly yty: Float64Array;
 }
 
 /**
@@ -124,9 +129,8 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
   const betterIs = oneOf(FN, 'betterIs', inp.betterIs, ['higher', 'lower'] as const);
   const reference = nonEmptyString(FN, 'reference', inp.reference);
   const model = inp.model === undefined ? {} : plainObject(FN, 'model', inp.model);
-  if (model.autocorrelation !== undefined && boolean(FN, 'model.autocorrelation', model.autocorrelation)) {
-    fail(FN, 'model.autocorrelation', 'is not implemented for series yet', true);
-  }
+  const autocorrelation = model.autocorrelation === undefined ? false : boolean(FN, 'model.autocorrelation', model.autocorrelation);
+  if (autocorrelation && outcome !== 'normal') fail(FN, 'model.autocorrelation', "is supported for the 'normal' outcome only", true);
   const includeWashout = model.includeWashout === undefined ? false : boolean(FN, 'model.includeWashout', model.includeWashout);
   const mc = resolveMcmcOptions(FN, inp.mcmc);
   if (!Array.isArray(inp.trials) || inp.trials.length < 2) fail(FN, 'trials', 'must be an array of at least 2 trials', inp.trials);
@@ -144,7 +148,7 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     const data = prepareTrial(FN, t.design, t.observations, outcome, reference, {
       includeWashout,
       trend: false,
-      uniqueDays: false,
+      uniqueDays: autocorrelation,
       field: `trials[${j}].`,
     });
     for (const e of data.effectNames) if (!effectNames.includes(e)) effectNames.push(e);
@@ -232,21 +236,27 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
       }
     }
     const colTreatment = Int32Array.from(data.effectNames, (e) => effectNames.indexOf(e));
-    return { id, data, colTreatment, xtx, xty, yty };
+    return { id, data, colTreatment, xtx, xty, yty: Float64Array.of(yty) };
   });
   const rng = createRng(mc.seed);
   const J = patients.length;
   // Layout per draw: μ (K), τ (K), then per patient: α, β (its own arms), σ.
   const offsets: number[] = [];
   const hasSigma = outcome === 'normal' ? 1 : 0;
+  const hasRho = autocorrelation ? 1 : 0;
   let width = 2 * K;
   for (const pt of patients) {
     offsets.push(width);
-    width += pt.data.p + hasSigma;
+    width += pt.data.p + hasSigma + hasRho;
+  }
+  let rhoPrior: Dist | undefined;
+  if (priors.rho !== undefined) {
+    if (!autocorrelation) fail(FN, 'priors.rho', 'needs model.autocorrelation', priors.rho);
+    rhoPrior = validateDist(priors.rho, FN, 'priors.rho');
   }
   const chains: Float64Array[] = [];
   for (let c = 0; c < mc.chains; c++) {
-    chains.push(runSeriesChain(outcome, patients, K, muPrior, tauPrior, intPrior, varPrior, offsets, width, rng.fork(`chain-${c}`), mc.warmup, mc.draws, sy));
+    chains.push(runSeriesChain(outcome, autocorrelation, rhoPrior, patients, K, muPrior, tauPrior, intPrior, varPrior, offsets, width, rng.fork(`chain-${c}`), mc.warmup, mc.draws, sy));
   }
   // Diagnostics and summaries.
   const params: Record<string, Float64Array[]> = {};
@@ -263,6 +273,7 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
       params[`effect[${pt.id},${e}]`] = chainColumn(chains, width, o + 1 + c);
     });
     if (hasSigma) params[`sigma[${pt.id}]`] = chainColumn(chains, width, o + pt.data.p);
+    if (hasRho) params[`rho[${pt.id}]`] = chainColumn(chains, width, o + pt.data.p + 1);
   });
   const diagnostics = buildDiagnostics(FN, params, effectKeys, mc);
   const population: Record<string, PopulationEffectSummary> = {};
@@ -307,6 +318,8 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
 
 function runSeriesChain(
   outcome: 'normal' | 'binomial' | 'poisson',
+  autocorrelation: boolean,
+  rhoPrior: Dist | undefined,
   patients: readonly Patient[],
   K: number,
   muPrior: readonly NormalMixture[],
@@ -357,6 +370,27 @@ function runSeriesChain(
   });
   const pmean = new Float64Array(maxP);
   const psd = new Float64Array(maxP);
+  // AR(1): per-patient ρ_j; the patient's cross-products are those of its whitened data.
+  const rho = new Float64Array(J);
+  const kernels = autocorrelation ? patients.map((pt) => arKernel(pt.data)) : [];
+  const mmBuf = new Float64Array((maxP + 1) * (maxP + 1));
+  const setCross = (j: number): void => {
+    const pt = patients[j] as Patient;
+    const p = pt.data.p;
+    const m = p + 1;
+    (kernels[j] as ArKernel).cross(rho[j] as number, mmBuf);
+    for (let a = 0; a < p; a++) {
+      for (let bb = 0; bb < p; bb++) pt.xtx[a * p + bb] = mmBuf[a * m + bb] as number;
+      pt.xty[a] = mmBuf[a * m + p] as number;
+    }
+    pt.yty[0] = mmBuf[p * m + p] as number;
+  };
+  if (autocorrelation) {
+    for (let j = 0; j < J; j++) {
+      rho[j] = 0.5 * (rng.uniform() - 0.5);
+      setCross(j);
+    }
+  }
   const normalPatient = (j: number, pt: Patient, c: Float64Array): void => {
     const p = pt.data.p;
     const s2 = sigma2[j] as number;
@@ -368,7 +402,7 @@ function runSeriesChain(
     }
     drawFromPrecision(q.subarray(0, p * p), b.subarray(0, p), p, rng, tmp.subarray(0, p), z.subarray(0, p), l.subarray(0, p * p));
     for (let a = 0; a < p; a++) c[a] = tmp[a] as number;
-    let ssr = pt.yty;
+    let ssr = pt.yty[0] as number;
     for (let a = 0; a < p; a++) {
       const ca = c[a] as number;
       ssr -= 2 * ca * (pt.xty[a] as number);
@@ -385,6 +419,13 @@ function runSeriesChain(
         return -n * ls - ssr / (2 * s * s) - (s * s) / (2 * sc * sc) + ls;
       };
       sigma2[j] = Math.exp(2 * sliceStep(0.5 * Math.log(sigma2[j] as number), logf, 0.5, -50, 50, rng));
+    }
+    if (autocorrelation) {
+      const ker = kernels[j] as ArKernel;
+      ker.setCoefficients(c);
+      const s2n = sigma2[j] as number;
+      rho[j] = sliceStep(rho[j] as number, (r) => rhoLogPrior(rhoPrior, r) + ker.logLik(r, s2n), 0.25, -1, 1, rng);
+      setCross(j);
     }
   };
   // Likelihood of each patient's coefficients given the latent variables, for the
@@ -403,7 +444,7 @@ function runSeriesChain(
     const pt = patients[j] as Patient;
     const p = pt.data.p;
     if (outcome === 'normal') {
-      let ssr = pt.yty;
+      let ssr = pt.yty[0] as number;
       for (let a = 0; a < p; a++) {
         const ca = c[a] as number;
         ssr -= 2 * ca * (pt.xty[a] as number);
@@ -595,7 +636,6 @@ function runSeriesChain(
         }
       }
       const eta = js.map((j, i) => (((coefs[j] as Float64Array)[cols[i] as number] as number) - (mu[k] as number)) / (tau[k] as number));
-      const base = js.map((j) => patientLogLik(j, coefs[j] as Float64Array));
       const setAll = (m: number, t: number): void => {
         js.forEach((j, i) => {
           (coefs[j] as Float64Array)[cols[i] as number] = m + t * (eta[i] as number);
@@ -607,7 +647,6 @@ function runSeriesChain(
         for (const j of js) s += patientLogLik(j, coefs[j] as Float64Array);
         return s;
       };
-      void base;
       const pr = tauPrior[k] as Dist;
       const m0 = mu[k] as number;
       const lt = sliceStep(
@@ -646,6 +685,7 @@ function runSeriesChain(
         const off = o + (offsets[j] as number);
         out.set(coefs[j] as Float64Array, off);
         if (outcome === 'normal') out[off + (patients[j] as Patient).data.p] = Math.sqrt(sigma2[j] as number);
+        if (autocorrelation) out[off + (patients[j] as Patient).data.p + 1] = rho[j] as number;
       }
     }
   }

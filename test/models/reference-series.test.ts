@@ -1,6 +1,7 @@
 /**
  * Reference test: analyzeSeries against JAGS posteriors of hierarchical models (normal with 8
- * patients; binomial and Poisson with 6) on fixed data. Fixtures: test/fixtures/models.json,
+ * patients; binomial and Poisson with 6; normal with per-patient AR(1) errors and washout gaps
+ * with 5) on fixed data. Fixtures: test/fixtures/models.json,
  * made by scripts/fixtures/models_jags.py (rjags, 4 chains × 25,000 draws). Tolerances from the
  * issue: means within 0.05 posterior sd, sds within 5%, probabilities within 0.02.
  */
@@ -20,10 +21,10 @@ const fixtures = JSON.parse(readFileSync(new URL('../fixtures/models.json', impo
 >;
 
 describe('analyzeSeries agrees with JAGS (hierarchical effect)', () => {
-  for (const name of ['series', 'binomialSeries', 'poissonSeries']) {
+  for (const name of ['series', 'binomialSeries', 'poissonSeries', 'seriesAr1']) {
   it(`${name}: population mean, heterogeneity and individual effects`, () => {
     const fx = fixtures[name]!;
-    const draws = name === 'poissonSeries' ? 10000 : 6000;
+    const draws = name === 'poissonSeries' || name === 'seriesAr1' ? 10000 : 6000;
     const r = analyzeSeries({ ...fx.input, mcmc: { chains: 4, draws, warmup: 1000, seed: `ref-${name}` } });
     expect(r.diagnostics.converged).toBe(true);
     const pop = r.population.drug!;
