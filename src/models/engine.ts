@@ -221,9 +221,7 @@ export function runNormalChain(spec: ModelSpec, rng: Rng, warmup: number, draws:
   const v = new Float64Array(m);
   const comp = new Int32Array(p);
   const logw = new Float64Array(16);
-  const ls = spec.autocorrelation ? lagSums(d) : null;
-  const nGaps = ls === null ? 0 : ls.gapLen.length;
-  const wrow = new Float64Array(m);
+  const ar = spec.autocorrelation ? arKernel(d) : null;
   let ybar = 0;
   for (let i = 0; i < n; i++) ybar += y[i] as number;
   ybar /= n;
@@ -239,42 +237,23 @@ export function runNormalChain(spec: ModelSpec, rng: Rng, warmup: number, draws:
   }
 
   const crossProducts = (r: number): void => {
-    if (ls === null) {
-      mm.fill(0);
-      for (let i = 0; i < n; i++) {
-        for (let a = 0; a < m; a++) {
-          const za = a < p ? (X[i * p + a] as number) : (y[i] as number);
-          if (za === 0) continue;
-          for (let b = 0; b < m; b++) {
-            const zb = b < p ? (X[i * p + b] as number) : (y[i] as number);
-            mm[a * m + b] = (mm[a * m + b] as number) + za * zb;
-          }
-        }
-      }
+    if (ar !== null) {
+      ar.cross(r, mm);
       return;
     }
-    const r2 = r * r;
-    const one = 1 - r2;
-    for (let k = 0; k < m * m; k++) {
-      mm[k] = (ls.a[k] as number) - r * (ls.b[k] as number) + r2 * (ls.c[k] as number);
-    }
-    for (let a = 0; a < m; a++) {
-      for (let b = 0; b < m; b++) mm[a * m + b] = (mm[a * m + b] as number) + one * (ls.z0[a] as number) * (ls.z0[b] as number);
-    }
-    for (let g = 0; g < nGaps; g++) {
-      const gl = ls.gapLen[g] as number;
-      const phi = r ** gl;
-      const f = (1 - phi * phi) / one;
-      const sf = 1 / Math.sqrt(f);
-      for (let a = 0; a < m; a++) wrow[a] = ((ls.gapZ[g * m + a] as number) - phi * (ls.gapPrev[g * m + a] as number)) * sf;
+    mm.fill(0);
+    for (let i = 0; i < n; i++) {
       for (let a = 0; a < m; a++) {
-        const wa = wrow[a] as number;
-        for (let b = 0; b < m; b++) mm[a * m + b] = (mm[a * m + b] as number) + wa * (wrow[b] as number);
+        const za = a < p ? (X[i * p + a] as number) : (y[i] as number);
+        if (za === 0) continue;
+        for (let b = 0; b < m; b++) {
+          const zb = b < p ? (X[i * p + b] as number) : (y[i] as number);
+          mm[a * m + b] = (mm[a * m + b] as number) + za * zb;
+        }
       }
     }
   };
-
-  // ρ | β, σ²: the residuals' quadratic forms are vᵀAv, vᵀBv, vᵀCv with v = (−β, 1).
+  // Residual sum of squares vᵀMv with v = (−β, 1).
   const quad = (mat: Float64Array): number => {
     let s = 0;
     for (let a = 0; a < m; a++) {
@@ -284,34 +263,12 @@ export function runNormalChain(spec: ModelSpec, rng: Rng, warmup: number, draws:
     }
     return s;
   };
-  const arLogLik = (r: number, s2: number, qa: number, qb: number, qc: number, e0sq: number): number => {
-    if (!(r > -1 && r < 1)) return Number.NEGATIVE_INFINITY;
-    const ls2 = ls as LagSums;
-    const one = 1 - r * r;
-    let qf = qa - r * qb + r * r * qc + one * e0sq;
-    let logdet = -Math.log(one); // log f_0
-    for (let g = 0; g < nGaps; g++) {
-      const gl = ls2.gapLen[g] as number;
-      const phi = r ** gl;
-      const f = (1 - phi * phi) / one;
-      let et = 0;
-      let ep = 0;
-      for (let a = 0; a < m; a++) {
-        et += (ls2.gapZ[g * m + a] as number) * (v[a] as number);
-        ep += (ls2.gapPrev[g * m + a] as number) * (v[a] as number);
-      }
-      const u = et - phi * ep;
-      qf += (u * u) / f;
-      logdet += Math.log(f);
-    }
-    return -0.5 * logdet - qf / (2 * s2);
-  };
 
-  if (ls === null) crossProducts(0);
+  if (ar === null) crossProducts(0);
   const total = warmup + draws;
   const vPrior = spec.variance;
   for (let it = 0; it < total; it++) {
-    if (ls !== null) crossProducts(rho);
+    if (ar !== null) crossProducts(rho);
     // β | σ², ρ, indicators
     for (let a = 0; a < p; a++) {
       const mix = spec.coef[a] as NormalMixture;
@@ -344,15 +301,10 @@ export function runNormalChain(spec: ModelSpec, rng: Rng, warmup: number, draws:
       }
     }
     // ρ | β, σ²
-    if (ls !== null) {
-      const qa = quad(ls.a);
-      const qb = quad(ls.b);
-      const qc = quad(ls.c);
-      let e0 = 0;
-      for (let a = 0; a < m; a++) e0 += (ls.z0[a] as number) * (v[a] as number);
-      const e0sq = e0 * e0;
+    if (ar !== null) {
+      ar.setCoefficients(beta);
       const s2 = sigma2;
-      rho = sliceStep(rho, (r) => rhoLogPrior(spec.rho, r) + arLogLik(r, s2, qa, qb, qc, e0sq), 0.25, -1, 1, rng);
+      rho = sliceStep(rho, (r) => rhoLogPrior(spec.rho, r) + ar.logLik(r, s2), 0.25, -1, 1, rng);
     }
     if (it >= warmup) {
       const o = (it - warmup) * lay.width;
