@@ -157,7 +157,8 @@ function naturalDiff(outcome: TrialOutcome, b0: number, bk: number): number {
  * - poisson: y_t ~ Poisson(exposure_t · exp(α + β[treatment_t] + γ·(day_t − d̄))).
  *
  * With a normal outcome, a known `model.sigma` and no autocorrelation the posterior is computed
- * in closed form (`method: 'exact'`; mixture priors give mixture posteriors; P(best) over three
+ * in closed form (`method: 'exact'`; mixture priors give mixture posteriors, enumerating the
+ * components' combinations — beyond 4096 combinations it falls back to MCMC; P(best) over three
  * or more arms is then a Monte Carlo estimate from 20,000 exact posterior draws). Otherwise it
  * is sampled (`method: 'mcmc'`): Gibbs with a conjugate β block and inverse-gamma σ² (slice
  * sampling for a half-normal sd prior and for ρ) for the normal model; Pólya-Gamma Gibbs for the

@@ -122,6 +122,25 @@ describe('analyzeTrial: exact normal model (known sigma)', () => {
   });
 });
 
+describe('analyzeTrial: exact and MCMC paths agree with a trend and a mixture prior', () => {
+  it('known sigma + trend: exact (closed form) vs Gibbs (rho pinned at 0)', () => {
+    const mix = { family: 'mixture' as const, components: [{ weight: 0.6, dist: normal(-1, 0.4) }, { weight: 0.4, dist: normal(0.5, 1) }] };
+    const common = { ...base, priors: { effects: { B: mix }, trend: normal(0, 0.5) } };
+    const exact = analyzeTrial({ ...common, model: { sigma: 1, trend: true } });
+    const gibbs = analyzeTrial({
+      ...common,
+      model: { sigma: 1, trend: true, autocorrelation: true },
+      priors: { ...common.priors, rho: { family: 'uniform', min: -1e-9, max: 1e-9 } },
+      mcmc: { draws: 4000, seed: 8 },
+    });
+    expect(exact.method).toBe('exact');
+    const e = exact.effects.B!;
+    expect(Math.abs(gibbs.effects.B!.mean - e.mean)).toBeLessThan(0.05 * e.sd);
+    expect(Math.abs(gibbs.effects.B!.sd / e.sd - 1)).toBeLessThan(0.05);
+    expect(Math.abs(gibbs.effects.B!.probBetter - e.probBetter)).toBeLessThan(0.02);
+  });
+});
+
 describe('analyzeTrial: MCMC behaviour', () => {
   it('is reproducible for a seed and differs across seeds', () => {
     const a = analyzeTrial({ ...base, mcmc: { seed: 'x', draws: 300 } });
