@@ -76,6 +76,13 @@ export interface SeriesAnalysis {
   /** P(best) of the population means (reference included). */
   readonly probBest: Record<string, number>;
   readonly diagnostics: McmcDiagnostics;
+  /** Population draws (all chains), returned when `mcmc.keepDraws` is true. */
+  readonly draws?: {
+    readonly mu: Record<string, readonly number[]>;
+    readonly tau: Record<string, readonly number[]>;
+    /** Per patient id, per treatment: that patient's effect draws. */
+    readonly individuals: Record<string, Record<string, readonly number[]>>;
+  };
 }
 
 const FN = 'analyzeSeries';
@@ -305,6 +312,22 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     }
     individuals[pt.id] = rec;
   }
+  let draws: SeriesAnalysis['draws'];
+  if (mc.keepDraws) {
+    const muD: Record<string, readonly number[]> = {};
+    const tauD: Record<string, readonly number[]> = {};
+    for (const k of effectNames) {
+      muD[k] = Array.from(concat(params[`mu[${k}]`] as Float64Array[]));
+      tauD[k] = Array.from(concat(params[`tau[${k}]`] as Float64Array[]));
+    }
+    const ind: Record<string, Record<string, readonly number[]>> = {};
+    for (const pt of patients) {
+      const rec: Record<string, readonly number[]> = {};
+      for (const e of pt.data.effectNames) rec[e] = Array.from(concat(params[`effect[${pt.id},${e}]`] as Float64Array[]));
+      ind[pt.id] = rec;
+    }
+    draws = { mu: muD, tau: tauD, individuals: ind };
+  }
   return {
     method: 'mcmc',
     reference,
@@ -313,6 +336,7 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     individuals,
     probBest: probBestFromDraws(popArms, armVals, betterIs),
     diagnostics,
+    ...(draws !== undefined ? { draws } : {}),
   };
 }
 

@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TrialDesign } from '../../src/design/types.js';
-import { invGamma, normal, uniform } from '../../src/dist/index.js';
-import { analyzeTrial } from '../../src/models/index.js';
+import { halfNormal, invGamma, normal, uniform } from '../../src/dist/index.js';
+import { analyzeSeries, analyzeTrial } from '../../src/models/index.js';
 import type { AnalyzeTrialInput, TrialObservation, TrialOutcome } from '../../src/models/index.js';
 import { createRng } from '../../src/rng/index.js';
 import type { Rng } from '../../src/rng/index.js';
@@ -146,4 +146,70 @@ describe('simulation-based calibration (fixed seeds)', () => {
       if (ar) expect(res.rhoChi2!).toBeLessThan(CHI2_CRIT_DF6_P001);
     });
   }
+});
+
+describe('simulation-based calibration of analyzeSeries (fixed seed)', () => {
+  it('hierarchical normal: population mean μ and heterogeneity τ have uniform SBC ranks; μ covers at 95%', () => {
+    const rng = createRng('sbc-series');
+    const muBins = new Float64Array(7);
+    const tauBins = new Float64Array(7);
+    let covered = 0;
+    const R = 120;
+    const designs = [
+      ['A', 'B', 'B', 'A'],
+      ['B', 'A', 'A', 'B'],
+    ].map(
+      (o): TrialDesign => ({
+        treatments: ['A', 'B'],
+        randomization: 'fixed',
+        seed: 0,
+        periodDays: 4,
+        washoutDays: 0,
+        runInDays: 0,
+        totalDays: 16,
+        periods: o.map((treatment, index) => ({ index, block: index >> 1, treatment, startDay: 4 * index, endDay: 4 * index + 3, washoutEndDay: 4 * index - 1 })),
+      }),
+    );
+    for (let r = 0; r < R; r++) {
+      const mu = rng.normal();
+      const tau = Math.abs(rng.normal(0, 0.5));
+      const trials = [0, 1, 2, 3, 4].map((j) => {
+        const a = rng.normal(0, 1);
+        const b = mu + tau * rng.normal();
+        const s = Math.sqrt(1 / rng.gamma(3, 2));
+        const d = designs[j % 2]!;
+        const observations: TrialObservation[] = [];
+        for (let day = 0; day < 16; day++) observations.push({ day, value: a + (d.periods[day >> 2]!.treatment === 'B' ? b : 0) + s * rng.normal() });
+        return { id: `p${j}`, design: d, observations };
+      });
+      const fit = analyzeSeries({
+        trials,
+        outcome: 'normal',
+        reference: 'A',
+        betterIs: 'higher',
+        priors: { populationEffects: { B: normal(0, 1) }, heterogeneity: { B: halfNormal(0.5) }, intercept: normal(0, 1), variance: invGamma(3, 2) },
+        mcmc: { chains: 1, draws: 200, warmup: 100, seed: `sbc-series-${r}`, keepDraws: true },
+      });
+      const pop = fit.population.B!;
+      if (mu >= pop.interval[0] && mu <= pop.interval[1]) covered++;
+      const md = fit.draws!.mu.B!;
+      const td = fit.draws!.tau.B!;
+      let rm = 0;
+      let rt = 0;
+      for (let i = 0; i < L; i++) {
+        if ((md[i * 10 + 9] as number) < mu) rm++;
+        if ((td[i * 10 + 9] as number) < tau) rt++;
+      }
+      muBins[Math.floor(rm / 3)]!++;
+      tauBins[Math.floor(rt / 3)]!++;
+    }
+    const chi = (b: Float64Array): number => {
+      let s = 0;
+      for (const o of b) s += (o - R / 7) ** 2 / (R / 7);
+      return s;
+    };
+    expect(Math.abs(covered / R - 0.95)).toBeLessThan(3 * Math.sqrt((0.95 * 0.05) / R));
+    expect(chi(muBins)).toBeLessThan(CHI2_CRIT_DF6_P001);
+    expect(chi(tauBins)).toBeLessThan(CHI2_CRIT_DF6_P001);
+  });
 });
