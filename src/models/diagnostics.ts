@@ -66,7 +66,8 @@ function argsortInPlace(keys: Float64Array, idx: Uint32Array): void {
       const a = keys[lo] as number;
       const b = keys[mid] as number;
       const c = keys[hi] as number;
-      const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+      // Median of three.
+      const pivot = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
       let i = lo;
       let j = hi;
       while (i <= j) {

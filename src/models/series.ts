@@ -246,8 +246,7 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     return { id, data, colTreatment, xtx, xty, yty: Float64Array.of(yty) };
   });
   const rng = createRng(mc.seed);
-  const J = patients.length;
-  // Layout per draw: μ (K), τ (K), then per patient: α, β (its own arms), σ.
+  // Layout per draw: μ (K), τ (K), then per patient: α, β (its own arms), σ, ρ.
   const offsets: number[] = [];
   const hasSigma = outcome === 'normal' ? 1 : 0;
   const hasRho = autocorrelation ? 1 : 0;
