@@ -137,8 +137,14 @@ function unstack(all: Float64Array, m: number, n: number): Float64Array[] {
   return out;
 }
 
-/** Normal scores of the pooled ranks of split chains, and of the folded draws |x − median|. */
-function rankNormalizeBoth(chains: readonly Float64Array[]): {
+/**
+ * Normal scores of the pooled ranks of split chains, and of the folded draws |x − med|
+ * (`med` defaults to the median of the split draws).
+ */
+function rankNormalizeBoth(
+  chains: readonly Float64Array[],
+  medIn?: number,
+): {
   z: Float64Array[];
   zf: Float64Array[];
   sorted: Float64Array;
@@ -156,7 +162,7 @@ function rankNormalizeBoth(chains: readonly Float64Array[]): {
   const z = new Float64Array(total);
   normalScores(sorted, idx, z);
   // Folded values in ascending order: merge outward from the median (a V-shaped sequence).
-  const med = quantileSorted(sorted, 0.5);
+  const med = medIn ?? quantileSorted(sorted, 0.5);
   let right = 0;
   while (right < total && (sorted[right] as number) < med) right++;
   let left = right - 1;
@@ -289,11 +295,23 @@ function quantileSorted(sorted: Float64Array, p: number): number {
 export function diagnoseRaw(chains: readonly ArrayLike<number>[]): { rhat: number; essBulk: number; essTail: number } {
   const sp = split(chains);
   if (isConstant(sp)) return { rhat: Number.NaN, essBulk: Number.NaN, essTail: Number.NaN };
-  const { z, zf, sorted } = rankNormalizeBoth(sp);
+  // As in `posterior`: the folding median and the tail quantiles come from all draws (an odd
+  // chain's middle draw included), the ranks from the split chains.
+  let full: Float64Array | undefined;
+  if ((chains[0] as ArrayLike<number>).length % 2 === 1) {
+    const n = (chains[0] as ArrayLike<number>).length;
+    full = new Float64Array(chains.length * n);
+    chains.forEach((c, j) => {
+      for (let i = 0; i < n; i++) (full as Float64Array)[j * n + i] = c[i] as number;
+    });
+    full.sort();
+  }
+  const { z, zf, sorted } = rankNormalizeBoth(sp, full === undefined ? undefined : quantileSorted(full, 0.5));
   const rhat = Math.max(basicRhat(z), basicRhat(zf));
   const essBulk = essOfSplit(z);
-  const q05 = quantileSorted(sorted, 0.05);
-  const q95 = quantileSorted(sorted, 0.95);
+  const qs = full ?? sorted;
+  const q05 = quantileSorted(qs, 0.05);
+  const q95 = quantileSorted(qs, 0.95);
   const e05 = essOfSplit(sp.map((c) => c.map((x) => (x <= q05 ? 1 : 0))));
   const e95 = essOfSplit(sp.map((c) => c.map((x) => (x <= q95 ? 1 : 0))));
   const essTail = Math.min(e05, e95);
