@@ -10,7 +10,7 @@ import type { Rng } from '../rng/index.js';
 import type { NormalMixture, PreparedTrial } from './data.js';
 import { mixtureMoments } from './data.js';
 import { choleskyInPlace, drawFromPrecision, spdInverse } from './linalg.js';
-import { drawIndicator, polyaGammaSumRaw, sliceStep } from './samplers.js';
+import { drawIndicator, polyaGammaMass, polyaGammaSumWithMass, sliceStep } from './samplers.js';
 
 /** Everything a chain needs. @internal */
 export interface ModelSpec {
@@ -351,10 +351,17 @@ export function runBinomialChain(spec: ModelSpec, rng: Rng, warmup: number, draw
   const total = warmup + draws;
   for (let it = 0; it < total; it++) {
     q.fill(0);
+    // Consecutive observations usually share ψ (same period, no trend): reuse the proposal weight.
+    let lastPsi = Number.NaN;
+    let mass = 0;
     for (let i = 0; i < n; i++) {
       let psi = 0;
       for (let a = 0; a < p; a++) psi += (X[i * p + a] as number) * (beta[a] as number);
-      const om = polyaGammaSumRaw(trials[i] as number, psi, rng);
+      if (psi !== lastPsi) {
+        mass = polyaGammaMass(psi);
+        lastPsi = psi;
+      }
+      const om = polyaGammaSumWithMass(trials[i] as number, psi, mass, rng);
       for (let a = 0; a < p; a++) {
         const xa = (X[i * p + a] as number) * om;
         if (xa === 0) continue;

@@ -58,10 +58,14 @@ function logPhi(x: number): number {
   return -0.5 * x * x - Math.log(-x) - 0.5 * Math.log(2 * PI) + Math.log1p(-1 / (x * x));
 }
 
-function aCoef(n: number, x: number): number {
+/**
+ * The n-th term a_n(x) of the alternating series, given `pre` = (2/(πx))^{3/2} for x ≤ TRUNC
+ * (precomputed once per proposal: the series is evaluated for several n at one x).
+ */
+function aCoef(n: number, x: number, pre: number): number {
   const k = (n + 0.5) * PI;
   if (x > TRUNC) return k * Math.exp(-0.5 * k * k * x);
-  if (x > 0) return Math.exp(-1.5 * (Math.log(0.5 * PI) + Math.log(x)) + Math.log(k) - (2 * (n + 0.5) * (n + 0.5)) / x);
+  if (x > 0) return k * pre * Math.exp((-2 * (n + 0.5) * (n + 0.5)) / x);
   return 0;
 }
 
@@ -114,6 +118,19 @@ export function polyaGamma1Raw(zIn: number, rng: Rng): number {
   return polyaGamma1Half(z, massTexpon(z), rng);
 }
 
+/** The proposal's mixing weight for PG(1, z), to reuse across draws with the same z. @internal */
+export function polyaGammaMass(zIn: number): number {
+  return massTexpon(Math.abs(zIn) * 0.5);
+}
+
+/** A sum of `b` PG(1, z) draws given `mass` = {@link polyaGammaMass}(z). @internal */
+export function polyaGammaSumWithMass(b: number, zIn: number, mass: number, rng: Rng): number {
+  const z = Math.abs(zIn) * 0.5;
+  let s = 0;
+  for (let i = 0; i < b; i++) s += polyaGamma1Half(z, mass, rng);
+  return s;
+}
+
 /**
  * A sum of `b` PG(1, z) draws without checks; the proposal's mixing weight (two normal CDFs)
  * is computed once for all b draws. @internal
@@ -132,16 +149,17 @@ function polyaGamma1Half(z: number, pMass: number, rng: Rng): number {
     let x: number;
     if (rng.uniform() < pMass) x = TRUNC + expo(rng) / fz;
     else x = rtigauss(z, rng);
-    let s = aCoef(0, x);
+    const pre = x <= TRUNC ? (2 / (PI * x)) ** 1.5 : 0;
+    let s = aCoef(0, x, pre);
     const y = rng.uniform() * s;
     let n = 0;
     for (;;) {
       n++;
       if (n % 2 === 1) {
-        s -= aCoef(n, x);
+        s -= aCoef(n, x, pre);
         if (y <= s) return 0.25 * x;
       } else {
-        s += aCoef(n, x);
+        s += aCoef(n, x, pre);
         if (y > s) break;
       }
     }

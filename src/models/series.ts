@@ -15,7 +15,7 @@ import { mixtureMoments, normalMixture, prepareTrial } from './data.js';
 import { drawFromPrecision } from './linalg.js';
 import type { ArKernel } from './engine.js';
 import { arKernel, poissonLaplace, rhoLogPrior } from './engine.js';
-import { drawIndicator, polyaGammaSumRaw, sliceStep } from './samplers.js';
+import { drawIndicator, polyaGammaMass, polyaGammaSumWithMass, sliceStep } from './samplers.js';
 import { buildDiagnostics, chainColumn, concat, probBestFromDraws, summarizeDraws } from './summarize.js';
 import { resolveMcmcOptions, resolveVariancePrior } from './trial.js';
 import type { EffectSummary, McmcDiagnostics, McmcOptions, TrialObservation } from './types.js';
@@ -499,11 +499,17 @@ function runSeriesChain(
     const { n, p, X, y, trials } = pt.data;
     q.fill(0, 0, p * p);
     for (let a = 0; a < p; a++) b[a] = 0;
+    let lastPsi = Number.NaN;
+    let mass = 0;
     for (let i = 0; i < n; i++) {
       let psi = 0;
       for (let a = 0; a < p; a++) psi += (X[i * p + a] as number) * (c[a] as number);
       const nt = trials[i] as number;
-      const om = polyaGammaSumRaw(nt, psi, rng);
+      if (psi !== lastPsi) {
+        mass = polyaGammaMass(psi);
+        lastPsi = psi;
+      }
+      const om = polyaGammaSumWithMass(nt, psi, mass, rng);
       const kappa = (y[i] as number) - 0.5 * nt;
       for (let a = 0; a < p; a++) {
         const xa = X[i * p + a] as number;
