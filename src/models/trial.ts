@@ -179,11 +179,18 @@ function naturalDiff(outcome: TrialOutcome, b0: number, bk: number): number {
  * @throws ConvergenceError (code 'E_CONVERGENCE') when `mcmc.strict` and the diagnostics fail
  * @example
  * ```ts
- * const design = designTrial({ treatments: ['magnesium', 'placebo'], blocks: 3, periodDays: 14, seed: 1 });
- * const observations = [{ day: 0, value: 3.1 }, ...];
+ * const design = designTrial({ treatments: ['magnesium', 'placebo'], blocks: 2, periodDays: 7, seed: 1 });
+ * const observations = design.periods.flatMap((p) =>
+ *   Array.from({ length: 7 }, (_, d) => ({
+ *     day: p.startDay + d,
+ *     value: (p.treatment === 'magnesium' ? 3 : 4) + ((d % 3) - 1) * 0.5,
+ *   })));
  * const r = analyzeTrial({ design, observations, outcome: 'normal', reference: 'placebo',
- *   betterIs: 'lower', thresholds: { magnesium: 0.5 } });
- * r.effects.magnesium.probBetter; // e.g. 0.97
+ *   betterIs: 'lower', model: { sigma: 1 }, thresholds: { magnesium: 0.5 } });
+ * r.method; // 'exact'
+ * r.effects.magnesium.mean; // returns ~-0.95
+ * r.effects.magnesium.probBetter; // returns ~0.995
+ * r.effects.magnesium.probClinicallyBetter; // returns ~0.89
  * ```
  * @see Schmid & Yang (2022), Bayesian models for N-of-1 trials, Harvard Data Science Review.
  * @see Polson, Scott & Windle (2013), JASA 108(504) (Pólya-Gamma augmentation).
