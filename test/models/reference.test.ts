@@ -1,5 +1,7 @@
 /**
- * Reference test: analyzeTrial / analyzeSeries against JAGS posteriors on fixed data sets.
+ * Reference test: analyzeTrial against JAGS posteriors on fixed data sets (normal with a mixture
+ * prior, known sigma, AR(1) with gaps, washout, trend, binomial and Poisson, each also with a
+ * robust mixture prior).
  * Fixtures: test/fixtures/models.json, made by scripts/fixtures/models_jags.py (rjags, 4 chains
  * × 12,500 draws; summaries by NumPy). Tolerances from the issue: means within 0.05 posterior
  * sd, sds within 5%, probabilities within 0.02 (plus both sides' Monte Carlo error).
@@ -34,13 +36,13 @@ function compareEffect(got: EffectSummary, exp: EffectSummary): void {
   }
 }
 
-const cases = ['normal', 'normalKnownSigma', 'ar1', 'washout', 'trend', 'binomial', 'poisson'] as const;
+const cases = ['normal', 'normalKnownSigma', 'ar1', 'washout', 'trend', 'binomial', 'poisson', 'binomialMixture', 'poissonMixture'] as const;
 
 describe('analyzeTrial agrees with JAGS', () => {
   for (const name of cases) {
     it(name, () => {
       const fx = fixtures[name]!;
-      const draws = name === 'binomial' ? 3000 : 5000;
+      const draws = name.startsWith('binomial') ? 3000 : 5000;
       const r = analyzeTrial({ ...fx.input, mcmc: { chains: 4, draws, warmup: 1000, seed: `ref-${name}` } });
       expect(r.method).toBe(name === 'normalKnownSigma' ? 'exact' : 'mcmc');
       for (const [t, exp] of Object.entries(fx.expected.effects)) compareEffect(r.effects[t]!, exp);
