@@ -4,7 +4,16 @@ import { gammaP, gammaQ, log1pmx, logSumExp, normalQuantileStd, solveMonotone } 
 describe('solveMonotone', () => {
   it('finds √2 to an ulp, in a handful of Newton steps', () => {
     let calls = 0;
-    const x = solveMonotone((v) => (calls++, v * v - 2), 0, 2, 1, (v) => 2 * v);
+    const x = solveMonotone(
+      (v) => {
+        calls++;
+        return v * v - 2;
+      },
+      0,
+      2,
+      1,
+      (v) => 2 * v,
+    );
     expect(Math.abs(x - Math.SQRT2)).toBeLessThanOrEqual(2 * Number.EPSILON * Math.SQRT2);
     expect(calls).toBeLessThan(12); // quadratic convergence; bisection alone needs ~52
   });
