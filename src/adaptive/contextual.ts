@@ -13,7 +13,7 @@ import {
   rankOneAdd,
   scaledIdentity,
   shermanMorrison,
-} from './linalg.js';
+} from '../linalg/dense.js';
 import {
   type BanditPolicy,
   type JsonValue,

@@ -1,6 +1,6 @@
 import { quantile } from '../dist/index.js';
 import { fail, finite, inRange, nonNegative, plainObject, positive } from '../validate.js';
-import { cholSolve, cholesky, rankOneAdd } from './linalg.js';
+import { cholSolve, cholesky, rankOneAdd } from '../linalg/dense.js';
 
 /** One logged decision: the context, the arm chosen, the reward, and its true propensity. */
 export interface LoggedDecision {

@@ -6,7 +6,7 @@ import {
   rankOneAdd,
   scaledIdentity,
   shermanMorrison,
-} from '../../src/adaptive/linalg.js';
+} from '../../src/linalg/dense.js';
 
 const SEED = 20261128;
 

@@ -1,8 +1,9 @@
 /**
- * Small dense linear-algebra kernels on row-major `Float64Array`s for the contextual bandits:
- * Cholesky with a jitter fallback, triangular solves, Sherman–Morrison rank-one inverse
- * updates. Internal (not exported from the package root); `bench/adaptive.bench.ts` compares
- * them with mathjs, which allocates a matrix object per call and is far slower at d = 20.
+ * Small dense linear-algebra kernels on row-major `Float64Array`s, shared by the contextual
+ * bandits (`src/adaptive`) and the MCMC samplers (`src/models`): Cholesky with a jitter
+ * fallback, triangular solves (in place when `out` is the input), Sherman–Morrison rank-one
+ * inverse updates. Internal (not exported from the package root); `bench/adaptive.bench.ts`
+ * compares them with mathjs, which allocates a matrix object per call and is far slower at d = 20.
  *
  * Only additions, multiplications, divisions and `Math.sqrt` are used, in a fixed order, so
  * results are identical on every IEEE-754 platform (no SVD, no BLAS).
@@ -62,7 +63,7 @@ export function cholesky(a: Float64Array, d: number, out: Float64Array): number 
   return Number.POSITIVE_INFINITY;
 }
 
-/** Solves L y = b (L lower triangular) into `out`. */
+/** Solves L y = b (L lower triangular) into `out` (which may be `b` itself). */
 export function forwardSolve(l: Float64Array, d: number, b: ArrayLike<number>, out: Float64Array): Float64Array {
   for (let i = 0; i < d; i++) {
     let s = b[i]!;
@@ -72,7 +73,7 @@ export function forwardSolve(l: Float64Array, d: number, b: ArrayLike<number>, o
   return out;
 }
 
-/** Solves Lᵀ x = y (L lower triangular) into `out`. */
+/** Solves Lᵀ x = y (L lower triangular) into `out` (which may be `y` itself). */
 export function backSolveT(l: Float64Array, d: number, y: ArrayLike<number>, out: Float64Array): Float64Array {
   for (let i = d - 1; i >= 0; i--) {
     let s = y[i]!;
