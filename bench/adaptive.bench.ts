@@ -4,7 +4,7 @@
 import * as math from 'mathjs';
 import { bench, describe } from 'vitest';
 import { type BanditPolicy, linUCB, linearThompson, thompsonSampling } from '../src/adaptive/index.js';
-import { cholesky, cholInverse, rankOneAdd, scaledIdentity, shermanMorrison } from '../src/adaptive/linalg.js';
+import { cholesky, cholInverse, rankOneAdd, scaledIdentity, shermanMorrison } from '../src/linalg/dense.js';
 import { createRng } from '../src/rng/index.js';
 
 const K = 10;
