@@ -23,6 +23,7 @@ import type { TrialDesign } from '../design/types.js';
 import { fmt, parseJson, readData, readText, table, writeAtomic } from './io.js';
 import { type ReportSection, renderReport } from './report.js';
 import { runDemo } from './demo.js';
+import { progressCallback } from './progress.js';
 
 const bad = (field: string, message: string, value?: unknown): never => {
   throw new ValidationError(`n1kit: \`${field}\` ${message}`, { fn: 'n1kit', field, value });
@@ -159,7 +160,15 @@ export function registerCommands(program: Command): void {
       if (o.seed !== undefined) input.mcmc = { ...(input.mcmc ?? {}), seed: o.seed };
       if (input.design === undefined) bad('design', 'is required (in the input JSON or --design)');
       if (input.observations === undefined) bad('observations', 'are required (in the input JSON or --observations)');
-      const analysis = analyzeTrial(input);
+      const bar = progressCallback('MCMC chains');
+      input.mcmc = { ...(input.mcmc ?? {}), onProgress: bar.onProgress };
+      const analysis = (() => {
+        try {
+          return analyzeTrial(input);
+        } finally {
+          bar.done();
+        }
+      })();
       const { draws: _draws, ...result } = analysis as TrialAnalysis & { draws?: unknown };
       if (o.out) writeAtomic(o.out, `${JSON.stringify(result, null, 2)}\n`);
       out(o.json === true, result, () => analysisTable(analysis));
@@ -173,7 +182,15 @@ export function registerCommands(program: Command): void {
     .option('--json', 'print JSON instead of a table')
     .action((inputPath: string, o) => {
       const input = parseJson(readText(inputPath), inputPath) as Parameters<typeof analyzeSeries>[0];
-      const result = analyzeSeries(input);
+      const bar = progressCallback('MCMC chains');
+      input.mcmc = { ...(input.mcmc ?? {}), onProgress: bar.onProgress };
+      const result = (() => {
+        try {
+          return analyzeSeries(input);
+        } finally {
+          bar.done();
+        }
+      })();
       if (o.out) writeAtomic(o.out, `${JSON.stringify(result, null, 2)}\n`);
       out(o.json === true, result, () => {
         const pop = Object.entries(result.population).map(([t, e]) => [t, e.mean, e.sd, `[${fmt(e.interval[0])}, ${fmt(e.interval[1])}]`, e.probBetter, e.heterogeneity.mean]);

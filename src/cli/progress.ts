@@ -26,3 +26,27 @@ export function progress(total: number, stream: NodeJS.WriteStream = process.std
     },
   };
 }
+
+/**
+ * A progress callback `(done, total)` for the library's `onProgress` options (MCMC chains,
+ * simulations), drawing a bar on a terminal; call `done()` after the run.
+ */
+export function progressCallback(label: string, stream: NodeJS.WriteStream = process.stderr): {
+  readonly onProgress: (done: number, total: number) => void;
+  done(): void;
+} {
+  let bar: Progress | undefined;
+  let shown = 0;
+  return {
+    onProgress(done, total) {
+      bar ??= progress(total, stream);
+      while (shown < done) {
+        shown++;
+        bar.tick(label);
+      }
+    },
+    done() {
+      bar?.done();
+    },
+  };
+}

@@ -263,6 +263,7 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
   const chains: Float64Array[] = [];
   for (let c = 0; c < mc.chains; c++) {
     chains.push(runSeriesChain(outcome, autocorrelation, rhoPrior, patients, K, muPrior, tauPrior, intPrior, varPrior, offsets, width, rng.fork(`chain-${c}`), mc.warmup, mc.draws, sy));
+    mc.onProgress?.(c + 1, mc.chains);
   }
   // Diagnostics and summaries.
   const params: Record<string, Float64Array[]> = {};

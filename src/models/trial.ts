@@ -50,6 +50,7 @@ export interface ResolvedMcmc {
   maxRhat: number;
   minEss: number;
   keepDraws: boolean;
+  onProgress: ((chainsDone: number, chains: number) => void) | undefined;
 }
 
 /** Fills MCMC defaults and validates. @internal */
@@ -67,6 +68,12 @@ export function resolveMcmcOptions(fn: string, m: McmcOptions | undefined): Reso
     maxRhat: o.maxRhat === undefined ? 1.01 : positive(fn, 'mcmc.maxRhat', o.maxRhat),
     minEss: o.minEss === undefined ? 100 * chains : positive(fn, 'mcmc.minEss', o.minEss),
     keepDraws: o.keepDraws === undefined ? false : boolean(fn, 'mcmc.keepDraws', o.keepDraws),
+    onProgress:
+      o.onProgress === undefined
+        ? undefined
+        : typeof o.onProgress === 'function'
+          ? o.onProgress
+          : fail(fn, 'mcmc.onProgress', 'must be a function', o.onProgress),
   };
 }
 
@@ -270,7 +277,10 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
   const lay = layoutOf(spec, outcome);
   const run = outcome === 'normal' ? runNormalChain : outcome === 'binomial' ? runBinomialChain : runPoissonChain;
   const chains: Float64Array[] = [];
-  for (let c = 0; c < mc.chains; c++) chains.push(run(spec, rng.fork(`chain-${c}`), mc.warmup, mc.draws));
+  for (let c = 0; c < mc.chains; c++) {
+    chains.push(run(spec, rng.fork(`chain-${c}`), mc.warmup, mc.draws));
+    mc.onProgress?.(c + 1, mc.chains);
+  }
   return { method: 'mcmc', ...base, ...summarizeChains(FN, spec, outcome, lay, chains, betterIs, thresholds, mc) };
 }
 

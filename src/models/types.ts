@@ -76,6 +76,12 @@ export interface McmcOptions {
   minEss?: number;
   /** Return the posterior draws (needed by {@link posteriorPredictive}). @defaultValue false */
   keepDraws?: boolean;
+  /**
+   * Called after each chain with the number of chains done and the total, e.g. to drive a
+   * progress bar. Not part of the result; errors it throws propagate.
+   * @defaultValue none
+   */
+  onProgress?: (chainsDone: number, chains: number) => void;
 }
 
 /** Input of {@link analyzeTrial}. */

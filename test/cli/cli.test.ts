@@ -93,6 +93,19 @@ describe('n1kit analyze and report', () => {
     expect(html.match(/<svg/g)?.length).toBe(3);
   });
 
+  it('shows a progress bar on a terminal (pseudo-TTY via script(1)), none when piped', () => {
+    const args = ['analyze', '--design', join(dir, 'ab.json'), '--observations', join(dir, 'diary.csv'), '--outcome', 'normal', '--reference', 'placebo', '--better', 'lower'];
+    const cmd = [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    delete env.CI; // the bar stays silent in CI logs by design
+    const tty = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env, timeout: 60_000 });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toMatch(/\[#+-*\] 4\/4 MCMC chains/);
+    const piped = n1kit(args);
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).toBe('');
+  });
+
   it('analysis errors name the field; missing files exit 6', () => {
     writeFileSync(join(dir, 'bad.csv'), 'day,value\n999,1\n');
     const r = n1kit(['analyze', '--design', join(dir, 'ab.json'), '--observations', join(dir, 'bad.csv'), '--outcome', 'normal', '--reference', 'placebo', '--better', 'lower']);
@@ -102,6 +115,22 @@ describe('n1kit analyze and report', () => {
     const m = n1kit(['analyze', '--design', join(dir, 'missing.json')]);
     expect(m.code).toBe(6);
     expect(m.stderr).toMatch(/E_IO: cannot read/);
+  });
+
+  it('report and analyze write nothing when the input is bad', () => {
+    writeFileSync(join(dir, 'bad-design.json'), JSON.stringify({ treatments: ['a'], periods: [] }));
+    const html = join(dir, 'never.html');
+    const r = n1kit(['report', '--design', join(dir, 'bad-design.json'), '--out', html]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/E_INVALID_ARGUMENT/);
+    expect(existsSync(html)).toBe(false);
+    expect(n1kit(['report', '--design', join(dir, 'ab.json')]).code).toBe(2); // --out is required
+    const out = join(dir, 'analysis-never.json');
+    const a = n1kit(['analyze', '--design', join(dir, 'ab.json'), '--observations', join(dir, 'bad.csv'), '--outcome', 'normal', '--reference', 'placebo', '--better', 'lower', '--out', out]);
+    expect(a.code).toBe(3);
+    expect(existsSync(out)).toBe(false);
+    const csv = n1kit(['analyze', '--design', join(dir, 'ab.json'), '--observations', join(dir, 'not-there.csv')]);
+    expect(csv.code).toBe(6);
   });
 
   it('reads the analyzeTrial input as JSON from stdin', () => {
@@ -120,6 +149,14 @@ describe('n1kit prior', () => {
     expect(r.code).toBe(0);
     const prior = JSON.parse(r.stdout) as { effects: Record<string, { family: string }>; source: { provider: string } };
     expect(Object.keys(prior.effects).length).toBeGreaterThanOrEqual(2);
+  });
+  it('a malformed request is invalid input (exit 3) and nothing is written', () => {
+    writeFileSync(join(dir, 'req.json'), JSON.stringify({ patient: {}, candidates: [], outcome: { name: 'x', family: 'normal', betterIs: 'lower' } }));
+    const out = join(dir, 'prior-never.json');
+    const r = n1kit(['prior', join(dir, 'req.json'), '--out', out]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/E_INVALID_ARGUMENT \(field: [^)]*candidates/);
+    expect(existsSync(out)).toBe(false);
   });
   it('an unreachable LLM server is a provider error (exit 5)', () => {
     const r = n1kit(['prior', '--llm-base-url', 'http://127.0.0.1:9/v1']);

@@ -150,6 +150,17 @@ describe('analyzeTrial: MCMC behaviour', () => {
     expect(a.effects.B!.mean).not.toBe(c.effects.B!.mean);
   });
 
+  it('calls mcmc.onProgress after each chain, without changing the result', () => {
+    const calls: [number, number][] = [];
+    const a = analyzeTrial({ ...base, mcmc: { seed: 'x', draws: 300, chains: 3, onProgress: (d, t) => calls.push([d, t]) } });
+    const b = analyzeTrial({ ...base, mcmc: { seed: 'x', draws: 300, chains: 3 } });
+    expect(calls).toEqual([[1, 3], [2, 3], [3, 3]]);
+    expect(a).toEqual(b);
+    expect(() => analyzeTrial({ ...base, mcmc: { onProgress: 'yes' as never } })).toThrowError(
+      expect.objectContaining({ code: 'E_INVALID_ARGUMENT', field: 'mcmc.onProgress' }),
+    );
+  });
+
   it('reports P(best) summing to 1 over all arms and converged diagnostics', () => {
     const d3 = design(['A', 'B', 'C', 'C', 'B', 'A'], 7);
     const r = analyzeTrial({ design: d3, observations: simulate(d3, { B: 1, C: 0.5 }, 1, 3), outcome: 'normal', reference: 'A', betterIs: 'higher' });
