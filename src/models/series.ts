@@ -104,7 +104,8 @@ interface Patient {
  * Poisson), β_j[k] ~ N(μ_k, τ_k²), μ_k ~ populationEffects[k], τ_k ~ heterogeneity[k],
  * e_jt ~ N(0, σ_j²), α_j ~ intercept, σ_j² ~ variance. Each patient's effect is shrunk toward
  * the population mean μ_k; μ_k's posterior is the improved prior for the next patient
- * ({@link seriesToPrior}). Autocorrelation is not implemented for series.
+ * ({@link seriesToPrior}). With `model.autocorrelation` (normal outcome only) each patient has
+ * AR(1) errors with their own ρ_j.
  *
  * Sampler: per patient, (α_j, β_j) as one Gaussian block given σ_j² (normal; σ_j² conjugate or
  * slice on log σ_j for a half-normal prior), given Pólya-Gamma variables (binomial), or by two
