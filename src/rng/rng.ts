@@ -172,15 +172,20 @@ function build(path: readonly string[], prng: AleaPrng, initialSpare: number | n
     seedPath,
     uniform: prng,
     normal(mean = 0, sd = 1) {
+      // One comparison each: invalid parameters throw instead of returning NaN.
+      if (!(sd >= 0 && sd < Number.POSITIVE_INFINITY)) fail('rng.normal', 'sd', 'must be a finite number >= 0', sd);
+      if (!Number.isFinite(mean)) fail('rng.normal', 'mean', 'must be a finite number', mean);
       return mean + sd * stdNormal();
     },
     gamma(shape, rate = 1) {
-      if (!(shape > 0) || !(rate > 0)) return Number.NaN;
+      if (!(shape > 0 && shape < Number.POSITIVE_INFINITY)) fail('rng.gamma', 'shape', 'must be a finite number > 0', shape);
+      if (!(rate > 0 && rate < Number.POSITIVE_INFINITY)) fail('rng.gamma', 'rate', 'must be a finite number > 0', rate);
       if (shape >= 1) return gammaMT(shape) / rate;
       return Math.exp(logGamma1(shape)) / rate;
     },
     beta(a, b) {
-      if (!(a > 0) || !(b > 0)) return Number.NaN;
+      if (!(a > 0 && a < Number.POSITIVE_INFINITY)) fail('rng.beta', 'a', 'must be a finite number > 0', a);
+      if (!(b > 0 && b < Number.POSITIVE_INFINITY)) fail('rng.beta', 'b', 'must be a finite number > 0', b);
       if (a >= 1 && b >= 1) {
         const x = gammaMT(a);
         return x / (x + gammaMT(b));
@@ -191,9 +196,11 @@ function build(path: readonly string[], prng: AleaPrng, initialSpare: number | n
       return 1 / (1 + Math.exp(ly - lx));
     },
     integer(n) {
+      if (!(Number.isInteger(n) && n >= 1 && n <= 4294967296)) fail('rng.integer', 'n', 'must be an integer in [1, 2^32]', n);
       return Math.floor(prng() * n);
     },
     shuffle<T>(xs: readonly T[]): T[] {
+      if (!Array.isArray(xs)) fail('rng.shuffle', 'xs', 'must be an array', xs);
       const out = xs.slice();
       for (let i = out.length - 1; i > 0; i--) {
         const j = Math.floor(prng() * (i + 1));

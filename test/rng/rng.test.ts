@@ -154,6 +154,22 @@ describe('samplers agree with stdlib distribution functions (KS at alpha 0.001)'
   });
 });
 
+describe('Rng methods reject bad parameters instead of returning NaN', () => {
+  it('one test per method', () => {
+    const r = createRng(1);
+    const bad = (field: string) => expect.objectContaining({ code: 'E_INVALID_ARGUMENT', field });
+    expect(() => r.normal(0, -1)).toThrowError(bad('sd'));
+    expect(() => r.normal(Number.NaN, 1)).toThrowError(bad('mean'));
+    expect(() => r.gamma(0)).toThrowError(bad('shape'));
+    expect(() => r.gamma(2, Number.POSITIVE_INFINITY)).toThrowError(bad('rate'));
+    expect(() => r.beta(1, -2)).toThrowError(bad('b'));
+    expect(() => r.integer(2.5)).toThrowError(bad('n'));
+    expect(() => r.integer(0)).toThrowError(bad('n'));
+    expect(() => r.shuffle('abc' as never)).toThrowError(bad('xs'));
+    expect(r.normal(3, 0)).toBe(3); // sd 0 is a point mass
+  });
+});
+
 describe('toRng', () => {
   it('accepts a seed or an Rng, rejects the rest', () => {
     expect(toRng('f', 'rng', 'x').uniform()).toBe(createRng('x').uniform());
