@@ -93,12 +93,20 @@ function resolveOptions(o: OpenAICompatibleOptions): Resolved {
     return fail(FN, 'baseUrl', 'must be an absolute http(s) URL', base);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') fail(FN, 'baseUrl', 'must be an absolute http(s) URL', base);
-  const url = `${base.replace(/\/+$/, '')}/chat/completions`;
-  const safe = new URL(url);
+  if (parsed.username !== '' || parsed.password !== '') {
+    // fetch refuses such URLs and its error would quote the password: refuse them here, unquoted.
+    fail(FN, 'baseUrl', 'must not hold credentials (user:password@); pass a token as apiKey', `${parsed.protocol}//[redacted]@${parsed.host}`);
+  }
+  // The path gets /chat/completions; a query (e.g. Azure's ?api-version=) is kept after it.
+  const target = new URL(parsed.href);
+  target.pathname = `${target.pathname.replace(/\/+$/, '')}/chat/completions`;
+  target.hash = '';
+  const url = target.href;
   const model = nonEmptyString(FN, 'model', o.model);
-  if (o.apiKey !== undefined && (typeof o.apiKey !== 'string' || o.apiKey.length === 0)) {
-    // Never echo the key, not even a bad one.
-    fail(FN, 'apiKey', 'must be a non-empty string when given', '[redacted]');
+  // Never echo the key, not even a bad one. Header-unsafe characters would make fetch throw an
+  // error quoting the whole Authorization header, so they are refused here.
+  if (o.apiKey !== undefined && (typeof o.apiKey !== 'string' || !/^[\x21-\x7e]+$/.test(o.apiKey))) {
+    fail(FN, 'apiKey', 'must be a non-empty string of visible ASCII characters (no spaces or line breaks) when given', '[redacted]');
   }
   const f = o.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
   if (typeof f !== 'function') fail(FN, 'fetch', 'must be a function (no global fetch here)', f);
@@ -117,7 +125,7 @@ function resolveOptions(o: OpenAICompatibleOptions): Resolved {
   if (o.seed !== undefined) seed = integer(FN, 'seed', o.seed, 0);
   return {
     url,
-    safeUrl: `${safe.origin}${safe.pathname}`,
+    safeUrl: `${target.origin}${target.pathname}`,
     model,
     apiKey: o.apiKey,
     samples: o.samples === undefined ? 3 : integer(FN, 'samples', o.samples, 1, 100),
@@ -252,11 +260,14 @@ function extractJson(raw: string): unknown {
   throw new Error('the answer holds no parsable JSON object');
 }
 
+/** Largest |mean| and sd (and 1 / smallest sd) accepted from a model: beyond it the answer is nonsense and mixture moments overflow. */
+const ELICITED_LIMIT = 1e100;
+
 /**
  * Parses and checks one model answer (the `content` string): JSON directly, in a code fence, or
  * between the outermost braces, after dropping any `<think>…</think>` block; shape `{ "effects": { id: { mean, sd } } }` (a bare
- * `{ id: { mean, sd } }` is accepted too); every listed candidate present; `mean` finite; `sd`
- * finite and > 0.
+ * `{ id: { mean, sd } }` is accepted too); every listed candidate present; `mean` finite with
+ * |mean| ≤ 1e100; `sd` in [1e-100, 1e100].
  *
  * @param content - the model's answer text
  * @param ids - the candidate ids that must be present
@@ -281,8 +292,11 @@ export function parseElicitedEffects(content: string, ids: readonly string[]): R
     const e = effects[id];
     if (typeof e !== 'object' || e === null) throw new Error(`the answer has no effect for "${id}"`);
     const { mean, sd } = e as Record<string, unknown>;
-    if (typeof mean !== 'number' || !Number.isFinite(mean)) throw new Error(`"${id}".mean must be a finite number`);
+    if (typeof mean !== 'number' || !Number.isFinite(mean) || Math.abs(mean) > ELICITED_LIMIT) {
+      throw new Error(`"${id}".mean must be a finite number of magnitude at most 1e100`);
+    }
     if (typeof sd !== 'number' || !Number.isFinite(sd) || sd <= 0) throw new Error(`"${id}".sd must be a finite number > 0`);
+    if (sd < 1 / ELICITED_LIMIT || sd > ELICITED_LIMIT) throw new Error(`"${id}".sd must be in [1e-100, 1e100]`);
     out[id] = { mean, sd };
   }
   return out;
@@ -352,7 +366,11 @@ export function openAICompatiblePriorProvider(options: OpenAICompatibleOptions):
   // Remembered per provider (not per module): once the server rejected json_schema, stop asking.
   let schemaRejected = o.responseFormat === 'json_object';
 
-  const redact = (s: string): string => (apiKey === undefined ? s : s.split(apiKey).join('[redacted]'));
+  // The key, and the full URL (its query may carry a token), never appear in a message.
+  const redact = (s: string): string => {
+    const t = o.url === o.safeUrl ? s : s.split(o.url).join(o.safeUrl);
+    return apiKey === undefined ? t : t.split(apiKey).join('[redacted]');
+  };
   const excerptOf = (s: string): string => {
     const flat = redact(s).replace(/\s+/g, ' ').trim();
     return flat.length > 200 ? `${flat.slice(0, 197)}...` : flat;
@@ -495,7 +513,15 @@ export function openAICompatiblePriorProvider(options: OpenAICompatibleOptions):
         });
         let d: Dist = comps.length === 1 ? comps[0]!.dist : validateDist({ family: 'mixture', components: comps }, FN, `effects.${c.id}`);
         if (o.robustWeight > 0) {
-          d = robustify(d, { weight: o.robustWeight, mean: 0, sigma: o.robustSd ?? 2 * distSd(d) });
+          const sigma = o.robustSd ?? 2 * distSd(d);
+          if (!(Number.isFinite(sigma) && sigma > 0)) {
+            // e.g. answers of very different magnitudes whose mixture sd overflows or cancels to 0
+            throw new ProviderError(`${FN}: the answers for "${c.id}" give a mixture with no usable sd (${sigma}); set robustSd`, {
+              fn: FN,
+              value: answers.map((a) => a[c.id]),
+            });
+          }
+          d = robustify(d, { weight: o.robustWeight, mean: 0, sigma });
         }
         effects[c.id] = validateDist(d, FN, `effects.${c.id}`);
       }

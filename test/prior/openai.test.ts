@@ -14,6 +14,7 @@ import {
 interface Seen {
   body: Record<string, unknown>;
   headers: IncomingMessage['headers'];
+  url: string | undefined;
 }
 type Handler = (seen: Seen, n: number, res: ServerResponse) => void;
 
@@ -53,9 +54,9 @@ beforeAll(async () => {
       raw += c;
     });
     req.on('end', () => {
-      const s: Seen = { body: JSON.parse(raw) as Record<string, unknown>, headers: req.headers };
+      const s: Seen = { body: JSON.parse(raw) as Record<string, unknown>, headers: req.headers, url: req.url };
       seen.push(s);
-      if (req.url !== '/v1/chat/completions') {
+      if (req.url?.split('?')[0] !== '/v1/chat/completions') {
         send(res, 404, '{"error":"not found"}');
         return;
       }
@@ -340,11 +341,56 @@ describe('openAICompatiblePriorProvider against a local OpenAI-compatible server
       expect(text).not.toContain(API_KEY);
       expect(text).not.toContain('SECRET');
     }
-    // A malformed key is refused without echoing it.
-    try {
-      openAICompatiblePriorProvider({ baseUrl, model: 'm', apiKey: '' as string, robustWeight: 0 });
-    } catch (err) {
+    // A malformed key is refused without echoing it; a key fetch could not put in a header
+    // (fetch's own error would quote the whole Authorization header) is refused the same way.
+    for (const bad of ['', `${API_KEY}\r\nX-Injected: 1`, `${API_KEY} x`]) {
+      let err: unknown;
+      try {
+        openAICompatiblePriorProvider({ baseUrl, model: 'm', apiKey: bad, robustWeight: 0 });
+      } catch (x) {
+        err = x;
+      }
       expect((err as { code: string }).code).toBe('E_INVALID_ARGUMENT');
+      expect((err as { field: string }).field).toBe('apiKey');
+      expect(String((err as Error).message)).not.toContain('SECRET');
+      expect(JSON.stringify(err)).not.toContain('SECRET');
+    }
+  });
+
+  it('refuses credentials in baseUrl without quoting them, and keeps a query (e.g. api-version) out of messages', async () => {
+    let err: unknown;
+    try {
+      openAICompatiblePriorProvider({ baseUrl: 'http://user:hunter2@127.0.0.1:1/v1', model: 'm', robustWeight: 0 });
+    } catch (x) {
+      err = x;
+    }
+    expect((err as { code: string }).code).toBe('E_INVALID_ARGUMENT');
+    expect((err as { field: string }).field).toBe('baseUrl');
+    expect(`${(err as Error).message} ${JSON.stringify(err)}`).not.toContain('hunter2');
+
+    handler = (_s, n, res) => (n === 1 ? send(res, 404, '{"error":"nope"}') : send(res, 200, completion(answer([-1, 1], [0, 1]))));
+    const p = openAICompatiblePriorProvider({ ...fast, baseUrl: `${baseUrl}/?api-version=2024&token=hunter2`, model: 'm', samples: 1 });
+    const e = await providerError(p.elicit(request));
+    expect(seen[0]!.url).toBe('/v1/chat/completions?api-version=2024&token=hunter2'); // path extended, query kept
+    expect(e.status).toBe(404);
+    expect(`${e.message} ${JSON.stringify(e)}`).not.toContain('hunter2');
+    expect(e.message).toContain(`${baseUrl}/chat/completions`);
+  });
+
+  it('treats numbers no evidence could give (|mean| or sd beyond 1e100, sd below 1e-100) as unusable answers', async () => {
+    for (const [mg, field] of [
+      [[-1e300, 1], 'mean'],
+      [[-1, 1e308], 'sd'],
+      [[-1, 1e-320], 'sd'],
+    ] as const) {
+      handler = (_s, _n, res) => send(res, 200, completion(answer([mg[0], mg[1]], [0, 1])));
+      const p = openAICompatiblePriorProvider({ ...fast, baseUrl, model: 'm', samples: 1, maxRetries: 1, robustWeight: 0.2 });
+      const e = await providerError(p.elicit(request));
+      expect(e.code).toBe('E_PROVIDER');
+      expect(e.status).toBe(200);
+      expect(e.message).toContain(`"magnesium".${field}`);
+      expect(seen).toHaveLength(2); // retried once
+      seen = [];
     }
   });
 
