@@ -114,9 +114,18 @@ export interface DesignICalendarOptions {
   uidDomain?: string;
 }
 
-/** Escapes a TEXT value (RFC 5545 §3.3.11). */
+/**
+ * Escapes a TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma, line breaks as `\n`;
+ * other control characters (not allowed in TEXT, only HTAB is) become spaces.
+ */
 function icsText(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|\r|\n/g, '\\n')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+    .replace(/[\x00-\x08\x0a-\x1f\x7f]/g, ' ');
 }
 
 function utf8Length(cp: number): number {

@@ -48,6 +48,8 @@ function parseIcs(text: string): IcsComponent {
     expect(line.includes('\n') || line.includes('\r')).toBe(false); // bare LF/CR never appear
     expect(enc.encode(line).length).toBeLessThanOrEqual(75); // §3.1: at most 75 octets
     expect(LONE_SURROGATE.test(line)).toBe(false); // folding never splits a surrogate pair
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: §3.3.11 TEXT allows no control character but HTAB
+    expect(/[\x00-\x08\x0a-\x1f\x7f]/.test(line)).toBe(false);
   }
   const logical: string[] = [];
   for (const line of physical) {
@@ -177,6 +179,12 @@ describe('designToICalendar', () => {
       expect(prop(alarm, 'TRIGGER')).toBe('-PT900M');
       expect(prop(alarm, 'DESCRIPTION')).toBeTruthy(); // required for DISPLAY alarms
     });
+  });
+
+  it('writes control characters in labels (not allowed in RFC 5545 TEXT) as spaces', () => {
+    const d = designTrial({ treatments: ['a\u0001b', 'c\u007fd\te'], blocks: 1, periodDays: 2, randomization: 'fixed', seed: 1, startDate: '2026-01-01' });
+    const evs = parseIcs(designToICalendar(d, { timestamp: new Date(0) })).children;
+    expect(evs.map((e) => unescapeText(prop(e, 'SUMMARY') as string))).toEqual(['N-of-1 trial: a b (period 1 of 2)', 'N-of-1 trial: c d\te (period 2 of 2)']);
   });
 
   it('gives every event a unique UID, stable across exports', () => {
