@@ -114,6 +114,13 @@ export function buildDiagnostics(
   const parameters: Record<string, ParameterDiagnostics> = {};
   const reasons: string[] = [];
   for (const [name, chains] of Object.entries(params)) {
+    // A sampler that produced NaN or ±Infinity has failed: say so rather than rank-normalising
+    // the bad values into finite-looking diagnostics (NaN would sort anywhere).
+    if (chains.some((c) => c.some((x) => !Number.isFinite(x)))) {
+      parameters[name] = { rhat: Number.NaN, essBulk: Number.NaN, essTail: Number.NaN };
+      reasons.push(`${name}: non-finite draws`);
+      continue;
+    }
     const dg = diagnoseRaw(chains);
     parameters[name] = dg;
     if (Number.isNaN(dg.rhat)) continue; // constant (e.g. a fixed value): nothing to diagnose

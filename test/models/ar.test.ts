@@ -1,0 +1,148 @@
+/**
+ * The AR(1) kernel against the dense multivariate normal it stands for, the AR(1)
+ * continuation of posteriorPredictive against its closed form, and the diagnostics' handling
+ * of non-finite draws.
+ *
+ * Independent source: with observed days d_1 < ... < d_n, stationary AR(1) errors have
+ * Cov(e_i, e_j) = σ² ρ^|d_i − d_j| / (1 − ρ²) (METHODS.md; Box & Jenkins), so the Gaussian
+ * log-likelihood can be computed with a dense n×n inverse and determinant (plain Gauss–Jordan
+ * here, not the library's kernels). The kernel drops the constant −n/2·log(2πσ²).
+ */
+import { describe, expect, it } from 'vitest';
+import type { TrialDesign } from '../../src/design/types.js';
+import { posteriorPredictive } from '../../src/models/index.js';
+import type { TrialAnalysis } from '../../src/models/index.js';
+import { prepareTrial } from '../../src/models/data.js';
+import { arKernel } from '../../src/models/engine.js';
+import { buildDiagnostics } from '../../src/models/summarize.js';
+
+const D: TrialDesign = {
+  treatments: ['A', 'B'],
+  randomization: 'fixed',
+  seed: 0,
+  periodDays: 5,
+  washoutDays: 2,
+  runInDays: 0,
+  totalDays: 20,
+  periods: ['A', 'B', 'A', 'B'].map((treatment, index) => ({
+    index,
+    block: index >> 1,
+    treatment,
+    startDay: 5 * index,
+    endDay: 5 * index + 4,
+    washoutEndDay: 5 * index + 1,
+  })),
+};
+// Daily diary with days 9 and 17 missing; washout drops days 0-1, 5-6, 10-11, 15-16 (10, 15
+// and 16 were recorded): the kept days 2 3 4 7 8 12 13 14 18 19 have gaps of 1, 3 and 4 days.
+const OBS = [2, 3, 4, 7, 8, 10, 12, 13, 14, 15, 16, 18, 19].map((day, i) => ({ day, value: Math.sin(1.3 * i) + 0.1 * day }));
+
+/** Inverse and log-determinant of a dense SPD matrix by Gauss–Jordan with partial pivoting. */
+function invLogDet(a: number[][]): { inv: number[][]; logDet: number } {
+  const n = a.length;
+  const m = a.map((r, i) => [...r, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
+  let logDet = 0;
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[piv]![c]!)) piv = r;
+    [m[c], m[piv]] = [m[piv]!, m[c]!];
+    const d = m[c]![c]!;
+    logDet += Math.log(Math.abs(d));
+    for (let k = 0; k < 2 * n; k++) m[c]![k]! /= d;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = m[r]![c]!;
+      for (let k = 0; k < 2 * n; k++) m[r]![k]! -= f * m[c]![k]!;
+    }
+  }
+  return { inv: m.map((r) => r.slice(n)), logDet };
+}
+
+describe('AR(1) kernel = dense stationary covariance with ρ^gap', () => {
+  const data = prepareTrial('test', D, OBS, 'normal', 'A', { includeWashout: false, trend: true, uniqueDays: true });
+  const ker = arKernel(data);
+  const beta = [0.4, -0.7, 0.05];
+  const days = Array.from(data.day);
+  const resid = days.map((_, i) => {
+    let m = 0;
+    for (let a = 0; a < data.p; a++) m += data.X[i * data.p + a]! * beta[a]!;
+    return data.y[i]! - m;
+  });
+
+  it('has the gaps the test means to exercise', () => {
+    const gaps = new Set(days.slice(1).map((d, i) => d - days[i]!));
+    expect(data.droppedWashout).toBe(3);
+    expect([...gaps].sort()).toEqual([1, 3, 4]);
+  });
+
+  for (const rho of [-0.6, 0, 0.3, 0.9]) {
+    it(`log-likelihood and whitened cross-products at ρ = ${rho}`, () => {
+      const s2 = 1.7;
+      const R = days.map((di) => days.map((dj) => rho ** Math.abs(di - dj) / (1 - rho * rho)));
+      const { inv, logDet } = invLogDet(R);
+      let q = 0;
+      for (let i = 0; i < days.length; i++) for (let j = 0; j < days.length; j++) q += resid[i]! * inv[i]![j]! * resid[j]!;
+      const dense = -0.5 * logDet - q / (2 * s2);
+      ker.setCoefficients(beta);
+      expect(ker.logLik(rho, s2)).toBeCloseTo(dense, 9);
+      // cross(ρ) = Zᵀ R⁻¹ Z with Z = [X, y].
+      const m = ker.m;
+      const mm = new Float64Array(m * m);
+      ker.cross(rho, mm);
+      const z = (i: number, k: number): number => (k < data.p ? data.X[i * data.p + k]! : data.y[i]!);
+      for (let a = 0; a < m; a++) {
+        for (let b = 0; b < m; b++) {
+          let s = 0;
+          for (let i = 0; i < days.length; i++) for (let j = 0; j < days.length; j++) s += z(i, a) * inv[i]![j]! * z(j, b);
+          expect(mm[a * m + b]!).toBeCloseTo(s, 8);
+        }
+      }
+    });
+  }
+});
+
+describe('posteriorPredictive continues AR(1) errors from the last residual', () => {
+  it('with one posterior point: E[y_{T+g}] = α + β + ρ^g·e_T, Var = σ²(1 − ρ^{2g})/(1 − ρ²)', () => {
+    // A posterior concentrated at one point (every draw equal) isolates the error process.
+    const n = 40000;
+    const rep = (v: number): number[] => Array.from({ length: n }, () => v);
+    const [alpha, beta, rho, sigma] = [2, -0.5, 0.7, 0.8];
+    const last = { day: 27, value: 3.1, treatment: 'A' };
+    const eT = last.value - alpha;
+    const analysis: TrialAnalysis = {
+      method: 'mcmc',
+      outcome: 'normal',
+      reference: 'A',
+      betterIs: 'lower',
+      effects: {},
+      probBest: {},
+      data: { used: 20, droppedWashout: 0, droppedRunIn: 0, perArm: {}, lastDay: 27, dayCenter: 13, last },
+      draws: { intercept: rep(alpha), effects: { B: rep(beta) }, sigma: rep(sigma), rho: rep(rho) },
+    };
+    const pp = posteriorPredictive(analysis, { treatment: 'B', days: 3, skipDays: 2, seed: 4 });
+    expect(pp.days).toEqual([30, 31, 32]);
+    pp.perDay.forEach((s, i) => {
+      const g = 3 + i;
+      const mean = alpha + beta + rho ** g * eT;
+      const sd = sigma * Math.sqrt((1 - rho ** (2 * g)) / (1 - rho * rho));
+      expect(Math.abs(s.mean - mean)).toBeLessThan(4 * (sd / Math.sqrt(n)));
+      expect(Math.abs(s.sd / sd - 1)).toBeLessThan(0.03);
+    });
+  });
+});
+
+describe('diagnostics with non-finite draws', () => {
+  it('a NaN or Infinity in the draws is a convergence failure, not finite-looking diagnostics', () => {
+    const good = [0, 1, 2, 3].map((j) => Float64Array.from({ length: 200 }, (_, i) => Math.sin(i * 1.7 + j)));
+    const bad = good.map((c) => c.slice());
+    bad[2]![50] = Number.NaN;
+    const o = { chains: 4, draws: 200, warmup: 0, maxRhat: 1.01, minEss: 10, strict: false };
+    const d = buildDiagnostics('test', { x: bad, y: good }, { x: 'x' }, o);
+    expect(d.converged).toBe(false);
+    expect(d.reasons).toEqual(['x: non-finite draws']);
+    bad[2]![50] = Number.POSITIVE_INFINITY;
+    expect(() => buildDiagnostics('test', { x: bad }, { x: 'x' }, { ...o, strict: true })).toThrowError(
+      expect.objectContaining({ code: 'E_CONVERGENCE' }),
+    );
+  });
+});
