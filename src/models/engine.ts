@@ -421,53 +421,11 @@ export function runPoissonChain(spec: ModelSpec, rng: Rng, warmup: number, draws
   };
   // Laplace approximation with the moment-matched normal prior (Newton–Raphson).
   const mm = spec.coef.map((mix) => mixtureMoments(mix));
-  let sy = 0;
-  let se = 0;
-  for (let i = 0; i < n; i++) {
-    sy += y[i] as number;
-    se += exposure[i] as number;
-  }
-  const mode = new Float64Array(p);
-  for (let a = 0; a < p; a++) mode[a] = (mm[a] as { mean: number }).mean;
-  mode[0] = Math.log((sy + 0.5) / se);
-  const h = new Float64Array(p * p);
-  const g = new Float64Array(p);
-  for (let iter = 0; iter < 50; iter++) {
-    h.fill(0);
-    for (let a = 0; a < p; a++) {
-      const m = mm[a] as { mean: number; sd: number };
-      g[a] = -((mode[a] as number) - m.mean) / (m.sd * m.sd);
-      h[a * p + a] = 1 / (m.sd * m.sd);
-    }
-    for (let i = 0; i < n; i++) {
-      let eta = logE[i] as number;
-      for (let a = 0; a < p; a++) eta += (X[i * p + a] as number) * (mode[a] as number);
-      const mu = Math.exp(eta);
-      for (let a = 0; a < p; a++) {
-        const xa = X[i * p + a] as number;
-        g[a] = (g[a] as number) + xa * ((y[i] as number) - mu);
-        for (let b = 0; b < p; b++) h[a * p + b] = (h[a * p + b] as number) + mu * xa * (X[i * p + b] as number);
-      }
-    }
-    const inv = spdInverse(h, p);
-    if (inv === null) break;
-    let step = 0;
-    for (let a = 0; a < p; a++) {
-      let s = 0;
-      for (let b = 0; b < p; b++) s += (inv[a * p + b] as number) * (g[b] as number);
-      const st = Math.max(-2, Math.min(2, s));
-      mode[a] = (mode[a] as number) + st;
-      step = Math.max(step, Math.abs(st));
-    }
-    if (step < 1e-10) break;
-  }
-  const cov = spdInverse(h, p) ?? (() => {
-    const c = new Float64Array(p * p);
-    for (let a = 0; a < p; a++) c[a * p + a] = 0.01;
-    return c;
-  })();
-  const lchol = cov.slice();
-  choleskyInPlace(lchol, p);
+  const { mode, chol: lchol } = poissonLaplace(
+    d,
+    Float64Array.from(mm, (x) => x.mean),
+    Float64Array.from(mm, (x) => x.sd),
+  );
   const nu = 6;
   const tScale = 1.2;
   const zTmp = new Float64Array(p);
@@ -485,7 +443,12 @@ export function runPoissonChain(spec: ModelSpec, rng: Rng, warmup: number, draws
     return -0.5 * (nu + p) * Math.log1p(m2 / nu);
   };
   const cur = new Float64Array(p);
-  for (let a = 0; a < p; a++) cur[a] = (mode[a] as number) + 0.5 * Math.sqrt(cov[a * p + a] as number) * rng.normal();
+  for (let a = 0; a < p; a++) {
+    // sd of coordinate a under the Laplace covariance L Lᵀ: the norm of row a of L.
+    let v = 0;
+    for (let k = 0; k <= a; k++) v += (lchol[a * p + k] as number) ** 2;
+    cur[a] = (mode[a] as number) + 0.5 * Math.sqrt(v) * rng.normal();
+  }
   let lpCur = logPost(cur);
   let ltCur = logT(cur);
   const prop = new Float64Array(p);

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { backSolveT, choleskyTry, forwardSolve } from '../linalg/dense.js';
+import { backSolveT, cholInverse, choleskyTry, forwardSolve } from '../linalg/dense.js';
 import type { Rng } from '../rng/index.js';
 
 /**
@@ -54,20 +54,11 @@ export function drawFromPrecision(
   return true;
 }
 
-/** Inverse of an SPD matrix through its Cholesky factor (returns a new array). @internal */
+/** Inverse of an SPD matrix through its Cholesky factor (returns a new array; null when not SPD). @internal */
 export function spdInverse(a: Float64Array, p: number): Float64Array | null {
   const l = a.slice();
   if (!choleskyInPlace(l, p)) return null;
-  const inv = new Float64Array(p * p);
-  const col = new Float64Array(p);
-  for (let j = 0; j < p; j++) {
-    col.fill(0);
-    col[j] = 1;
-    forwardSolve(l, p, col, col);
-    backSolveT(l, p, col, col);
-    for (let i = 0; i < p; i++) inv[i * p + j] = col[i] as number;
-  }
-  return inv;
+  return cholInverse(l, p, new Float64Array(p * p));
 }
 
 /** log det of an SPD matrix via Cholesky (NaN when not SPD). @internal */

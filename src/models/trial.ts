@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { Dist } from '../dist/index.js';
-import { cdfRaw, quantileRaw, validateDist } from '../dist/index.js';
+import { cdfRaw, logSumExp, quantileRaw, validateDist } from '../dist/index.js';
 import { createRng } from '../rng/index.js';
 import type { Rng } from '../rng/index.js';
 import {
@@ -366,6 +366,9 @@ function exactNormal(
   }
   const means: Float64Array[] = [];
   const covs: Float64Array[] = [];
+  // Per combination, the posterior precision Q and linear term b = Q·mean (for the draws).
+  const precs: Float64Array[] = [];
+  const lins: Float64Array[] = [];
   const logw = new Float64Array(combos);
   const idx = new Int32Array(p);
   for (let c = 0; c < combos; c++) {
@@ -392,6 +395,8 @@ function exactNormal(
     }
     const cov = spdInverse(q, p);
     if (cov === null) return null;
+    precs.push(q);
+    lins.push(b.slice());
     const mu = new Float64Array(p);
     for (let a = 0; a < p; a++) {
       let s = 0;
@@ -404,15 +409,9 @@ function exactNormal(
     means.push(mu);
     covs.push(cov);
   }
-  let mx = Number.NEGATIVE_INFINITY;
-  for (let c = 0; c < combos; c++) mx = Math.max(mx, logw[c] as number);
-  let tot = 0;
+  const lse = logSumExp(logw);
   const w = new Float64Array(combos);
-  for (let c = 0; c < combos; c++) {
-    w[c] = Math.exp((logw[c] as number) - mx);
-    tot += w[c] as number;
-  }
-  for (let c = 0; c < combos; c++) w[c] = (w[c] as number) / tot;
+  for (let c = 0; c < combos; c++) w[c] = Math.exp((logw[c] as number) - lse);
   const effects: Record<string, EffectSummary> = {};
   d.effectNames.forEach((t, j) => {
     const col = 1 + j;
@@ -450,12 +449,10 @@ function exactNormal(
     const nd = Math.max(nDraws, d.effectNames.length > 1 ? 20_000 : 0);
     const r = rng.fork('exact-draws');
     const all = new Float64Array(nd * p);
-    const chol = covs.map((cv) => {
-      // Draw via the precision route: reuse drawFromPrecision with Q = cov⁻¹.
-      return spdInverse(cv, p) as Float64Array;
-    });
     const out = new Float64Array(p);
     const z = new Float64Array(p);
+    const bBuf = new Float64Array(p);
+    const lBuf = new Float64Array(p * p);
     for (let i = 0; i < nd; i++) {
       let u = r.uniform();
       let c = 0;
@@ -463,15 +460,8 @@ function exactNormal(
         u -= w[c] as number;
         c++;
       }
-      const q = (chol[c] as Float64Array).slice();
-      const mu = means[c] as Float64Array;
-      const b = new Float64Array(p);
-      for (let a = 0; a < p; a++) {
-        let s = 0;
-        for (let bb = 0; bb < p; bb++) s += (q[a * p + bb] as number) * (mu[bb] as number);
-        b[a] = s;
-      }
-      drawFromPrecision(q, b, p, r, out, z);
+      bBuf.set(lins[c] as Float64Array);
+      drawFromPrecision(precs[c] as Float64Array, bBuf, p, r, out, z, lBuf);
       all.set(out, i * p);
     }
     const arms = d.treatments.map((t) => {
