@@ -182,7 +182,8 @@ function naturalDiff(outcome: TrialOutcome, b0: number, bk: number): number {
  * @returns the posterior summary per treatment, P(best) and (MCMC) diagnostics
  * @throws ValidationError (code 'E_INVALID_ARGUMENT') for days outside the design, unknown
  *   treatments, a reference not in the design, negative counts, successes > trials, an arm
- *   without observations, or bad options
+ *   without observations, a prior for a parameter the model lacks (variance with a known sigma
+ *   or a non-normal outcome, rho without autocorrelation, trend without trend), or bad options
  * @throws ConvergenceError (code 'E_CONVERGENCE') when `mcmc.strict` and the diagnostics fail
  * @example
  * ```ts
@@ -236,6 +237,12 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
       thresholds[k] = finite(FN, `thresholds.${k}`, v);
     }
   }
+  // A prior for a parameter the model does not have is a mistake in the input, not a no-op.
+  if (inp.priors?.variance !== undefined && (outcome !== 'normal' || sigma !== undefined)) {
+    fail(FN, 'priors.variance', "applies to the 'normal' outcome with an unknown sigma only (not with model.sigma)", inp.priors.variance);
+  }
+  if (inp.priors?.rho !== undefined && !autocorrelation) fail(FN, 'priors.rho', 'needs model.autocorrelation', inp.priors.rho);
+  if (inp.priors?.trend !== undefined && !trend) fail(FN, 'priors.trend', 'needs model.trend', inp.priors.trend);
   let rhoPrior: Dist | undefined;
   if (inp.priors?.rho !== undefined) rhoPrior = validateDist(inp.priors.rho, FN, 'priors.rho');
   const variance =

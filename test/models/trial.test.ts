@@ -255,6 +255,14 @@ describe('analyzeTrial: bad input', () => {
     expectInvalid(() => analyzeTrial({ ...base, mcmc: { chains: 0 } }), /mcmc\.chains/);
     expectInvalid(() => analyzeTrial({ ...base, observations: [...OBS2, { day: 3, value: Number.NaN }] }), /observations\[\d+\]\.value/);
   });
+  it('a prior for a parameter the model does not have', () => {
+    const pois = OBS2.map((o) => ({ day: o.day, value: 1 }));
+    const ig = { family: 'invGamma' as const, shape: 2, scale: 1 };
+    expectInvalid(() => analyzeTrial({ ...base, outcome: 'poisson', observations: pois, priors: { variance: ig } }), /^priors\.variance$/);
+    expectInvalid(() => analyzeTrial({ ...base, model: { sigma: 1 }, priors: { variance: ig } }), /^priors\.variance$/);
+    expectInvalid(() => analyzeTrial({ ...base, priors: { rho: { family: 'uniform', min: 0, max: 1 } } }), /^priors\.rho$/);
+    expectInvalid(() => analyzeTrial({ ...base, priors: { trend: normal(0, 1) } }), /^priors\.trend$/);
+  });
   it('posteriorPredictive without draws', () => {
     const r = analyzeTrial({ ...base, mcmc: { draws: 50 } });
     expectInvalid(() => posteriorPredictive(r, { treatment: 'B', days: 3 }), /analysis\.draws/);
