@@ -83,6 +83,14 @@ interface Resolved {
 
 const FN = 'openAICompatiblePriorProvider';
 
+/** setTimeout's largest delay (2³¹ − 1 ms, about 24.8 days); a larger one fires at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+function timerMs(field: string, ms: number): number {
+  if (ms > MAX_TIMER_MS) fail(FN, field, `must be at most ${MAX_TIMER_MS} ms (setTimeout's limit)`, ms);
+  return ms;
+}
+
 function resolveOptions(o: OpenAICompatibleOptions): Resolved {
   plainObject(FN, 'options', o);
   const base = nonEmptyString(FN, 'baseUrl', o.baseUrl);
@@ -130,10 +138,10 @@ function resolveOptions(o: OpenAICompatibleOptions): Resolved {
     apiKey: o.apiKey,
     samples: o.samples === undefined ? 3 : integer(FN, 'samples', o.samples, 1, 100),
     temperature,
-    timeoutMs: o.timeoutMs === undefined ? 30_000 : positive(FN, 'timeoutMs', o.timeoutMs),
+    timeoutMs: o.timeoutMs === undefined ? 30_000 : timerMs('timeoutMs', positive(FN, 'timeoutMs', o.timeoutMs)),
     maxRetries: o.maxRetries === undefined ? 2 : integer(FN, 'maxRetries', o.maxRetries, 0, 20),
-    retryDelayMs: o.retryDelayMs === undefined ? 500 : integer(FN, 'retryDelayMs', o.retryDelayMs, 0),
-    maxRetryDelayMs: o.maxRetryDelayMs === undefined ? 10_000 : integer(FN, 'maxRetryDelayMs', o.maxRetryDelayMs, 0),
+    retryDelayMs: o.retryDelayMs === undefined ? 500 : integer(FN, 'retryDelayMs', o.retryDelayMs, 0, MAX_TIMER_MS),
+    maxRetryDelayMs: o.maxRetryDelayMs === undefined ? 10_000 : integer(FN, 'maxRetryDelayMs', o.maxRetryDelayMs, 0, MAX_TIMER_MS),
     fetch: f,
     features: [...features],
     sdInflation: o.sdInflation === undefined ? 1.5 : positive(FN, 'sdInflation', o.sdInflation),

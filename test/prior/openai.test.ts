@@ -404,6 +404,9 @@ describe('openAICompatiblePriorProvider against a local OpenAI-compatible server
       ['sdInflation', { baseUrl: 'http://x/v1', model: 'm', sdInflation: Number.NaN }],
       ['robustWeight', { baseUrl: 'http://x/v1', model: 'm', robustWeight: 1.5 }],
       ['features[0]', { baseUrl: 'http://x/v1', model: 'm', features: [''] }],
+      // beyond setTimeout's 2^31 - 1 ms the timer would fire at once
+      ['timeoutMs', { baseUrl: 'http://x/v1', model: 'm', timeoutMs: 2 ** 31 }],
+      ['maxRetryDelayMs', { baseUrl: 'http://x/v1', model: 'm', maxRetryDelayMs: 2 ** 31 }],
     ];
     for (const [field, o] of bad) {
       try {
