@@ -293,8 +293,9 @@ export interface UpdatePersonalizationOptions {
  *   once every arm has been tried)
  * @example
  * ```ts
+ * const diary = simulateMigraineDiary(plan.design!, { effects: { magnesium: -8 }, rng: 'diary' });
  * const update = updatePersonalization(plan, diary);
- * update.recommendation; // { treatment: 'magnesium', probBest: 0.8, confident: false }
+ * update.recommendation; // e.g. { treatment: 'magnesium', probBest: 0.97, confident: true } (depends on the diary)
  * update.messages;       // plain-words summary
  * ```
  * @see https://arxiv.org/abs/2601.03482 (Step 3: P(θ | D) ∝ P(D | θ) · P(θ | θ_pop))

@@ -1,4 +1,4 @@
-import { validateDesign } from '../design/index.js';
+import { periodOfDay, validateDesign } from '../design/index.js';
 import type { TrialDesign } from '../design/types.js';
 import type { TrialObservation } from '../models/types.js';
 import type { Rng, Seed } from '../rng/rng.js';
@@ -48,7 +48,7 @@ export function simulateMigraineDiary(design: TrialDesign, options: SimulateMigr
   const rng = toRng(fn, 'options.rng', o.rng as Rng | Seed);
   const out: TrialObservation[] = [];
   for (let day = 0; day < d.totalDays; day++) {
-    const period = d.periods.find((p) => day >= p.startDay && day <= p.endDay);
+    const period = periodOfDay(d, day); // undefined during run-in
     const delta = period === undefined ? 0 : ((eff[period.treatment] as number | undefined) ?? 0);
     const p = Math.min(0.995, Math.max(0.005, (baseline + delta) / 30));
     const migraine = rng.uniform() < p;
