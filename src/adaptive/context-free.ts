@@ -108,6 +108,8 @@ export type ArmPosterior =
   | { readonly family: 'beta'; readonly alpha: number; readonly beta: number }
   | ({ readonly family: 'normalInverseGamma' } & NormalInverseGammaPrior);
 
+const ONE_DRAW = { method: 'monte-carlo', draws: 1, scores: true } as const;
+
 class ThompsonCore implements PolicyCore {
   readonly dimension = undefined;
   private counts = new Float64Array(0);
@@ -136,6 +138,27 @@ class ThompsonCore implements PolicyCore {
     const k = active.length;
     const s = this.st;
     const D = this.draws;
+    if (this.lik === 'bernoulli' && D === 1 && this.leader === null) {
+      // Classical Thompson sampling: one draw per arm, its arg-max gets probability 1 (the same
+      // draws and result as the general loop below, without the count table).
+      const a = s.a;
+      const b = s.b;
+      let best = active[0]!;
+      let bv = Number.NEGATIVE_INFINITY;
+      for (let j = 0; j < k; j++) {
+        const i = active[j]!;
+        const ai = a[i]!;
+        const bi = b[i]!;
+        const v = rng.beta(ai, bi);
+        if (v > bv) {
+          bv = v;
+          best = i;
+        }
+        scores[i] = ai / (ai + bi);
+      }
+      out[best] = 1;
+      return ONE_DRAW;
+    }
     if (this.counts.length !== k) this.counts = new Float64Array(k);
     const counts = this.counts;
     counts.fill(0);

@@ -218,6 +218,24 @@ export function makePolicy(name: PolicyName, base: PolicyBase, core: PolicyCore)
   let raw = new Float64Array(base.arms.length);
   let scores = new Float64Array(base.arms.length);
   let p = new Float64Array(active.length);
+  // Templates of the per-decision records (every arm; the active arms), copied by spread and
+  // then overwritten key by key: much cheaper than growing a fresh object. The placeholder
+  // 0.5 makes V8 lay the fields out as doubles, so storing probabilities does not reshape the
+  // copy; every value is overwritten before the record is returned.
+  let allTemplate: Record<string, number> = {};
+  let activeTemplate: Record<string, number> = {};
+  let position = new Int32Array(0); // arm index → index in `active`, or -1 when retired
+  const refreshTemplates = (): void => {
+    allTemplate = {};
+    for (const a of base.arms) allTemplate[a] = 0.5;
+    activeTemplate = {};
+    for (const i of active) activeTemplate[base.arms[i]!] = 0.5;
+    position = new Int32Array(base.arms.length).fill(-1);
+    active.forEach((i, j) => {
+      position[i] = j;
+    });
+  };
+  refreshTemplates();
 
   const indexOf = (fn: string, field: string, arm: unknown): number => {
     const i = typeof arm === 'string' ? base.arms.indexOf(arm) : -1;
@@ -269,9 +287,11 @@ export function makePolicy(name: PolicyName, base: PolicyBase, core: PolicyCore)
       // Never pick an arm with probability 0 through rounding in the last bucket.
       while (p[chosen]! <= 0 && chosen > 0) chosen--;
       base.selections++;
-      const probabilities: Record<string, number> = {};
-      for (let i = 0; i < base.arms.length; i++) probabilities[base.arms[i]!] = 0;
-      for (let j = 0; j < k; j++) probabilities[base.arms[active[j]!]!] = p[j]!;
+      const probabilities: Record<string, number> = { ...allTemplate };
+      for (let i = 0; i < base.arms.length; i++) {
+        const j = position[i]!;
+        probabilities[base.arms[i]!] = j < 0 ? 0 : p[j]!;
+      }
       const out: {
         arm: string;
         probabilities: Record<string, number>;
@@ -281,7 +301,7 @@ export function makePolicy(name: PolicyName, base: PolicyBase, core: PolicyCore)
       } = { arm: base.arms[active[chosen]!]!, probabilities, method: info.method };
       if (info.draws !== undefined) out.draws = info.draws;
       if (info.scores) {
-        const sc: Record<string, number> = {};
+        const sc: Record<string, number> = { ...activeTemplate };
         for (const i of active) sc[base.arms[i]!] = scores[i]!;
         out.scores = sc;
       }
@@ -321,6 +341,7 @@ export function makePolicy(name: PolicyName, base: PolicyBase, core: PolicyCore)
       base.arms.push(arm);
       base.retired.push(false);
       refreshActive();
+      refreshTemplates();
       raw = new Float64Array(base.arms.length);
       scores = new Float64Array(base.arms.length);
       p = new Float64Array(active.length);
@@ -332,6 +353,7 @@ export function makePolicy(name: PolicyName, base: PolicyBase, core: PolicyCore)
       checkFeasible(fn, base.controls, active.length - 1);
       base.retired[i] = true;
       refreshActive();
+      refreshTemplates();
       p = new Float64Array(active.length);
     },
     toJSON() {
