@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 import type { Dist } from '../dist/index.js';
-import { logPdfRaw } from '../dist/index.js';
+import { cdfRaw, logPdfRaw, quantileRaw } from '../dist/index.js';
+import { fail } from '../validate.js';
 import type { Rng } from '../rng/index.js';
 import type { NormalMixture, PreparedTrial } from './data.js';
 import { mixtureMoments } from './data.js';
@@ -49,6 +50,33 @@ export function rhoLogPrior(d: Dist | undefined, r: number): number {
   if (d === undefined) return 0;
   if (d.family === 'beta') return logPdfRaw(d, (r + 1) / 2);
   return logPdfRaw(d, r);
+}
+
+/**
+ * Validates a ρ prior: it must put mass on (−1, 1) (a `beta` Dist, read on (ρ + 1)/2, always
+ * does). @internal
+ */
+export function checkRhoPrior(fn: string, field: string, d: Dist): Dist {
+  if (d.family !== 'beta' && !(cdfRaw(d, 1) - cdfRaw(d, -1) > 0)) fail(fn, field, 'must put mass on (−1, 1)', d);
+  return d;
+}
+
+/**
+ * Initial ρ of a chain: uniform on (−0.25, 0.25) when the prior allows it, otherwise a draw
+ * from the middle half of the prior (e.g. a `uniform(0.5, 0.95)` prior): a slice sampler
+ * started where the density is zero would never move. @internal
+ */
+export function initRho(d: Dist | undefined, rng: Rng): number {
+  const r0 = 0.5 * (rng.uniform() - 0.5);
+  if (rhoLogPrior(d, r0) > Number.NEGATIVE_INFINITY || d === undefined) return r0;
+  const lo = d.family === 'beta' ? 0 : cdfRaw(d, -1);
+  const hi = d.family === 'beta' ? 1 : cdfRaw(d, 1);
+  for (let k = 0; k < 100; k++) {
+    const q = quantileRaw(d, lo + (hi - lo) * (0.25 + 0.5 * rng.uniform()));
+    const r = d.family === 'beta' ? 2 * q - 1 : q;
+    if (rhoLogPrior(d, r) > Number.NEGATIVE_INFINITY) return r;
+  }
+  return r0;
 }
 
 /** Initial β: prior means (moment-matched), with the intercept at a data-based value. */
@@ -229,7 +257,7 @@ export function runNormalChain(spec: ModelSpec, rng: Rng, warmup: number, draws:
   for (let i = 0; i < n; i++) vy += ((y[i] as number) - ybar) ** 2;
   vy = n > 1 ? vy / (n - 1) : 1;
   let sigma2 = spec.sigma !== undefined ? spec.sigma * spec.sigma : vy > 0 ? vy * Math.exp(0.2 * rng.normal()) : 1;
-  let rho = spec.autocorrelation ? 0.5 * (rng.uniform() - 0.5) : 0;
+  let rho = spec.autocorrelation ? initRho(spec.rho, rng) : 0;
   beta.set(initBeta(spec, rng, ybar));
   for (let j = 0; j < p; j++) {
     const mix = spec.coef[j] as NormalMixture;

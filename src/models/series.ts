@@ -6,7 +6,7 @@
  */
 import type { TrialDesign } from '../design/types.js';
 import type { Dist } from '../dist/index.js';
-import { logPdfRaw, validateDist } from '../dist/index.js';
+import { cdfRaw, logPdfRaw, quantileRaw, validateDist } from '../dist/index.js';
 import { createRng } from '../rng/index.js';
 import type { Rng } from '../rng/index.js';
 import { boolean, fail, finite, nonEmptyString, oneOf, plainObject } from '../validate.js';
@@ -14,7 +14,7 @@ import type { NormalMixture, PreparedTrial } from './data.js';
 import { mixtureMoments, normalMixture, prepareTrial } from './data.js';
 import { drawFromPrecision } from './linalg.js';
 import type { ArKernel } from './engine.js';
-import { arKernel, poissonLaplace, rhoLogPrior } from './engine.js';
+import { arKernel, checkRhoPrior, initRho, poissonLaplace, rhoLogPrior } from './engine.js';
 import { drawIndicator, polyaGammaMass, polyaGammaSumWithMass, sliceStep } from './samplers.js';
 import { buildDiagnostics, chainColumn, concat, probBestFromDraws, summarizeDraws } from './summarize.js';
 import { resolveMcmcOptions, resolveVariancePrior } from './trial.js';
@@ -183,13 +183,17 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
   for (const k of Object.keys(priors.populationEffects)) {
     if (!effectNames.includes(k)) fail(FN, `priors.populationEffects.${k}`, `names no non-reference treatment (${effectNames.join(', ')})`, k);
   }
+  if (priors.heterogeneity !== undefined) {
+    plainObject(FN, 'priors.heterogeneity', priors.heterogeneity);
+    for (const k of Object.keys(priors.heterogeneity)) {
+      if (!effectNames.includes(k)) fail(FN, `priors.heterogeneity.${k}`, `names no non-reference treatment (${effectNames.join(', ')})`, k);
+    }
+  }
   const tauPrior: Dist[] = effectNames.map((k) => {
     const d = priors.heterogeneity?.[k];
     if (d === undefined) return { family: 'halfNormal', scale: sy };
     const v = validateDist(d, FN, `priors.heterogeneity.${k}`);
-    if (!(logPdfRaw(v, 1e-3 * sy) > Number.NEGATIVE_INFINITY) && !(logPdfRaw(v, sy) > Number.NEGATIVE_INFINITY)) {
-      fail(FN, `priors.heterogeneity.${k}`, 'must put mass on (0, ∞)', d);
-    }
+    if (!(cdfRaw(v, 0) < 1)) fail(FN, `priors.heterogeneity.${k}`, 'must put mass on (0, ∞)', d);
     return v;
   });
   let intDefault = { m: ybar, s: 10 * sy };
@@ -259,7 +263,7 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
   let rhoPrior: Dist | undefined;
   if (priors.rho !== undefined) {
     if (!autocorrelation) fail(FN, 'priors.rho', 'needs model.autocorrelation', priors.rho);
-    rhoPrior = validateDist(priors.rho, FN, 'priors.rho');
+    rhoPrior = checkRhoPrior(FN, 'priors.rho', validateDist(priors.rho, FN, 'priors.rho'));
   }
   const chains: Float64Array[] = [];
   for (let c = 0; c < mc.chains; c++) {
@@ -380,6 +384,13 @@ function runSeriesChain(
     const m = mixtureMoments(muPrior[k] as NormalMixture);
     mu[k] = m.mean + 0.1 * Math.min(1, m.sd) * rng.normal();
     tau[k] = sy * (0.2 + 0.3 * rng.uniform());
+    // Start inside the prior's support (e.g. uniform(0, 0.01)): a slice sampler started where
+    // the density is zero would never move.
+    const pr = tauPrior[k] as Dist;
+    if (!(logPdfRaw(pr, tau[k] as number) > Number.NEGATIVE_INFINITY)) {
+      const f0 = cdfRaw(pr, 0);
+      tau[k] = quantileRaw(pr, f0 + (1 - f0) * (0.25 + 0.5 * rng.uniform()));
+    }
   }
   patients.forEach((pt, j) => {
     const d = pt.data;
@@ -412,7 +423,7 @@ function runSeriesChain(
   };
   if (autocorrelation) {
     for (let j = 0; j < J; j++) {
-      rho[j] = 0.5 * (rng.uniform() - 0.5);
+      rho[j] = initRho(rhoPrior, rng);
       setCross(j);
     }
   }

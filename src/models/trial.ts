@@ -20,7 +20,7 @@ import {
 import type { NormalMixture, PreparedTrial } from './data.js';
 import { checkOutcome, normalMixture, prepareTrial } from './data.js';
 import type { Layout, ModelSpec } from './engine.js';
-import { layoutOf, runBinomialChain, runNormalChain, runPoissonChain } from './engine.js';
+import { checkRhoPrior, layoutOf, runBinomialChain, runNormalChain, runPoissonChain } from './engine.js';
 import { drawFromPrecision, spdInverse, spdLogDet } from './linalg.js';
 import {
   buildDiagnostics,
@@ -244,7 +244,7 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
   if (inp.priors?.rho !== undefined && !autocorrelation) fail(FN, 'priors.rho', 'needs model.autocorrelation', inp.priors.rho);
   if (inp.priors?.trend !== undefined && !trend) fail(FN, 'priors.trend', 'needs model.trend', inp.priors.trend);
   let rhoPrior: Dist | undefined;
-  if (inp.priors?.rho !== undefined) rhoPrior = validateDist(inp.priors.rho, FN, 'priors.rho');
+  if (inp.priors?.rho !== undefined) rhoPrior = checkRhoPrior(FN, 'priors.rho', validateDist(inp.priors.rho, FN, 'priors.rho'));
   const variance =
     outcome === 'normal' && sigma === undefined ? resolveVariancePrior(FN, 'priors.variance', inp.priors?.variance, data.y) : undefined;
   const spec: ModelSpec = {

@@ -88,6 +88,24 @@ describe('analyzeSeries', () => {
     expect(code(() => analyzeSeries({ ...base, reference: 'nothing' }))).toBe('E_INVALID_ARGUMENT');
     const r = analyzeSeries({ ...base, mcmc: { draws: 50 } });
     expect(code(() => seriesToPrior(r, { treatment: 'other' }))).toBe('E_INVALID_ARGUMENT');
+    // heterogeneity: a misspelt treatment, not an object, no mass on (0, ∞)
+    expect(code(() => analyzeSeries({ ...base, priors: { ...priors, heterogeneity: { drugg: halfNormal(1) } } }))).toBe('E_INVALID_ARGUMENT');
+    expect(code(() => analyzeSeries({ ...base, priors: { ...priors, heterogeneity: 5 as never } }))).toBe('E_INVALID_ARGUMENT');
+    expect(code(() => analyzeSeries({ ...base, priors: { ...priors, heterogeneity: { drug: { family: 'uniform', min: -2, max: 0 } } } }))).toBe('E_INVALID_ARGUMENT');
+  });
+
+  it('a heterogeneity prior on a narrow range is accepted and respected (the chain starts inside it)', () => {
+    // uniform(0, 0.01) lies below the default starting values of τ (0.2–0.5 × sd(y)).
+    const r = analyzeSeries({
+      trials,
+      outcome: 'normal',
+      reference: 'placebo',
+      betterIs: 'lower',
+      priors: { ...priors, heterogeneity: { drug: { family: 'uniform', min: 0, max: 0.01 } } },
+      mcmc: { chains: 2, draws: 300, warmup: 100, keepDraws: true },
+    });
+    const tau = r.draws!.tau.drug!;
+    expect(tau.every((t) => t > 0 && t < 0.01)).toBe(true);
   });
 });
 

@@ -223,6 +223,20 @@ describe('analyzeTrial: MCMC behaviour', () => {
   });
 });
 
+describe('analyzeTrial: a rho prior that excludes the default starting values', () => {
+  it('uniform(0.5, 0.95): every draw lies inside the prior support', () => {
+    // The chains used to start at ρ ∈ (−0.25, 0.25), where this prior's density is zero, and
+    // the slice sampler never left the starting value.
+    const r = analyzeTrial({
+      ...base,
+      model: { autocorrelation: true },
+      priors: { rho: { family: 'uniform', min: 0.5, max: 0.95 } },
+      mcmc: { chains: 2, draws: 300, warmup: 100, keepDraws: true },
+    });
+    expect(r.draws!.rho!.every((x) => x >= 0.5 && x <= 0.95)).toBe(true);
+  });
+});
+
 describe('analyzeTrial: bad input', () => {
   it('observation on a day outside the design', () => {
     expectInvalid(() => analyzeTrial({ ...base, observations: [...OBS2, { day: 500, value: 1 }] }), /observations\[\d+\]\.day/);
@@ -262,6 +276,12 @@ describe('analyzeTrial: bad input', () => {
     expectInvalid(() => analyzeTrial({ ...base, model: { sigma: 1 }, priors: { variance: ig } }), /^priors\.variance$/);
     expectInvalid(() => analyzeTrial({ ...base, priors: { rho: { family: 'uniform', min: 0, max: 1 } } }), /^priors\.rho$/);
     expectInvalid(() => analyzeTrial({ ...base, priors: { trend: normal(0, 1) } }), /^priors\.trend$/);
+  });
+  it('a rho prior without mass on (−1, 1)', () => {
+    expectInvalid(
+      () => analyzeTrial({ ...base, model: { autocorrelation: true }, priors: { rho: { family: 'uniform', min: 1.5, max: 3 } } }),
+      /^priors\.rho$/,
+    );
   });
   it('posteriorPredictive without draws', () => {
     const r = analyzeTrial({ ...base, mcmc: { draws: 50 } });
