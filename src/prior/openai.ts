@@ -38,7 +38,12 @@ export interface OpenAICompatibleOptions {
   readonly maxRetryDelayMs?: number;
   /** The fetch implementation. @defaultValue `globalThis.fetch` */
   readonly fetch?: FetchLike;
-  /** Allow-list of patient feature names that may be sent; others (and embeddings) never leave. @defaultValue [] */
+  /**
+   * Allow-list of patient feature names that may be sent; others (and embeddings) never leave.
+   * The patient's own `outcome.baseline` (a number from their diary) is patient data too: it is
+   * sent only when the list names `'baseline'`.
+   * @defaultValue []
+   */
   readonly features?: readonly string[];
   /** Factor on every elicited sd (LLM priors are over-confident); 1 leaves them. @defaultValue 1.5 */
   readonly sdInflation?: number;
@@ -177,7 +182,8 @@ const SYSTEM_PROMPT =
 
 /**
  * The chat messages sent for answer `index` of a request (exposed so users can audit exactly
- * what leaves the device). Only the allowed features appear; embeddings never do.
+ * what leaves the device). Only the allowed features appear, and `outcome.baseline` only when
+ * `allowed` names `'baseline'`; embeddings never do.
  *
  * @param req - the validated request
  * @param allowed - the allow-list of feature names
@@ -208,7 +214,7 @@ export function elicitationMessages(
     features.length === 0
       ? 'No patient features are shared.'
       : `Patient features: ${features.map(([k, v]) => `${k}: ${String(v)}`).join('; ')}.`;
-  const baseline = r.outcome.baseline === undefined ? '' : `\nThe patient's current level: ${r.outcome.baseline}${r.outcome.unit === undefined ? '' : ` ${r.outcome.unit}`}.`;
+  const baseline = r.outcome.baseline === undefined || !allowed.includes('baseline') ? '' : `\nThe patient's current level: ${r.outcome.baseline}${r.outcome.unit === undefined ? '' : ` ${r.outcome.unit}`}.`;
   const candidates = r.candidates
     .map((c) => `- "${c.id}": ${c.label}${c.description === undefined ? '' : ` (${c.description})`}`)
     .join('\n');

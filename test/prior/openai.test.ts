@@ -187,6 +187,12 @@ describe('openAICompatiblePriorProvider against a local OpenAI-compatible server
     expect(sent).not.toContain('day 1: migraine');
   });
 
+  it("sends the patient's own baseline only when the allow-list names 'baseline'", () => {
+    const req = { ...request, outcome: { ...request.outcome, baseline: 12.375 } };
+    expect(elicitationMessages(req, ['ageBand'], 0)[1]!.content).not.toContain('12.375');
+    expect(elicitationMessages(req, ['ageBand', 'baseline'], 0)[1]!.content).toContain("The patient's current level: 12.375");
+  });
+
   it('retries malformed JSON, then fails with a ProviderError holding status 200 and an excerpt', async () => {
     handler = (_s, _n, res) => send(res, 200, completion('{"effects": {"magnesium": {"mean": -1.5, "sd": '));
     const p = openAICompatiblePriorProvider({ ...fast, baseUrl, model: 'm', samples: 1, maxRetries: 1 });
