@@ -316,7 +316,7 @@ function buildThompson(fn: string, o: TopTwoThompsonOptions, topTwo: boolean): T
     }
   }
   base.arms.forEach((arm) => {
-    const p = table === null ? pri : table[arm];
+    const p = table === null ? pri : Object.hasOwn(table, arm) ? table[arm] : undefined;
     core.push(readPrior(fn, table === null ? 'priors' : `priors.${arm}`, lik, p));
   });
   return withPosterior(topTwo ? 'topTwoThompson' : 'thompsonSampling', base, core);

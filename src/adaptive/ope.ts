@@ -168,7 +168,7 @@ export function offPolicyEvaluate(logs: readonly LoggedDecision[], options: OffP
   const pis = rows.map((row, i) => {
     const t = typeof target === 'function' ? target(row.x, i) : target;
     const table = readTable(fn, typeof target === 'function' ? `target(logs[${i}])` : 'target', t);
-    if (!(row.arm in table)) fail(fn, `logs[${i}].arm`, 'must be an arm of the target policy', row.arm);
+    if (!Object.hasOwn(table, row.arm)) fail(fn, `logs[${i}].arm`, 'must be an arm of the target policy', row.arm);
     return table;
   });
   const n = rows.length;

@@ -89,7 +89,10 @@ export interface BanditPolicy {
    * whose state travels in {@link BanditPolicy.toJSON}.
    */
   select(rng?: Rng | null, context?: ArrayLike<number>): BanditSelection;
-  /** Records one reward (may arrive late, in any order). */
+  /**
+   * Records one reward (may arrive late, in any order). Rewards and context entries must be
+   * finite with magnitude ≤ 1e100 (so that the policy's sums stay finite).
+   */
   update(arm: string, reward: number, context?: ArrayLike<number>): void;
   /** Records a batch of rewards; validates all of them before applying any. */
   updateMany(feedback: readonly BanditFeedback[]): void;
@@ -173,6 +176,19 @@ export function baseFromState(fn: string, s: PolicyState): PolicyBase {
   };
 }
 
+/**
+ * Largest magnitude accepted for a reward or a context entry. Policies keep sums of rewards,
+ * of squared rewards and of xxᵀ; with |value| ≤ 1e100 those stay finite (no Infinity − Infinity
+ * = NaN in a score or probability) for any realistic number of updates.
+ */
+export const MAX_POLICY_VALUE = 1e100;
+
+function checkValue(fn: string, field: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(fn, field, 'must be a finite number', v);
+  if (Math.abs(v) > MAX_POLICY_VALUE) fail(fn, field, 'must be within ±1e100 (sums of squares must stay finite)', v);
+  return v;
+}
+
 /** Reads a context: an array of `d` finite numbers, copied into a Float64Array. */
 export function readContext(fn: string, field: string, context: unknown, d: number): Float64Array {
   if (!(Array.isArray(context) || context instanceof Float64Array)) {
@@ -182,9 +198,7 @@ export function readContext(fn: string, field: string, context: unknown, d: numb
   if (c.length !== d) fail(fn, field, `must have length ${d} (the policy's dimension)`, c.length);
   const out = new Float64Array(d);
   for (let i = 0; i < d; i++) {
-    const v = c[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(fn, `${field}[${i}]`, 'must be a finite number', v);
-    out[i] = v;
+    out[i] = checkValue(fn, `${field}[${i}]`, c[i]);
   }
   return out;
 }
@@ -309,7 +323,7 @@ export function makePolicy(name: PolicyName, base: PolicyBase, core: PolicyCore)
     },
     update(arm, reward, context) {
       const i = indexOf(fnUpdate, 'arm', arm);
-      if (typeof reward !== 'number' || !Number.isFinite(reward)) fail(fnUpdate, 'reward', 'must be a finite number', reward);
+      checkValue(fnUpdate, 'reward', reward);
       core.checkReward(fnUpdate, 'reward', reward);
       const x = ctx(fnUpdate, 'context', context);
       core.observe(i, reward, x);
@@ -321,9 +335,7 @@ export function makePolicy(name: PolicyName, base: PolicyBase, core: PolicyCore)
       const checked = feedback.map((f, j) => {
         plainObject(fn, `feedback[${j}]`, f);
         const i = indexOf(fn, `feedback[${j}].arm`, f.arm);
-        if (typeof f.reward !== 'number' || !Number.isFinite(f.reward)) {
-          fail(fn, `feedback[${j}].reward`, 'must be a finite number', f.reward);
-        }
+        checkValue(fn, `feedback[${j}].reward`, f.reward);
         core.checkReward(fn, `feedback[${j}].reward`, f.reward);
         return { i, r: f.reward, x: ctx(fn, `feedback[${j}].context`, f.context) };
       });

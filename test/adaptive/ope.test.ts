@@ -149,6 +149,7 @@ describe('offPolicyEvaluate', () => {
     ['NaN reward', [{ arm: 'a', reward: Number.NaN, propensity: 0.5 }], { target: { a: 1 } }],
     ['target not summing to 1', [{ arm: 'a', reward: 1, propensity: 0.5 }], { target: { a: 0.5 } }],
     ['logged arm unknown to the target', [{ arm: 'z', reward: 1, propensity: 0.5 }], { target: { a: 1 } }],
+    ['logged arm named like a prototype key', [{ arm: 'constructor', reward: 1, propensity: 0.5 }], { target: { a: 1 } }],
     [
       'ragged contexts',
       [

@@ -195,8 +195,33 @@ describe('bad input throws ValidationError (E_INVALID_ARGUMENT), never NaN', () 
     ['retiring the last arm', () => ucb1({ arms: ['a'] }).retireArm('a')],
     ['corrupt state', () => restorePolicy({ ...ucb1({ arms: ['a'] }).toJSON(), stats: { n: [Number.NaN], sum: [0] } })],
     ['unknown policy in state', () => restorePolicy({ ...ucb1({ arms: ['a'] }).toJSON(), policy: 'nope' as 'ucb1' })],
+    // Rewards and contexts beyond ±1e100 would overflow the running sums (softmax and UCB1
+    // scores Infinity − Infinity = NaN, a NIG rate of Infinity, Aₐ with Infinity entries).
+    ['softmax reward 1e300', () => softmax({ arms: ['a', 'b'] }).update('a', 1e300)],
+    ['Gaussian Thompson reward -1e200', () => thompsonSampling({ arms: ['a'], likelihood: 'normal' }).update('a', -1e200)],
+    ['LinUCB context entry 1e200', () => linUCB({ arms: ['a'], dimension: 2 }).update('a', 1, [1, 1e200])],
+    ['huge reward in a batch', () => ucb1({ arms: ['a', 'b'] }).updateMany([{ arm: 'a', reward: 1e101 }])],
   ])('%s', (_name, f) => {
     expect(f).toThrowError(code);
+  });
+});
+
+describe('extreme but accepted rewards', () => {
+  it('rewards of ±1e100 keep every score and probability finite', () => {
+    for (const name of names) {
+      const p = factories[name]!({ seed: `big-${name}` });
+      if (name === 'thompsonBernoulli' || name === 'topTwo' || name === 'logisticThompson') continue; // rewards in [0, 1]
+      const x = p.dimension === undefined ? undefined : [1, 1e100, -1e100];
+      for (let t = 0; t < 4; t++) p.update(ARMS[t % 2]!, t % 2 === 0 ? 1e100 : -1e100, x);
+      const s = p.select(undefined, x);
+      for (const v of Object.values(s.probabilities)) expect(Number.isFinite(v)).toBe(true);
+      for (const v of Object.values(s.scores ?? {})) expect(Number.isNaN(v)).toBe(false);
+    }
+  });
+
+  it('an arm named like an Object.prototype key gets the default prior, not the prototype', () => {
+    const ts = thompsonSampling({ arms: ['constructor', 'b'], priors: { b: { alpha: 2, beta: 3 } } });
+    expect(ts.posterior('constructor')).toEqual({ family: 'beta', alpha: 1, beta: 1 });
   });
 });
 
