@@ -180,7 +180,7 @@ export function startPersonalization(input: StartPersonalizationInput): Personal
   const betterIs = oneOf(fn, 'betterIs', i.betterIs, ['higher', 'lower'] as const);
   const seed = seedGuard(fn, 'seed', i.seed);
   const control = i.control === undefined ? 'placebo' : nonEmptyString(fn, 'control', i.control);
-  if (prior.effects[control] !== undefined) fail(fn, 'control', 'must not be one of the prior candidates', control);
+  if (Object.hasOwn(prior.effects, control)) fail(fn, 'control', 'must not be one of the prior candidates', control);
   const mcid: Record<string, number> = {};
   if (typeof i.mcid === 'number') {
     const m = positive(fn, 'mcid', i.mcid);
@@ -188,7 +188,7 @@ export function startPersonalization(input: StartPersonalizationInput): Personal
   } else if (i.mcid !== undefined) {
     const m = plainObject(fn, 'mcid', i.mcid);
     for (const [k, v] of Object.entries(m)) {
-      if (prior.effects[k] === undefined) fail(fn, `mcid.${k}`, 'must name a candidate of the prior', k);
+      if (!Object.hasOwn(prior.effects, k)) fail(fn, `mcid.${k}`, 'must name a candidate of the prior', k);
       mcid[k] = positive(fn, `mcid.${k}`, v);
     }
   }
@@ -331,10 +331,10 @@ export function updatePersonalization(
   if (!Array.isArray(observations)) fail(fn, 'observations', 'must be an array of { day, value }', observations);
   const candidates = design.treatments.filter((t) => t !== s.control);
   for (const c of candidates) {
-    if (prior.effects[c] === undefined) fail(fn, 'plan.design.treatments', `holds '${c}', which has no prior`, c);
+    if (!Object.hasOwn(prior.effects, c)) fail(fn, 'plan.design.treatments', `holds '${c}', which has no prior`, c);
   }
   const thresholds: Record<string, number> = {};
-  for (const c of candidates) if (s.mcid[c] !== undefined) thresholds[c] = s.mcid[c] as number;
+  for (const c of candidates) if (Object.hasOwn(s.mcid, c)) thresholds[c] = s.mcid[c] as number;
   const base = {
     design,
     observations: [...observations],

@@ -124,7 +124,7 @@ export function ensemblePriorProvider(
       for (const c of r.candidates) {
         const comps: MixtureComponent[] = [];
         priors.forEach((p, j) => {
-          const d = p.effects[c.id];
+          const d = Object.hasOwn(p.effects, c.id) ? p.effects[c.id] : undefined;
           if (d === undefined) {
             throw new ProviderError(`${efn}: provider '${used[j]!.id}' gave no prior for '${c.id}'`, { fn: efn });
           }

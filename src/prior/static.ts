@@ -118,7 +118,7 @@ function matches(
 ): boolean {
   if (when === undefined) return true;
   for (const [k, cond] of Object.entries(when)) {
-    const v = features?.[k];
+    const v = features !== undefined && Object.hasOwn(features, k) ? features[k] : undefined;
     if (v === undefined) return false;
     if (Array.isArray(cond)) {
       if (!cond.includes(v)) return false;
@@ -182,7 +182,7 @@ export function staticPriorProvider(table: StaticPriorTable = MIGRAINE_PRIOR_TAB
       }
       const effects: Record<string, Dist> = {};
       for (const c of r.candidates) {
-        const entry = t.entries.find((e) => e.effects[c.id] !== undefined && matches(e.when, r.patient.features));
+        const entry = t.entries.find((e) => Object.hasOwn(e.effects, c.id) && matches(e.when, r.patient.features));
         const d = entry?.effects[c.id] ?? t.fallback;
         if (d === undefined) {
           throw new ProviderError(`${fn}: no prior for candidate ${formatValue(c.id)} in the table`, {

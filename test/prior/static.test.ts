@@ -88,6 +88,12 @@ describe('staticPriorProvider', () => {
     expect((await withFallback.elicit(req({}, ['zzz']))).effects.zzz).toEqual(normal(0, 5));
     const e4 = await rejection(p.elicit(req({}), { signal: AbortSignal.abort() }));
     expect(e4.message).toContain('cancelled');
+    // names inherited from Object.prototype are not table entries (nor feature values)
+    const e5 = await rejection(p.elicit(req({}, ['toString'])));
+    expect(e5.code).toBe('E_PROVIDER');
+    expect((await withFallback.elicit(req({}, ['constructor']))).effects.constructor).toEqual(normal(0, 5));
+    const inherited = staticPriorProvider({ scale: 'difference', entries: [{ when: { constructor: 'x' }, effects: { a: normal(1, 1) } }], fallback: normal(0, 5) });
+    expect((await inherited.elicit(req({}, ['a']))).effects.a).toEqual(normal(0, 5));
   });
 
   it('rejects bad tables and bad requests with E_INVALID_ARGUMENT', async () => {
