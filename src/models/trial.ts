@@ -169,7 +169,9 @@ function naturalDiff(outcome: TrialOutcome, b0: number, bk: number): number {
  * or more arms is then a Monte Carlo estimate from 20,000 exact posterior draws). Otherwise it
  * is sampled (`method: 'mcmc'`): Gibbs with a conjugate β block and inverse-gamma σ² (slice
  * sampling for a half-normal sd prior and for ρ) for the normal model; Pólya-Gamma Gibbs for the
- * binomial model; independence-t plus adaptive random-walk Metropolis for the Poisson model.
+ * binomial model (exact Devroye draws; for an observation with more than 170 trials the
+ * PG(trials, ·) variable is drawn from its moment-matched normal, as BayesLogit's hybrid
+ * sampler does, so the cost does not grow with the trials); independence-t plus adaptive random-walk Metropolis for the Poisson model.
  * Chains run on `rng.fork('chain-<i>')` streams of the seed; diagnostics are rank-normalised
  * split R-hat and bulk/tail ESS.
  *
