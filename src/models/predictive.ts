@@ -77,9 +77,12 @@ function summarize(x: Float64Array): PredictiveSummary {
  * @throws ValidationError when the analysis has no draws, the treatment is unknown, or an option is bad
  * @example
  * ```ts
- * const fit = analyzeTrial({ ...input, mcmc: { keepDraws: true } });
+ * // the data of analyzeTrial's example: magnesium days average 3, placebo days 4, σ = 1
+ * const fit = analyzeTrial({ design, observations, outcome: 'normal', reference: 'placebo',
+ *   betterIs: 'lower', model: { sigma: 1 }, mcmc: { keepDraws: true } });
  * const next = posteriorPredictive(fit, { treatment: 'magnesium', days: 14 });
- * next.average.mean; // expected mean outcome over the next two weeks on magnesium
+ * next.average.mean; // returns ~2.96 (mean outcome over the next two weeks on magnesium)
+ * next.average.sd; // returns ~0.38 (posterior sd of α + β, and σ/√14 of day-to-day noise)
  * ```
  * @see Gelman, Carlin, Stern, Dunson, Vehtari & Rubin (2013), Bayesian Data Analysis, 3rd ed., ch. 6.
  */

@@ -120,10 +120,20 @@ interface Patient {
  * @throws ConvergenceError when `mcmc.strict` and the diagnostics fail
  * @example
  * ```ts
+ * const trials = [-1.5, -1, -0.5, -1.2].map((effect, j) => {
+ *   const design = designTrial({ treatments: ['drug', 'placebo'], blocks: 2, periodDays: 7, seed: j });
+ *   const observations = design.periods.flatMap((p) =>
+ *     Array.from({ length: 7 }, (_, d) => ({
+ *       day: p.startDay + d,
+ *       value: 5 + (p.treatment === 'drug' ? effect : 0) + ((d % 3) - 1),
+ *     })));
+ *   return { id: `patient-${j}`, design, observations };
+ * });
  * const r = analyzeSeries({ trials, outcome: 'normal', reference: 'placebo', betterIs: 'lower',
  *   priors: { populationEffects: { drug: normal(0, 2) } } });
- * r.population.drug.mean; // the population mean effect
- * const nextPrior = seriesToPrior(r, { treatment: 'drug' });
+ * r.population.drug.mean; // returns ~-1.03 (the four patients' effects average -1.05)
+ * r.population.drug.probBetter; // returns ~0.99
+ * const nextPrior = seriesToPrior(r, { treatment: 'drug' }); // N(~-1.03, ~0.32)
  * ```
  * @see Zucker, Schmid, McIntosh, D'Agostino, Selker & Lau (1997), Combining single patient
  * (N-of-1) trials to estimate population treatment effects and to evaluate individual patient
@@ -758,8 +768,10 @@ export interface SeriesToPriorOptions {
  * @throws ValidationError when the treatment is missing or unknown
  * @example
  * ```ts
- * const prior = seriesToPrior(series, { treatment: 'drug' }); // { family: 'normal', mean: -1.2, sd: 0.36 }
- * analyzeTrial({ ...next, priors: { effects: { drug: prior } } });
+ * // `r`: the analyzeSeries result of its own example
+ * const prior = seriesToPrior(r, { treatment: 'drug' }); // returns { family: 'normal', mean: ~-1.03, sd: ~0.32 }
+ * seriesToPrior(r, { treatment: 'drug', predictive: true }).sd; // returns ~0.63 (adds the spread τ)
+ * analyzeTrial({ ...nextPatient, priors: { effects: { drug: prior } } });
  * ```
  * @see Zucker et al. (1997), J Clin Epidemiol 50(4); Schmid & Yang (2022), HDSR.
  */

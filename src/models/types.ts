@@ -86,13 +86,19 @@ export interface McmcOptions {
 
 /** Input of {@link analyzeTrial}. */
 export interface AnalyzeTrialInput {
+  /** The trial's schedule (from `designTrial` or a literal of the same shape). */
   design: TrialDesign;
+  /** The diary: daily or one per period; washout days dropped unless `model.includeWashout`; missing days simply absent. */
   observations: TrialObservation[];
+  /** Outcome family: `normal` (identity link), `binomial` (logit), `poisson` (log, with exposure). */
   outcome: TrialOutcome;
   /** The control arm, e.g. 'placebo'. */
   reference: string;
+  /** Whether a higher or a lower outcome is better (sets P(better), P(clinically better), P(best)). */
   betterIs: 'higher' | 'lower';
+  /** Priors; every field optional, defaults in {@link TrialPriors}. */
   priors?: TrialPriors;
+  /** AR(1), trend, washout and known-σ options. */
   model?: TrialModelOptions;
   /**
    * Minimal clinically important difference per treatment, on the outcome's natural scale:
@@ -152,6 +158,7 @@ export interface TrialDraws {
 
 /** Result of {@link analyzeTrial}. */
 export interface TrialAnalysis {
+  /** 'exact': closed form (normal outcome, known σ, no AR); 'mcmc': sampled, with `diagnostics`. */
   readonly method: 'exact' | 'mcmc';
   readonly outcome: TrialOutcome;
   readonly reference: string;
@@ -160,6 +167,7 @@ export interface TrialAnalysis {
   readonly effects: Record<string, EffectSummary>;
   /** P(arm is best) over all arms, the reference included; sums to 1. */
   readonly probBest: Record<string, number>;
+  /** Present when `method` is 'mcmc'. */
   readonly diagnostics?: McmcDiagnostics;
   /** What was used: observations kept and dropped. */
   readonly data: {
@@ -176,5 +184,6 @@ export interface TrialAnalysis {
     /** The known residual sd (`model.sigma`), when given. */
     readonly sigma?: number;
   };
+  /** Posterior draws, when `mcmc.keepDraws` (the exact path draws them from the closed form). */
   readonly draws?: TrialDraws;
 }
