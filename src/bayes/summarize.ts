@@ -1,6 +1,6 @@
 import type { Dist } from '../dist/index.js';
 import { cdfRaw, logPdfRaw, mean as distMean, quantileRaw, validateDist, variance } from '../dist/index.js';
-import { solveMonotone } from '../dist/index.js';
+import { gammaQ, solveMonotone } from '../dist/index.js';
 import { fail, finite, oneOf, plainObject } from '../validate.js';
 import type { BetterIs } from './types.js';
 
@@ -52,6 +52,12 @@ export function upperTail(d: Dist, t: number): number {
       return cdfRaw(d, 2 * d.mean - t);
     case 'studentT':
       return cdfRaw(d, 2 * d.location - t);
+    case 'beta':
+      // P(X > t) = P(1 − X < 1 − t), 1 − X ~ Beta(β, α): no cancellation in 1 − cdf.
+      return t <= 0 ? 1 : t >= 1 ? 0 : cdfRaw({ family: 'beta', alpha: d.beta, beta: d.alpha }, 1 - t);
+    case 'gamma':
+      // The regularised upper incomplete gamma Q(shape, rate·t) directly.
+      return t <= 0 ? 1 : gammaQ(d.shape, t * d.rate);
     case 'mixture': {
       let s = 0;
       for (const c of d.components) s += c.weight * upperTail(c.dist, t);

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { beta, gamma, logPdf, mixture, normal } from '../../src/dist/index.js';
+import { type Dist, beta, gamma, logPdf, mixture, normal } from '../../src/dist/index.js';
 import { summarize } from '../../src/bayes/index.js';
 import { close, fixtures, thrown } from './helpers.js';
 
@@ -56,4 +58,20 @@ describe('summarize properties', () => {
     expect(thrown(() => summarize(normal(0, 1), { threshold: Number.NaN })).field).toBe('options.threshold');
     expect(thrown(() => summarize({ family: 'studentT', df: 1, location: 0, scale: 1 })).code).toBe('E_INVALID_ARGUMENT');
   });
+});
+
+describe('far upper tails (SciPy sf, confirmed by mpmath: scripts/fixtures/bayes_tails.py)', () => {
+  const tails = JSON.parse(
+    readFileSync(fileURLToPath(new URL('../fixtures/bayes-tails.json', import.meta.url)), 'utf8'),
+  ) as { upperTail: { dist: Dist; t: number; sf: number }[] };
+  // 1 − cdf cancels here (it gave 0 for Gamma(2, rate 50) beyond 1, and lost ~10 digits for
+  // Beta(2, 50) beyond 0.3); P(better than t) must come from the complemented functions.
+  for (const c of tails.upperTail) {
+    it(`${JSON.stringify(c.dist)}: P(X > ${c.t}) = ${c.sf}`, () => {
+      const s = summarize(c.dist, { threshold: c.t, betterIs: 'higher' });
+      close(s.probClinicallyBetter ?? Number.NaN, c.sf, 1e-9);
+      // Lower is better: the complement, P(X < t) (to the cdf kernel's accuracy).
+      close(summarize(c.dist, { threshold: c.t, betterIs: 'lower' }).probClinicallyBetter ?? Number.NaN, 1 - c.sf, 1e-9);
+    });
+  }
 });
