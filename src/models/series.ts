@@ -96,6 +96,12 @@ interface Patient {
   readonly xty: Float64Array;
   /** y'y (one element, so the AR(1) update can refresh it). */
   readonly yty: Float64Array;
+  /**
+   * Normal outcome: the patient's mean outcome, subtracted from `data.y` (so the intercept is
+   * fitted as α_j − shift, with its prior shifted alike): uncentred cross-products lose the
+   * residual sum of squares to cancellation when the level dwarfs the noise. 0 otherwise.
+   */
+  readonly yShift: number;
 }
 
 /**
@@ -240,7 +246,13 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
       thresholds[k] = finite(FN, `thresholds.${k}`, v);
     }
   }
-  const patients: Patient[] = prepared.map(({ id, data }) => {
+  const patients: Patient[] = prepared.map(({ id, data: raw }) => {
+    let yShift = 0;
+    if (outcome === 'normal') {
+      for (let i = 0; i < raw.n; i++) yShift += raw.y[i] as number;
+      yShift /= raw.n;
+    }
+    const data: PreparedTrial = yShift === 0 ? raw : { ...raw, y: raw.y.map((v) => v - yShift) };
     const p = data.p;
     if (outcome === 'normal' && data.n <= p) {
       fail(FN, `trials(${id}).observations`, `must number more than ${p} to estimate the patient's variance`, data.n);
@@ -258,7 +270,7 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
       }
     }
     const colTreatment = Int32Array.from(data.effectNames, (e) => effectNames.indexOf(e));
-    return { id, data, colTreatment, xtx, xty, yty: Float64Array.of(yty) };
+    return { id, data, colTreatment, xtx, xty, yty: Float64Array.of(yty), yShift };
   });
   const rng = createRng(mc.seed);
   // Layout per draw: μ (K), τ (K), then per patient: α, β (its own arms), σ, ρ.
@@ -621,7 +633,7 @@ function runSeriesChain(
       const c = coefs[j] as Float64Array;
       for (let a = 0; a < p; a++) {
         if (a === 0) {
-          pmean[a] = intPrior.m[intComp[j] as number] as number;
+          pmean[a] = (intPrior.m[intComp[j] as number] as number) - pt.yShift;
           psd[a] = intPrior.s[intComp[j] as number] as number;
         } else {
           const k = pt.colTreatment[a - 1] as number;
@@ -632,7 +644,7 @@ function runSeriesChain(
       if (outcome === 'normal') normalPatient(j, pt, c);
       else if (outcome === 'binomial') binomialPatient(j, pt, c);
       else poissonPatient(j, pt, c, it < warmup ? it : -1);
-      if (intPrior.w.length > 1) intComp[j] = drawIndicator(intPrior, c[0] as number, rng, logw);
+      if (intPrior.w.length > 1) intComp[j] = drawIndicator(intPrior, (c[0] as number) + pt.yShift, rng, logw);
     }
     // Population: μ_k | β, τ_k (conjugate), τ_k | β, μ_k (slice on log τ).
     sumE.fill(0);
@@ -736,6 +748,7 @@ function runSeriesChain(
       for (let j = 0; j < J; j++) {
         const off = o + (offsets[j] as number);
         out.set(coefs[j] as Float64Array, off);
+        out[off] = ((coefs[j] as Float64Array)[0] as number) + (patients[j] as Patient).yShift;
         if (outcome === 'normal') out[off + (patients[j] as Patient).data.p] = Math.sqrt(sigma2[j] as number);
         if (autocorrelation) out[off + (patients[j] as Patient).data.p + 1] = rho[j] as number;
       }

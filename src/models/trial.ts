@@ -146,6 +146,17 @@ export function resolveVariancePrior(fn: string, field: string, d: Dist | undefi
   return dist;
 }
 
+function meanOf(y: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < y.length; i++) m += y[i] as number;
+  return m / y.length;
+}
+
+/** The prior of (x + delta) when x has the normal mixture `mix`. */
+function shiftMixture(mix: NormalMixture, delta: number): NormalMixture {
+  return { w: mix.w, m: mix.m.map((v) => v + delta), s: mix.s };
+}
+
 function naturalDiff(outcome: TrialOutcome, b0: number, bk: number): number {
   if (outcome === 'normal') return bk;
   if (outcome === 'binomial') return 1 / (1 + Math.exp(-(b0 + bk))) - 1 / (1 + Math.exp(-b0));
@@ -249,9 +260,15 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
   if (inp.priors?.rho !== undefined) rhoPrior = checkRhoPrior(FN, 'priors.rho', validateDist(inp.priors.rho, FN, 'priors.rho'));
   const variance =
     outcome === 'normal' && sigma === undefined ? resolveVariancePrior(FN, 'priors.variance', inp.priors?.variance, data.y) : undefined;
+  // Normal outcome: fit y − ȳ (the intercept and its prior shift by ȳ, restored in the output).
+  // Cross-products of uncentred y lose the residual sum of squares to cancellation when the
+  // level dwarfs the noise (y ≈ 1e8 ± 1 gave σ ≈ 0.18).
+  const yShift = outcome === 'normal' ? meanOf(data.y) : 0;
+  const fitData: PreparedTrial = yShift === 0 ? data : { ...data, y: data.y.map((v) => v - yShift) };
+  const fitCoef = yShift === 0 ? coef : [shiftMixture(coef[0] as NormalMixture, -yShift), ...coef.slice(1)];
   const spec: ModelSpec = {
-    data,
-    coef,
+    data: fitData,
+    coef: fitCoef,
     ...(variance !== undefined ? { variance } : {}),
     ...(sigma !== undefined ? { sigma } : {}),
     autocorrelation,
@@ -278,7 +295,7 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
   };
   const rng = createRng(mc.seed);
   if (outcome === 'normal' && sigma !== undefined && !autocorrelation) {
-    const exact = exactNormal(spec, sigma, betterIs, thresholds, rng, mc.keepDraws ? mc.chains * mc.draws : 0);
+    const exact = exactNormal(spec, sigma, betterIs, thresholds, rng, mc.keepDraws ? mc.chains * mc.draws : 0, yShift);
     if (exact !== null) {
       return { method: 'exact', ...base, effects: exact.effects, probBest: exact.probBest, ...(exact.draws ? { draws: exact.draws } : {}) };
     }
@@ -290,7 +307,7 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
     chains.push(run(spec, rng.fork(`chain-${c}`), mc.warmup, mc.draws));
     mc.onProgress?.(c + 1, mc.chains);
   }
-  return { method: 'mcmc', ...base, ...summarizeChains(FN, spec, outcome, lay, chains, betterIs, thresholds, mc) };
+  return { method: 'mcmc', ...base, ...summarizeChains(FN, spec, outcome, lay, chains, betterIs, thresholds, mc, yShift) };
 }
 
 function summarizeChains(
@@ -302,10 +319,12 @@ function summarizeChains(
   betterIs: 'higher' | 'lower',
   thresholds: Record<string, number>,
   mc: ResolvedMcmc,
+  yShift: number,
 ): Pick<TrialAnalysis, 'effects' | 'probBest' | 'diagnostics' | 'draws'> {
   const data = spec.data;
   const params: Record<string, Float64Array[]> = {};
   params.intercept = chainColumn(chains, lay.width, 0);
+  if (yShift !== 0) for (const c of params.intercept) for (let i = 0; i < c.length; i++) c[i] = (c[i] as number) + yShift;
   const effectKeys: Record<string, string> = {};
   data.effectNames.forEach((t, j) => {
     params[`effect[${t}]`] = chainColumn(chains, lay.width, 1 + j);
@@ -357,6 +376,7 @@ function exactNormal(
   thresholds: Record<string, number>,
   rng: Rng,
   nDraws: number,
+  yShift: number,
 ): { effects: Record<string, EffectSummary>; probBest: Record<string, number>; draws?: TrialDraws } | null {
   const d = spec.data;
   const { n, p, X, y } = d;
@@ -489,7 +509,7 @@ function exactNormal(
       d.effectNames.forEach((t, j) => {
         eff[t] = col(1 + j);
       });
-      draws = { intercept: col(0), effects: eff, ...(d.trendColumn >= 0 ? { trend: col(d.trendColumn) } : {}) };
+      draws = { intercept: col(0).map((v) => v + yShift), effects: eff, ...(d.trendColumn >= 0 ? { trend: col(d.trendColumn) } : {}) };
     }
   } else {
     probBest = exactTwoArmBest(d.treatments, d.reference, effects, betterIs);

@@ -148,3 +148,35 @@ describe('analyzeTrial exact path: properties (fast-check)', () => {
     );
   });
 });
+
+describe('normal models are translation invariant even when the level dwarfs the noise', () => {
+  // Shifting every observation and the intercept prior by c must leave effects and σ unchanged
+  // (a property of the model). Uncentred cross-products lost the residual sum of squares to
+  // cancellation at c = 1e8 (σ came out ≈ 0.18 instead of ≈ 1.1, the effect's sd 6× too small).
+  const c = 1e8;
+  const shift = (ts: SeriesTrial[]): SeriesTrial[] =>
+    ts.map((t) => ({ ...t, observations: t.observations.map((o) => ({ ...o, value: o.value + c })) }));
+  const close = (a: { mean: number; sd: number }, b: { mean: number; sd: number }): void => {
+    expect(Math.abs(a.mean - b.mean)).toBeLessThan(0.05 * b.sd);
+    expect(Math.abs(a.sd / b.sd - 1)).toBeLessThan(0.05);
+  };
+  it('analyzeTrial (with and without AR(1))', () => {
+    const t = trials[0]!;
+    for (const autocorrelation of [false, true]) {
+      const common = { outcome: 'normal' as const, reference: 'placebo', betterIs: 'lower' as const, model: { autocorrelation } };
+      const mcmc = { chains: 2, draws: 1500, seed: 'shift', keepDraws: true };
+      const a = analyzeTrial({ ...t, ...common, priors: { intercept: normal(3, 10) }, mcmc });
+      const b = analyzeTrial({ ...shift([t])[0]!, ...common, priors: { intercept: normal(3 + c, 10) }, mcmc });
+      close(b.effects.drug!, a.effects.drug!);
+      const sig = (r: typeof a): number => r.draws!.sigma!.reduce((s, v) => s + v, 0) / r.draws!.sigma!.length;
+      expect(Math.abs(sig(b) / sig(a) - 1)).toBeLessThan(0.03);
+    }
+  });
+  it('analyzeSeries', () => {
+    const common = { outcome: 'normal' as const, reference: 'placebo', betterIs: 'lower' as const, mcmc: { chains: 2, draws: 1500, seed: 'shift' } };
+    const a = analyzeSeries({ ...common, trials, priors: { ...priors, intercept: normal(5, 10) } });
+    const b = analyzeSeries({ ...common, trials: shift(trials), priors: { ...priors, intercept: normal(5 + c, 10) } });
+    close(b.population.drug!, a.population.drug!);
+    close(b.individuals.p0!.drug!, a.individuals.p0!.drug!);
+  });
+});
