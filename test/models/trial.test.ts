@@ -194,6 +194,24 @@ describe('analyzeTrial: MCMC behaviour', () => {
     expect(r.data.used).toBe(6);
     expect(r.data.droppedRunIn).toBe(1);
     expect(r.effects.B!.probBetter).toBeGreaterThan(0.9);
+    // One value per period is one observation: with a flat intercept the likelihood of β is
+    // N(ȳ_B − ȳ_A, σ²(1/3 + 1/3)); the N(0, 1) prior updates it conjugately.
+    const v = analyzeTrial({
+      design: d,
+      observations: obs,
+      outcome: 'normal',
+      reference: 'A',
+      betterIs: 'lower',
+      model: { sigma: 0.5 },
+      priors: { intercept: normal(0, 1e4), effects: { B: normal(0, 1) } },
+    });
+    const kept = obs.slice(1);
+    const ya = kept.filter((o) => o.value !== 4).map((o) => o.value);
+    const lik = 4 - ya.reduce((a, b) => a + b, 0) / ya.length;
+    const lv = 0.25 * (2 / 3);
+    const pv = 1 / (1 + 1 / lv);
+    expect(v.effects.B!.mean).toBeCloseTo(pv * (lik / lv), 6);
+    expect(v.effects.B!.sd).toBeCloseTo(Math.sqrt(pv), 6);
   });
 
   it('half-normal prior on sigma works (slice sampler) and AR(1) recovers a strong correlation', () => {
