@@ -5,7 +5,7 @@
  */
 import { createRng } from '../rng/index.js';
 import type { Seed } from '../rng/index.js';
-import { fail, integer, nonEmptyString, plainObject, positive, seed as checkSeed, boolean } from '../validate.js';
+import { boolean, fail, integer, nonEmptyString, oneOf, plainObject, positive, seed as checkSeed } from '../validate.js';
 import { sortedQuantile } from './summarize.js';
 import type { TrialAnalysis } from './types.js';
 
@@ -90,8 +90,14 @@ export function posteriorPredictive(analysis: TrialAnalysis, options: PosteriorP
   const fn = 'posteriorPredictive';
   plainObject(fn, 'analysis', analysis);
   const o = plainObject(fn, 'options', options) as unknown as PosteriorPredictiveOptions;
+  oneOf(fn, 'analysis.outcome', analysis.outcome, ['normal', 'binomial', 'poisson'] as const);
+  plainObject(fn, 'analysis.data', analysis.data);
   const draws = analysis.draws;
   if (draws === undefined) fail(fn, 'analysis.draws', 'must be present: run analyzeTrial with mcmc.keepDraws: true', undefined);
+  plainObject(fn, 'analysis.draws', draws);
+  if (!Array.isArray(draws.intercept) || draws.intercept.length === 0) {
+    fail(fn, 'analysis.draws.intercept', 'must be a non-empty array of draws', draws.intercept);
+  }
   const treatment = nonEmptyString(fn, 'options.treatment', o.treatment);
   const arms = [analysis.reference, ...Object.keys(draws.effects)];
   if (!arms.includes(treatment)) fail(fn, 'options.treatment', `must be one of ${arms.join(', ')}`, treatment);

@@ -304,6 +304,8 @@ describe('analyzeTrial: bad input', () => {
   it('posteriorPredictive without draws', () => {
     const r = analyzeTrial({ ...base, mcmc: { draws: 50 } });
     expectInvalid(() => posteriorPredictive(r, { treatment: 'B', days: 3 }), /analysis\.draws/);
+    const { data: _d, ...noData } = r;
+    expectInvalid(() => posteriorPredictive(noData as never, { treatment: 'B', days: 3 }), /^analysis\.data$/);
   });
 });
 
