@@ -81,6 +81,10 @@ const LAPLACE_GRID_BITS = 20;
 const GAUSS_GRID_BITS = 10;
 const GAUSS_MAX_SIGMA_BITS = 40;
 const MAX_GRID_INDEX = 2 ** 52;
+/** Smallest sensitivity accepted: keeps every grid step a normal double. */
+const MIN_SENSITIVITY = 2 ** -1000;
+/** Largest noise scale: the released value stays far from overflow. */
+const MAX_SCALE = 2 ** 1000;
 
 /** Φ(x), the standard normal cdf, accurate in both tails. */
 function phi(x: number): number {
@@ -130,9 +134,14 @@ function openUnit(fn: string, field: string, v: unknown): number {
   return v;
 }
 
+/**
+ * The condition depends on σ/Δ only, so the bisection runs on r = σ/Δ (Δ = 1) and the result is
+ * scaled: no overflow or underflow for any Δ (the bisection on σ itself returned ∞ for Δ = 1e300
+ * and 2σ for Δ = 1e-300). The last factor rounds the product up by a few ulps.
+ */
 function sigmaFor(epsilon: number, delta: number, sensitivity: number): number {
-  const ok = (s: number) => gaussianDelta(s, epsilon, sensitivity) <= delta;
-  let hi = sensitivity;
+  const ok = (r: number) => gaussianDelta(r, epsilon, 1) <= delta;
+  let hi = 1;
   while (!ok(hi)) hi *= 2;
   let lo = hi / 2;
   while (ok(lo)) {
@@ -140,11 +149,11 @@ function sigmaFor(epsilon: number, delta: number, sensitivity: number): number {
     lo /= 2;
   }
   for (let i = 0; i < 200 && hi / lo - 1 > 1e-13; i++) {
-    const mid = Math.sqrt(lo * hi);
+    const mid = Math.sqrt(lo) * Math.sqrt(hi); // lo·hi may overflow for tiny ε
     if (ok(mid)) hi = mid;
     else lo = mid;
   }
-  return hi;
+  return sensitivity * hi * (1 + 2 ** -50);
 }
 
 /** Direct summation up to this σ; Euler–Maclaurin beyond (where its error is below 1e-15 relative). */
@@ -225,6 +234,8 @@ function release(fn: string, c: Checked): PrivateRelease {
   const n = c.values.length;
   const sensitivity = (c.upper - c.lower) / n;
   if (!(sensitivity > 0) || !Number.isFinite(sensitivity)) fail(fn, 'bounds', 'give a sensitivity (upper - lower) / n that is not finite and positive', [c.lower, c.upper]);
+  // Keeps the grid step a normal double (below it, it underflowed to 0 and the Gaussian path hung).
+  if (sensitivity < MIN_SENSITIVITY) fail(fn, 'bounds', 'give a sensitivity (upper - lower) / n below 2^-1000', [c.lower, c.upper]);
   // Grid step: a power of two, so grid values are exact doubles.
   let granularity: number;
   let sigmaGrid = 0;
@@ -250,6 +261,11 @@ function release(fn: string, c: Checked): PrivateRelease {
   if (!(maxIndex < MAX_GRID_INDEX)) {
     fail(fn, 'bounds', `are too far from 0 relative to the sensitivity (|bound| / grid step must stay below 2^52)`, [c.lower, c.upper]);
   }
+  const scale = c.mechanism === 'laplace' ? (deltaGrid * granularity) / c.epsilon : sigmaGrid * granularity;
+  if (!(scale <= MAX_SCALE)) {
+    // Beyond it the noise, and so the released value, could overflow to ±∞.
+    fail(fn, 'epsilon', `is too small for these bounds: the noise scale (${scale}) would pass 2^1000`, c.epsilon);
+  }
   // Charge the budget only once the request is known to be valid; nothing is released if it throws.
   c.accountant?.spend({ epsilon: c.epsilon, delta: c.delta, label: `${fn}(${c.mechanism})` });
 
@@ -266,16 +282,13 @@ function release(fn: string, c: Checked): PrivateRelease {
   const index = BigInt(Math.round(mean / granularity));
   const bits = cryptoBits(fn);
   let noise: bigint;
-  let scale: number;
   if (c.mechanism === 'laplace') {
     // Discrete Laplace with scale Δ_grid / ε (grid units): t/s = Δ_grid·den(ε) / num(ε).
     const eps = exactRational(c.epsilon);
     noise = discreteLaplace(bits, BigInt(deltaGrid) * eps.den, eps.num);
-    scale = (deltaGrid * granularity) / c.epsilon;
   } else {
     const s = exactRational(sigmaGrid);
     noise = discreteGaussian(bits, { num: s.num * s.num, den: s.den * s.den });
-    scale = sigmaGrid * granularity;
   }
   const value = Number(index + noise) * granularity;
   return { value, epsilon: c.epsilon, delta: c.delta, mechanism: c.mechanism, scale, sensitivity, n, granularity };
@@ -293,7 +306,8 @@ function release(fn: string, c: Checked): PrivateRelease {
  *
  * @param options - values, bounds, ε, δ, mechanism and an optional accountant
  * @returns `{ value, epsilon, delta, mechanism, scale, sensitivity, n, granularity }`
- * @throws ValidationError (`'E_INVALID_ARGUMENT'`) on ε ≤ 0, reversed bounds, bad δ or values
+ * @throws ValidationError (`'E_INVALID_ARGUMENT'`) on ε ≤ 0, reversed bounds, bad δ or values,
+ *   a sensitivity below 2^-1000, or a noise scale above 2^1000 (ε too small for the bounds)
  * @throws PrivacyBudgetError (`'E_PRIVACY_BUDGET'`) when the accountant's budget would be exceeded
  * @example
  * ```ts

@@ -56,6 +56,17 @@ describe('analyticGaussianSigma', () => {
   });
 });
 
+describe('analyticGaussianSigma at extreme sensitivities', () => {
+  it('is exactly linear in Δ (the condition depends on σ/Δ only) from Δ = 1e-300 to 1e300', () => {
+    const c = fixture.analyticGaussian[0]!;
+    const s1 = analyticGaussianSigma({ epsilon: c.epsilon, delta: c.delta, sensitivity: 1 });
+    expect(relErr(s1 * c.sensitivity, c.sigma)).toBeLessThan(1e-10); // anchored on the SciPy fixture
+    for (const d of [1e-300, 1e-150, 1e150, 1e300]) {
+      expect(relErr(analyticGaussianSigma({ epsilon: c.epsilon, delta: c.delta, sensitivity: d }), s1 * d), String(d)).toBeLessThan(1e-13);
+    }
+  });
+});
+
 describe('discrete Gaussian δ (Canonne, Kamath & Steinke 2020, Thm 7)', () => {
   it('matches term-by-term fsum sums in Python to 1e-9 (direct sums and Euler–Maclaurin)', () => {
     for (const c of fixture.discreteGaussianDelta) {
@@ -209,6 +220,22 @@ describe('privateMean / privateEffectEstimate: mechanics', () => {
       expect(() => privateMean(o as never), JSON.stringify(o)).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
     }
     expect(() => privateEffectEstimate({ ...ok, effects: Number.NaN } as never)).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+    // a grid step that would underflow, a noise scale that would overflow: refused, nothing spent
+    const acc = createPrivacyAccountant({ epsilon: 10, delta: 1e-3 });
+    for (const [o, field] of [
+      [{ ...ok, bounds: [0, 1e-310], accountant: acc }, 'bounds'],
+      [{ ...ok, bounds: [0, 1e-310], mechanism: 'gaussian', delta: 1e-6, accountant: acc }, 'bounds'],
+      [{ ...ok, bounds: [0, 1e300], epsilon: 1e-9, accountant: acc }, 'epsilon'],
+    ] as const) {
+      expect(() => privateMean(o as never), JSON.stringify(o)).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT', field }));
+    }
+    expect(acc.releases).toBe(0);
+    // huge but representable bounds give a finite release (the Gaussian σ used to overflow to ∞)
+    for (const mechanism of ['laplace', 'gaussian'] as const) {
+      const r = privateMean({ values: [5e299], bounds: [0, 1e300], epsilon: 1, mechanism, ...(mechanism === 'gaussian' ? { delta: 1e-6 } : {}) });
+      for (const x of [r.value, r.scale, r.granularity]) expect(Number.isFinite(x), `${mechanism}: ${JSON.stringify(r)}`).toBe(true);
+      expect(r.scale).toBeGreaterThanOrEqual(mechanism === 'laplace' ? 1e300 : analyticGaussianSigma({ epsilon: 1, delta: 1e-6, sensitivity: 1e300 }));
+    }
     for (const o of [{ epsilon: 0, delta: 1e-5, sensitivity: 1 }, { epsilon: 1, delta: 0, sensitivity: 1 }, { epsilon: 1, delta: 1e-5, sensitivity: -1 }]) {
       expect(() => analyticGaussianSigma(o)).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
     }
