@@ -1,6 +1,6 @@
 import type { Dist } from '../dist/index.js';
 import type { Rng } from '../rng/index.js';
-import { fail, finite, integer, oneOf, plainObject, positive, probability } from '../validate.js';
+import { fail, finite, integer, nonNegative, oneOf, plainObject, positive, probability } from '../validate.js';
 import {
   type BanditPolicy,
   type JsonValue,
@@ -386,7 +386,16 @@ export function restoreThompson(s: PolicyState): ThompsonPolicy {
   const leader = s.policy === 'topTwoThompson' ? probability(fn, 'state.params.leaderProbability', p.leaderProbability) : null;
   const st = emptyStats();
   const keys = lik === 'bernoulli' ? (['a', 'b'] as const) : (['m0', 'k0', 's0', 'r0', 'n', 'mean', 'm2'] as const);
-  for (const key of keys) st[key] = [...stateNumbers(fn, `state.stats.${key}`, s.stats[key], k)];
+  for (const key of keys) {
+    st[key] = [...stateNumbers(fn, `state.stats.${key}`, s.stats[key], k)];
+    // Beta parameters and NIG prior parameters must be > 0, counts and sums of squares ≥ 0
+    // (a corrupted state would otherwise fail later, inside the sampler, or give NaN).
+    const min = key === 'm0' || key === 'mean' ? null : key === 'n' || key === 'm2' ? 0 : 'positive';
+    st[key].forEach((v, i) => {
+      if (min === 'positive') positive(fn, `state.stats.${key}[${i}]`, v);
+      else if (min === 0) nonNegative(fn, `state.stats.${key}[${i}]`, v);
+    });
+  }
   return withPosterior(s.policy as 'thompsonSampling' | 'topTwoThompson', base, new ThompsonCore(lik, draws, st, leader));
 }
 
@@ -577,13 +586,13 @@ export function restoreValue(s: PolicyState): BanditPolicy {
   const base = baseFromState(fn, s);
   const k = base.arms.length;
   const kind = s.policy as ValueKind;
-  const param = finite(fn, 'state.params.param', s.params.param);
+  // The same ranges as the constructors: exploration c > 0, ε in [0, 1], temperature τ > 0.
+  const param =
+    kind === 'epsilonGreedy'
+      ? probability(fn, 'state.params.param', s.params.param)
+      : positive(fn, 'state.params.param', s.params.param);
   const init = finite(fn, 'state.params.initialValue', s.params.initialValue);
-  return makePolicy(
-    kind,
-    base,
-    new ValueCore(kind, param, init, [...stateNumbers(fn, 'state.stats.n', s.stats.n, k)], [
-      ...stateNumbers(fn, 'state.stats.sum', s.stats.sum, k),
-    ]),
-  );
+  const n = [...stateNumbers(fn, 'state.stats.n', s.stats.n, k)];
+  for (let i = 0; i < k; i++) integer(fn, `state.stats.n[${i}]`, n[i], 0);
+  return makePolicy(kind, base, new ValueCore(kind, param, init, n, [...stateNumbers(fn, 'state.stats.sum', s.stats.sum, k)]));
 }

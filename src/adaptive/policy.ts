@@ -1,5 +1,5 @@
 import { type Rng, type RngState, type Seed, createRng, restoreRng } from '../rng/index.js';
-import { fail, finite, nonEmptyString, plainObject, uniqueLabels } from '../validate.js';
+import { fail, integer, nonEmptyString, plainObject, uniqueLabels } from '../validate.js';
 import {
   type AllocationControls,
   type ResolvedAllocationControls,
@@ -164,8 +164,8 @@ export function baseFromState(fn: string, s: PolicyState): PolicyBase {
     fail(fn, 'state.retired', `must be ${arms.length} booleans`, s.retired);
   }
   const controls = resolveControls(fn, s.controls as AllocationControls);
-  const selections = finite(fn, 'state.selections', s.selections);
-  const updates = finite(fn, 'state.updates', s.updates);
+  const selections = integer(fn, 'state.selections', s.selections, 0);
+  const updates = integer(fn, 'state.updates', s.updates, 0);
   return {
     arms,
     retired: [...s.retired],

@@ -195,6 +195,12 @@ describe('bad input throws ValidationError (E_INVALID_ARGUMENT), never NaN', () 
     ['retiring the last arm', () => ucb1({ arms: ['a'] }).retireArm('a')],
     ['corrupt state', () => restorePolicy({ ...ucb1({ arms: ['a'] }).toJSON(), stats: { n: [Number.NaN], sum: [0] } })],
     ['unknown policy in state', () => restorePolicy({ ...ucb1({ arms: ['a'] }).toJSON(), policy: 'nope' as 'ucb1' })],
+    // Corrupt states that the constructors would refuse (they gave negative or NaN probabilities).
+    ['state with ε = 5', () => restorePolicy({ ...epsilonGreedy({ arms: ['a', 'b'] }).toJSON(), params: { param: 5, initialValue: 0 } })],
+    ['state with temperature 0', () => restorePolicy({ ...softmax({ arms: ['a', 'b'] }).toJSON(), params: { param: 0, initialValue: 0 } })],
+    ['state with a negative count', () => restorePolicy({ ...ucb1({ arms: ['a'] }).toJSON(), stats: { n: [-1], sum: [0] } })],
+    ['state with Beta(0, 1)', () => restorePolicy({ ...thompsonSampling({ arms: ['a'] }).toJSON(), stats: { a: [0], b: [1] } })],
+    ['state with fractional selections', () => restorePolicy({ ...ucb1({ arms: ['a'] }).toJSON(), selections: 1.5 })],
     // Rewards and contexts beyond ±1e100 would overflow the running sums (softmax and UCB1
     // scores Infinity − Infinity = NaN, a NIG rate of Infinity, Aₐ with Infinity entries).
     ['softmax reward 1e300', () => softmax({ arms: ['a', 'b'] }).update('a', 1e300)],
