@@ -73,7 +73,11 @@ export interface AdaptiveNof1Decision {
  * normal N(mean, sd²) — a normal approximation to the posterior `analyzeTrial` returns, exact
  * for the conjugate normal model and close for MCMC posteriors that are roughly normal — and
  * the allocation is P(arm is best): Φ(mean/sd) in closed form for two arms, Monte Carlo with
- * `draws` draws otherwise. Then burn-in, power, floor and cap are applied (as in
+ * `draws` draws otherwise. With three or more arms the effects are drawn independently, since
+ * the analysis carries only their marginal sd; effects estimated against the same reference
+ * are usually positively correlated, so P(best) among the non-reference treatments is then an
+ * approximation (the reported probabilities are still exactly the ones the arm is drawn
+ * with). Then burn-in, power, floor and cap are applied (as in
  * {@link applyAllocationControls}, with t = periods so far), and an arm already given
  * `maxConsecutive` periods in a row is excluded so the trial keeps crossing over (the cap is
  * relaxed to 1/(k − 1) if it must be, e.g. two arms force a switch).
