@@ -112,12 +112,6 @@ function rtigauss(z: number, rng: Rng): number {
   return x;
 }
 
-/** One PG(1, z) draw without checks. @internal */
-export function polyaGamma1Raw(zIn: number, rng: Rng): number {
-  const z = Math.abs(zIn) * 0.5;
-  return polyaGamma1Half(z, massTexpon(z), rng);
-}
-
 /** The proposal's mixing weight for PG(1, z), to reuse across draws with the same z. @internal */
 export function polyaGammaMass(zIn: number): number {
   return massTexpon(Math.abs(zIn) * 0.5);
@@ -152,22 +146,19 @@ export function polyaGammaMoments(b: number, zIn: number): { mean: number; varia
 export function polyaGammaSumWithMass(b: number, zIn: number, mass: number, rng: Rng): number {
   if (b >= PG_NORMAL_MIN_SHAPE) {
     const m = polyaGammaMoments(b, zIn);
-    // The mean is > 17 sd above 0 for b > 170, so the clamp never binds in practice.
+    // The mean is at least √(1.5·b) > 15 sd above 0 for b > 170 (closest at z = 0), so the
+    // clamp never binds in practice.
     return Math.max(m.mean + Math.sqrt(m.variance) * rng.normal(), 1e-3 * m.mean);
   }
-  const z = Math.abs(zIn) * 0.5;
-  let s = 0;
-  for (let i = 0; i < b; i++) s += polyaGamma1Half(z, mass, rng);
-  return s;
+  return polyaGammaSumExact(b, zIn, mass, rng);
 }
 
 /**
- * A sum of `b` PG(1, z) draws without checks; the proposal's mixing weight (two normal CDFs)
- * is computed once for all b draws. @internal
+ * A sum of `b` exact PG(1, z) draws; the proposal's mixing weight (two normal CDFs) is computed
+ * once for all b draws. @internal
  */
-export function polyaGammaSumRaw(b: number, zIn: number, rng: Rng): number {
+function polyaGammaSumExact(b: number, zIn: number, mass: number, rng: Rng): number {
   const z = Math.abs(zIn) * 0.5;
-  const mass = massTexpon(z);
   let s = 0;
   for (let i = 0; i < b; i++) s += polyaGamma1Half(z, mass, rng);
   return s;
@@ -215,7 +206,7 @@ function polyaGamma1Half(z: number, pMass: number, rng: Rng): number {
 export function samplePolyaGamma(b: number, z: number, rng: Rng): number {
   if (!Number.isSafeInteger(b) || b < 1) fail('samplePolyaGamma', 'b', 'must be a positive integer', b);
   finite('samplePolyaGamma', 'z', z);
-  return polyaGammaSumRaw(b, z, rng);
+  return polyaGammaSumExact(b, z, polyaGammaMass(z), rng);
 }
 
 /** Draws the component indicator of a normal-mixture prior given the coefficient value. @internal */

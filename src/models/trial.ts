@@ -146,12 +146,6 @@ export function resolveVariancePrior(fn: string, field: string, d: Dist | undefi
   return dist;
 }
 
-function meanOf(y: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < y.length; i++) m += y[i] as number;
-  return m / y.length;
-}
-
 /** The prior of (x + delta) when x has the normal mixture `mix`. */
 function shiftMixture(mix: NormalMixture, delta: number): NormalMixture {
   return { w: mix.w, m: mix.m.map((v) => v + delta), s: mix.s };
@@ -263,7 +257,7 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
   // Normal outcome: fit y − ȳ (the intercept and its prior shift by ȳ, restored in the output).
   // Cross-products of uncentred y lose the residual sum of squares to cancellation when the
   // level dwarfs the noise (y ≈ 1e8 ± 1 gave σ ≈ 0.18).
-  const yShift = outcome === 'normal' ? meanOf(data.y) : 0;
+  const yShift = outcome === 'normal' ? sampleStats(data.y).mean : 0;
   const fitData: PreparedTrial = yShift === 0 ? data : { ...data, y: data.y.map((v) => v - yShift) };
   const fitCoef = yShift === 0 ? coef : [shiftMixture(coef[0] as NormalMixture, -yShift), ...coef.slice(1)];
   const spec: ModelSpec = {
