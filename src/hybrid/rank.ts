@@ -64,7 +64,8 @@ export interface CandidateRanking {
  * @param prior - a `PopulationPrior` or a record of effect `Dist`s (candidate → effect)
  * @param options - see {@link RankCandidatesOptions}
  * @returns the ranking, best first (ties keep the prior's order)
- * @throws ValidationError for an invalid prior, a missing `rng` when Monte Carlo is needed, or
+ * @throws ValidationError for an invalid prior (or one without a finite mean and sd, e.g. a
+ *   Cauchy), a missing `rng` when Monte Carlo is needed, or
  *   bad options
  * @example
  * ```ts
@@ -101,15 +102,17 @@ export function rankCandidates(prior: PopulationPrior | Readonly<Record<string, 
     if (o.rng === undefined) fail(fn, 'options.rng', 'is required for more than two candidates or non-normal priors (an Rng or a seed)', o.rng);
     rng = toRng(fn, 'options.rng', o.rng as Rng | Seed);
   }
+  const moments = ids.map((id, i) => finiteMoments(fn, id, dists[i] as Dist)); // checked before the Monte Carlo
   const pBest = probabilityOfBest(dists, { betterIs, draws, ...(rng === undefined ? {} : { rng }) });
   const a = (1 - level) / 2;
   const rows = ids.map((id, i) => {
     const d = dists[i] as Dist;
     const below = cdf(d, 0);
+    const { mean, sd } = moments[i] as { mean: number; sd: number };
     return {
       id,
-      mean: distMean(d),
-      sd: distSd(d),
+      mean,
+      sd,
       median: quantile(d, 0.5),
       interval: [quantile(d, a), quantile(d, 1 - a)] as const,
       probBest: pBest[i] as number,
@@ -126,4 +129,20 @@ export function rankCandidates(prior: PopulationPrior | Readonly<Record<string, 
     level,
     candidates: rows.map(({ order: _order, ...r }, i) => ({ ...r, rank: i + 1 })),
   };
+}
+
+/** The mean and sd of a candidate's prior; both must be finite (a Cauchy prior has neither). */
+function finiteMoments(fn: string, id: string, d: Dist): { mean: number; sd: number } {
+  let mean = Number.NaN;
+  let sd = Number.NaN;
+  try {
+    mean = distMean(d);
+    sd = distSd(d);
+  } catch {
+    // undefined moment: reported below
+  }
+  if (!Number.isFinite(mean) || !Number.isFinite(sd)) {
+    fail(fn, `prior.${id}`, 'must have a finite mean and sd (a studentT prior needs df > 2)', d);
+  }
+  return { mean, sd };
 }

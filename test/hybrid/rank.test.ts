@@ -144,6 +144,11 @@ describe('rankCandidates', () => {
       'E_INVALID_ARGUMENT',
     );
     expect(code(() => rankCandidates({ a: normal(0, 1) }, { betterIs: 'lower', draws: 0 }))).toBe('E_INVALID_ARGUMENT');
+    // no finite mean (Cauchy) or sd (df = 2): refused, not reported as NaN or Infinity
+    for (const df of [1, 2]) {
+      const t: Dist = { family: 'studentT', df, location: 0, scale: 1 };
+      expect(code(() => rankCandidates({ a: t, b: normal(0, 1), c: normal(1, 1) }, { betterIs: 'lower', rng: 1 }))).toBe('E_INVALID_ARGUMENT');
+    }
   });
 });
 
