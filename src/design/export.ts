@@ -212,7 +212,8 @@ export function designToICalendar(design: TrialDesign, options: DesignICalendarO
   const stamp = dtstamp(fn, o.timestamp as Date | string | undefined);
   const title = o.title === undefined ? 'N-of-1 trial' : nonEmptyString(fn, 'options.title', o.title);
   const uidDomain = o.uidDomain === undefined ? 'n1kit.design' : nonEmptyString(fn, 'options.uidDomain', o.uidDomain);
-  if (/[\s@]/.test(uidDomain)) fail(fn, 'options.uidDomain', 'must not contain spaces or @', uidDomain);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are refused
+  if (/[\s@\x00-\x1f\x7f]/.test(uidDomain)) fail(fn, 'options.uidDomain', 'must not contain spaces, control characters or @', uidDomain);
   let reminder: { offsetMinutes: number; description: string } | undefined;
   if (o.reminder !== undefined) {
     const r = plainObject(fn, 'options.reminder', o.reminder);
@@ -235,7 +236,7 @@ export function designToICalendar(design: TrialDesign, options: DesignICalendarO
   const event = (uid: string, first: number, last: number, summary: string, description: string, alarm: string | undefined) => {
     lines.push(
       'BEGIN:VEVENT',
-      `UID:${uid}@${uidDomain}`,
+      `UID:${icsText(`${uid}@${uidDomain}`)}`, // UID is TEXT (§3.8.4.7)
       `DTSTAMP:${stamp}`,
       `DTSTART;VALUE=DATE:${compactDate(addDays(startDate, first))}`,
       `DTEND;VALUE=DATE:${compactDate(addDays(startDate, last + 1))}`, // exclusive end

@@ -202,11 +202,17 @@ describe('designToICalendar', () => {
     expect(e.every((x) => x.children.length === 0)).toBe(true); // no reminder unless asked
   });
 
+  it('escapes the UID as TEXT (a comma in uidDomain)', () => {
+    const evs = parseIcs(designToICalendar(design, { timestamp: new Date(0), uidDomain: 'clinic,example' })).children;
+    expect(evs.every((e) => (prop(e, 'UID') as string).endsWith('@clinic\\,example'))).toBe(true);
+  });
+
   it('rejects bad options', () => {
     for (const [opts, field] of [
       [{ timestamp: 'yesterday' }, 'options.timestamp'],
       [{ reminder: { offsetMinutes: 1.5 } }, 'options.reminder.offsetMinutes'],
       [{ uidDomain: 'a b' }, 'options.uidDomain'],
+      [{ uidDomain: 'a\u0001b' }, 'options.uidDomain'],
       [{ startDate: '2026-02-30' }, 'options.startDate'],
     ] as const) {
       expect(() => designToICalendar(design, opts as never)).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT', field }));
