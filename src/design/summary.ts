@@ -22,7 +22,7 @@ export interface DesignSummary {
   readonly treatments: readonly string[];
   /** Number of periods. */
   readonly periods: number;
-  /** Number of blocks (periods / treatments). */
+  /** Number of blocks (periods / treatments for generated designs; last block + 1 for hand-made `'fixed'` ones). */
   readonly blocks: number;
   /** Trial length in days, run-in included. */
   readonly totalDays: number;
@@ -73,7 +73,6 @@ function table(treatments: readonly string[]): Record<string, Record<string, num
  */
 export function designSummary(design: TrialDesign): DesignSummary {
   const d = validateDesign(design, 'designSummary');
-  const k = d.treatments.length;
   const counts: Record<string, number> = Object.fromEntries(d.treatments.map((t) => [t, 0]));
   const carryover = table(d.treatments);
   const within = table(d.treatments);
@@ -105,7 +104,7 @@ export function designSummary(design: TrialDesign): DesignSummary {
   return {
     treatments: [...d.treatments],
     periods: d.periods.length,
-    blocks: d.periods.length / k,
+    blocks: (d.periods[d.periods.length - 1] as (typeof d.periods)[number]).block + 1,
     totalDays: d.totalDays,
     analysedDaysPerPeriod,
     counts,

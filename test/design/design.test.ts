@@ -31,6 +31,22 @@ describe("the paper's case: 3 treatments, 6 periods of 2 weeks, block randomisat
       expect(design.periods.filter((p) => p.block === b).map((p) => p.treatment).sort()).toEqual([...PAPER].sort());
     }
     expect(designSummary(design).counts).toEqual({ magnesium: 2, 'sleep regularity': 2, placebo: 2 });
+    expect(designSummary(design).blocks).toBe(2);
+  });
+
+  it("counts the blocks of a hand-made 'fixed' schedule by its block numbers (ABA: 3 blocks, not 1.5)", () => {
+    const hand = {
+      treatments: ['A', 'B'],
+      randomization: 'fixed',
+      seed: 1,
+      periodDays: 7,
+      washoutDays: 0,
+      runInDays: 0,
+      totalDays: 21,
+      periods: [0, 1, 2].map((i) => ({ index: i, block: i, treatment: i === 1 ? 'B' : 'A', startDay: 7 * i, endDay: 7 * i + 6, washoutEndDay: 7 * i - 1 })),
+    } as const;
+    expect(designSummary(hand).blocks).toBe(3);
+    expect(designSummary(hand).counts).toEqual({ A: 2, B: 1 });
   });
 });
 
