@@ -238,6 +238,16 @@ export function mixtureMoments(mix: NormalMixture): { mean: number; sd: number }
   return { mean: mu, sd: Math.sqrt(v) };
 }
 
+/**
+ * Rejects keys outside `allowed` in an options object: a misspelt option (`autocorelation`,
+ * `effect` for `effects`) would otherwise be ignored silently and the defaults used. @internal
+ */
+export function knownKeys(fn: string, field: string, obj: object, allowed: readonly string[]): void {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.includes(k)) fail(fn, `${field}.${k}`, `is not an option (expected one of ${allowed.join(', ')})`, k);
+  }
+}
+
 /** Checks a string option. @internal */
 export const checkOutcome = (fn: string, v: unknown): TrialOutcome =>
   oneOf(fn, 'outcome', v, ['normal', 'binomial', 'poisson'] as const);

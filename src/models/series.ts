@@ -11,7 +11,7 @@ import { createRng } from '../rng/index.js';
 import type { Rng } from '../rng/index.js';
 import { boolean, fail, finite, nonEmptyString, oneOf, plainObject } from '../validate.js';
 import type { NormalMixture, PreparedTrial } from './data.js';
-import { mixtureMoments, normalMixture, prepareTrial } from './data.js';
+import { knownKeys, mixtureMoments, normalMixture, prepareTrial } from './data.js';
 import { drawFromPrecision } from './linalg.js';
 import type { ArKernel } from './engine.js';
 import { arKernel, checkRhoPrior, initRho, poissonLaplace, rhoLogPrior } from './engine.js';
@@ -153,12 +153,14 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
   const betterIs = oneOf(FN, 'betterIs', inp.betterIs, ['higher', 'lower'] as const);
   const reference = nonEmptyString(FN, 'reference', inp.reference);
   const model = inp.model === undefined ? {} : plainObject(FN, 'model', inp.model);
+  knownKeys(FN, 'model', model, ['autocorrelation', 'includeWashout']);
   const autocorrelation = model.autocorrelation === undefined ? false : boolean(FN, 'model.autocorrelation', model.autocorrelation);
   if (autocorrelation && outcome !== 'normal') fail(FN, 'model.autocorrelation', "is supported for the 'normal' outcome only", true);
   const includeWashout = model.includeWashout === undefined ? false : boolean(FN, 'model.includeWashout', model.includeWashout);
   const mc = resolveMcmcOptions(FN, inp.mcmc);
   if (!Array.isArray(inp.trials) || inp.trials.length < 2) fail(FN, 'trials', 'must be an array of at least 2 trials', inp.trials);
   const priors = plainObject(FN, 'priors', inp.priors) as unknown as AnalyzeSeriesInput['priors'];
+  knownKeys(FN, 'priors', priors, ['populationEffects', 'heterogeneity', 'intercept', 'variance', 'rho']);
   plainObject(FN, 'priors.populationEffects', priors.populationEffects);
 
   // Data per patient; the global treatment list is the union of non-reference arms.

@@ -18,7 +18,7 @@ import {
   seed as checkSeed,
 } from '../validate.js';
 import type { NormalMixture, PreparedTrial } from './data.js';
-import { checkOutcome, normalMixture, prepareTrial } from './data.js';
+import { checkOutcome, knownKeys, normalMixture, prepareTrial } from './data.js';
 import type { Layout, ModelSpec } from './engine.js';
 import { checkRhoPrior, layoutOf, runBinomialChain, runNormalChain, runPoissonChain } from './engine.js';
 import { drawFromPrecision, spdInverse, spdLogDet } from './linalg.js';
@@ -56,6 +56,7 @@ export interface ResolvedMcmc {
 /** Fills MCMC defaults and validates. @internal */
 export function resolveMcmcOptions(fn: string, m: McmcOptions | undefined): ResolvedMcmc {
   const o = m === undefined ? {} : (plainObject(fn, 'mcmc', m) as McmcOptions);
+  knownKeys(fn, 'mcmc', o, ['chains', 'draws', 'warmup', 'seed', 'strict', 'maxRhat', 'minEss', 'keepDraws', 'onProgress']);
   const chains = o.chains === undefined ? 4 : integer(fn, 'mcmc.chains', o.chains, 1, 64);
   const draws = o.draws === undefined ? 1000 : integer(fn, 'mcmc.draws', o.draws, 20, 10_000_000);
   const warmup = o.warmup === undefined ? 500 : integer(fn, 'mcmc.warmup', o.warmup, 0, 10_000_000);
@@ -217,6 +218,7 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
   const betterIs = oneOf(FN, 'betterIs', inp.betterIs, ['higher', 'lower'] as const);
   if (typeof inp.reference !== 'string') fail(FN, 'reference', 'must be a treatment label', inp.reference);
   const model = inp.model === undefined ? {} : plainObject(FN, 'model', inp.model);
+  knownKeys(FN, 'model', model, ['autocorrelation', 'trend', 'includeWashout', 'sigma']);
   const autocorrelation = model.autocorrelation === undefined ? false : boolean(FN, 'model.autocorrelation', model.autocorrelation);
   const trend = model.trend === undefined ? false : boolean(FN, 'model.trend', model.trend);
   const includeWashout = model.includeWashout === undefined ? false : boolean(FN, 'model.includeWashout', model.includeWashout);
@@ -231,7 +233,9 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
     trend,
     uniqueDays: autocorrelation,
   });
-  if (inp.priors !== undefined) plainObject(FN, 'priors', inp.priors);
+  if (inp.priors !== undefined) {
+    knownKeys(FN, 'priors', plainObject(FN, 'priors', inp.priors), ['effects', 'intercept', 'variance', 'rho', 'trend']);
+  }
   const coef = resolveCoefPriors(FN, data, outcome, inp.priors);
   if (outcome === 'normal' && sigma === undefined && data.n <= data.p) {
     fail(FN, 'observations', `must number more than the ${data.p} regression coefficients to estimate the variance`, data.n);

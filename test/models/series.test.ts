@@ -88,6 +88,9 @@ describe('analyzeSeries', () => {
     expect(code(() => analyzeSeries({ ...base, reference: 'nothing' }))).toBe('E_INVALID_ARGUMENT');
     const r = analyzeSeries({ ...base, mcmc: { draws: 50 } });
     expect(code(() => seriesToPrior(r, { treatment: 'other' }))).toBe('E_INVALID_ARGUMENT');
+    // misspelt or unsupported options
+    expect(code(() => analyzeSeries({ ...base, model: { trend: true } as never }))).toBe('E_INVALID_ARGUMENT');
+    expect(code(() => analyzeSeries({ ...base, priors: { ...priors, heterogenity: {} } as never }))).toBe('E_INVALID_ARGUMENT');
     // heterogeneity: a misspelt treatment, not an object, no mass on (0, ∞)
     expect(code(() => analyzeSeries({ ...base, priors: { ...priors, heterogeneity: { drugg: halfNormal(1) } } }))).toBe('E_INVALID_ARGUMENT');
     expect(code(() => analyzeSeries({ ...base, priors: { ...priors, heterogeneity: 5 as never } }))).toBe('E_INVALID_ARGUMENT');

@@ -295,6 +295,11 @@ describe('analyzeTrial: bad input', () => {
     expectInvalid(() => analyzeTrial({ ...base, priors: { rho: { family: 'uniform', min: 0, max: 1 } } }), /^priors\.rho$/);
     expectInvalid(() => analyzeTrial({ ...base, priors: { trend: normal(0, 1) } }), /^priors\.trend$/);
   });
+  it('a misspelt option in model, priors or mcmc (it used to be ignored silently)', () => {
+    expectInvalid(() => analyzeTrial({ ...base, model: { autocorelation: true } as never }), /^model\.autocorelation$/);
+    expectInvalid(() => analyzeTrial({ ...base, priors: { effect: { B: normal(0, 1) } } as never }), /^priors\.effect$/);
+    expectInvalid(() => analyzeTrial({ ...base, mcmc: { draw: 100 } as never }), /^mcmc\.draw$/);
+  });
   it('a rho prior without mass on (−1, 1)', () => {
     expectInvalid(
       () => analyzeTrial({ ...base, model: { autocorrelation: true }, priors: { rho: { family: 'uniform', min: 1.5, max: 3 } } }),
