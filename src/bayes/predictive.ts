@@ -156,6 +156,20 @@ function readCountPredictive(fn: string, pred: unknown): CountPredictive {
   if (o.kind !== 'betaBinomial' && o.kind !== 'gammaPoisson') {
     fail(fn, 'pred.kind', "must be 'betaBinomial' or 'gammaPoisson' (a result of predictive())", o.kind);
   }
+  // A hand-built or corrupted object would otherwise give NaN probabilities.
+  if (o.kind === 'betaBinomial') integer(fn, 'pred.n', o.n, 1);
+  else positive(fn, 'pred.exposure', o.exposure);
+  const cs = o.components;
+  if (!Array.isArray(cs) || cs.length === 0) fail(fn, 'pred.components', 'must be a non-empty array', cs);
+  let total = 0;
+  (cs as unknown[]).forEach((c, i) => {
+    const q = plainObject(fn, `pred.components[${i}]`, c);
+    total += positive(fn, `pred.components[${i}].weight`, q.weight);
+    for (const key of o.kind === 'betaBinomial' ? ['alpha', 'beta'] : ['shape', 'rate']) {
+      positive(fn, `pred.components[${i}].${key}`, q[key]);
+    }
+  });
+  if (!(Math.abs(total - 1) <= 1e-9)) fail(fn, 'pred.components', 'weights must sum to 1', total);
   return pred as CountPredictive;
 }
 

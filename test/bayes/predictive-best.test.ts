@@ -48,6 +48,15 @@ describe('predictive', () => {
     expect(e.field).toBe('options.sigma');
     expect(thrown(() => predictive(beta(1, 1), { n: 2.5 })).field).toBe('options.n');
     expect(thrown(() => predictive(gamma(1, 1), { exposure: 0 })).field).toBe('options.exposure');
+    // Hand-built predictive objects are validated (they gave NaN probabilities).
+    const good = predictive(beta(2, 3), { n: 10 }) as CountPredictive;
+    const bad = (o: unknown) => thrown(() => countPredictivePmf(o as CountPredictive, 3));
+    expect(bad({ ...good, n: -1 }).field).toBe('pred.n');
+    expect(bad({ ...good, components: [{ weight: 1, alpha: -2, beta: 3 }] }).field).toBe('pred.components[0].alpha');
+    expect(bad({ ...good, components: [{ weight: 0.5, alpha: 2, beta: 3 }] }).field).toBe('pred.components');
+    expect(thrown(() => countPredictiveCdf({ kind: 'gammaPoisson', exposure: 0, components: [] } as never, 1)).code).toBe(
+      'E_INVALID_ARGUMENT',
+    );
   });
 });
 
