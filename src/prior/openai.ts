@@ -189,7 +189,7 @@ const SYSTEM_PROMPT =
  * @param allowed - the allow-list of feature names
  * @param index - the answer number (chooses the phrasing)
  * @returns the `messages` array of the chat-completions request
- * @throws ValidationError for a malformed request
+ * @throws ValidationError for a malformed request, or `allowed` not an array of names
  * @example
  * ```ts
  * elicitationMessages(migrainePriorRequest({ age: 34 }), ['age'], 0)[1].content; // mentions "age: 34"
@@ -202,6 +202,11 @@ export function elicitationMessages(
   index: number,
 ): { role: 'system' | 'user'; content: string }[] {
   const r = validatePriorRequest(req, 'elicitationMessages');
+  // An array, not a string: 'ageBand'.includes('age') would let 'age' through.
+  if (!Array.isArray(allowed)) fail('elicitationMessages', 'allowed', 'must be an array of feature names', allowed);
+  allowed.forEach((x: unknown, i: number) => {
+    nonEmptyString('elicitationMessages', `allowed[${i}]`, x);
+  });
   integer('elicitationMessages', 'index', index, 0);
   const scale = scaleForFamily(r.outcome.family);
   const unit = r.outcome.unit === undefined ? '' : ` (in ${r.outcome.unit})`;
@@ -294,6 +299,7 @@ const ELICITED_LIMIT = 1e100;
  * @see Capstick et al. 2024, "AutoElicit", arXiv 2411.17284
  */
 export function parseElicitedEffects(content: string, ids: readonly string[]): Record<string, ElicitedEffect> {
+  if (typeof content !== 'string') throw new Error('the answer is not text');
   const parsed = extractJson(content);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('the answer is not a JSON object');
   const top = parsed as Record<string, unknown>;

@@ -191,6 +191,9 @@ describe('openAICompatiblePriorProvider against a local OpenAI-compatible server
     const req = { ...request, outcome: { ...request.outcome, baseline: 12.375 } };
     expect(elicitationMessages(req, ['ageBand'], 0)[1]!.content).not.toContain('12.375');
     expect(elicitationMessages(req, ['ageBand', 'baseline'], 0)[1]!.content).toContain("The patient's current level: 12.375");
+    // a string is not an allow-list ('ageBand'.includes('age') would be true)
+    expect(() => elicitationMessages(req, 'ageBand' as never, 0)).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT', field: 'allowed' }));
+    expect(() => parseElicitedEffects(42 as never, ['magnesium'])).toThrow('the answer is not text');
   });
 
   it('retries malformed JSON, then fails with a ProviderError holding status 200 and an excerpt', async () => {
