@@ -42,7 +42,11 @@ export interface BanditSelection {
   readonly method: 'exact' | 'monte-carlo';
   /** Number of posterior draws behind a Monte Carlo allocation. */
   readonly draws?: number;
-  /** Index scores (UCB1, LinUCB) or posterior means (others), per active arm. */
+  /**
+   * Per active arm: index scores (UCB1, LinUCB), mean rewards (ε-greedy, softmax; the
+   * `initialValue` for untried arms), posterior means (Thompson sampling, linear Thompson:
+   * xᵀμₐ), or the linear predictor xᵀθ̂ₐ at the posterior mode (logistic Thompson, logit scale).
+   */
   readonly scores?: Readonly<Record<string, number>>;
 }
 
