@@ -14,7 +14,9 @@ export interface RobustifyOptions {
    */
   readonly mean?: number;
   /**
-   * Number of observations the robust component is worth.
+   * Number of observations the robust component is worth. Beta priors use n + 1, as RBesT
+   * does, so that the default is the uniform Beta(1, 1) rather than the strict
+   * unit-information Beta(1/2, 1/2) (its ELIR effective sample size is then n + 1).
    * @defaultValue 1 (a unit-information prior)
    */
   readonly n?: number;
