@@ -181,3 +181,42 @@ describe('priors', () => {
     expect(all.posterior('c')).toEqual({ family: 'normalInverseGamma', mean: -1, kappa: 1, shape: 1, rate: 1 });
   });
 });
+
+describe('classical Thompson sampling (draws: 1)', () => {
+  it('plays the arg-max of one Beta draw per arm, reports it with probability 1, and keeps the stream in step', () => {
+    // Independent re-implementation on a generator with the same seed: per decision one
+    // rng.beta(α, β) per active arm in order, then the one uniform used to draw from the
+    // (one-hot) allocation.
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 80 }), (rewards) => {
+        const arms = ['a', 'b', 'c', 'd', 'e'];
+        const ts = thompsonSampling({ arms, draws: 1, seed: 'classic' });
+        const rng = createRng('classic');
+        const post = arms.map(() => [1, 1]);
+        rewards.forEach((r, t) => {
+          if (t === 30) ts.retireArm('c');
+          const active = arms.map((_, i) => i).filter((i) => t < 30 || i !== 2);
+          let best = -1;
+          let bv = Number.NEGATIVE_INFINITY;
+          for (const i of active) {
+            const v = rng.beta(post[i]![0]!, post[i]![1]!);
+            if (v > bv) {
+              bv = v;
+              best = i;
+            }
+          }
+          rng.uniform();
+          const s = ts.select();
+          expect(s.arm).toBe(arms[best]);
+          expect(s.probabilities).toEqual(Object.fromEntries(arms.map((a, i) => [a, i === best ? 1 : 0])));
+          expect(s.draws).toBe(1);
+          for (const i of active) expect(s.scores![arms[i]!]).toBe(post[i]![0]! / (post[i]![0]! + post[i]![1]!));
+          ts.update(s.arm, r);
+          post[best]![0]! += r;
+          post[best]![1]! += 1 - r;
+        });
+      }),
+      { seed: SEED, numRuns: 40 },
+    );
+  });
+});
