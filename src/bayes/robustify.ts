@@ -34,7 +34,9 @@ export interface RobustifyOptions {
  * The vague component follows RBesT: normal priors get the unit-information prior
  * N(mean, sigma/√n); beta priors get Beta(mean·(n + 1), (1 − mean)·(n + 1)), which is the
  * uniform Beta(1, 1) for the defaults mean = 1/2, n = 1; gamma priors (Poisson rates) get
- * Gamma(mean·n, rate n), worth n units of exposure. A mixture prior keeps its components,
+ * Gamma(mean·n, rate n), worth n units of exposure (when mean·n < 1 that component's density
+ * is unbounded at 0 and the mixture's ELIR effective sample size is infinite:
+ * {@link effectiveSampleSize} then asks for `method: 'moment'` or `'morita'`). A mixture prior keeps its components,
  * their weights scaled by 1 − w, and the robust component is appended last (so
  * {@link priorDataConflict} finds it). Weight 0 returns the (validated) prior unchanged;
  * weight 1 returns a one-component mixture of the vague component.
