@@ -13,6 +13,9 @@ import type { TrialDesign } from '../../src/design/types.js';
 import { analyzeTrial, posteriorPredictive } from '../../src/models/index.js';
 import type { TrialAnalysis, TrialObservation } from '../../src/models/index.js';
 import { polyaGammaMoments } from '../../src/models/samplers.js';
+import { samplePoissonRaw } from '../../src/models/predictive.js';
+import { gammaQ } from '../../src/dist/index.js';
+import { createRng } from '../../src/rng/index.js';
 import { prepareTrial } from '../../src/models/data.js';
 import { arKernel } from '../../src/models/engine.js';
 import { buildDiagnostics } from '../../src/models/summarize.js';
@@ -211,5 +214,64 @@ describe('Pólya-Gamma with many trials per observation (normal approximation ab
     expect(r.diagnostics!.converged).toBe(true);
     // 8,000 PG(1, z) draws per sweep with exact Devroye draws took seconds; now one per observation.
     expect(ms).toBeLessThan(5000);
+  });
+});
+
+describe('Poisson draws of posteriorPredictive (inversion below λ = 10, PTRS above)', () => {
+  for (const lambda of [3, 15, 200]) {
+    it(`λ = ${lambda}: frequencies match the Poisson pmf (chi-square, p > 0.001)`, () => {
+      const rng = createRng(`pois-${lambda}`);
+      const n = 40000;
+      const counts = new Map<number, number>();
+      for (let i = 0; i < n; i++) {
+        const k = samplePoissonRaw(lambda, rng);
+        expect(Number.isInteger(k) && k >= 0).toBe(true);
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      // pmf by the recursion p(k) = p(k−1)·λ/k in log space; cells pooled left to right until
+      // the expected count is ≥ 20, the rest (and the upper tail) in the last cell.
+      const kMax = Math.ceil(lambda + 12 * Math.sqrt(lambda) + 20);
+      const cellsObs: number[] = [];
+      const cellsExp: number[] = [];
+      let [obs, exp, logp, seen, seenExp] = [0, 0, -lambda, 0, 0];
+      for (let k = 0; k <= kMax; k++) {
+        if (k > 0) logp += Math.log(lambda / k);
+        obs += counts.get(k) ?? 0;
+        exp += n * Math.exp(logp);
+        if (exp >= 20) {
+          cellsObs.push(obs);
+          cellsExp.push(exp);
+          seen += obs;
+          seenExp += exp;
+          [obs, exp] = [0, 0];
+        }
+      }
+      // Last cell: whatever is left (its expected count n − Σ expected is tiny but positive).
+      const lastObs = n - seen;
+      const lastExp = n - seenExp;
+      cellsObs[cellsObs.length - 1]! += lastObs;
+      cellsExp[cellsExp.length - 1]! += lastExp;
+      let chi = 0;
+      cellsObs.forEach((o, i) => {
+        chi += (o - cellsExp[i]!) ** 2 / cellsExp[i]!;
+      });
+      const df = cellsObs.length - 1;
+      expect(gammaQ(df / 2, chi / 2)).toBeGreaterThan(0.001);
+    });
+  }
+  it('λ = 1e6: mean and variance λ, in milliseconds', () => {
+    const rng = createRng('pois-big');
+    const n = 20000;
+    let [s, s2] = [0, 0];
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const k = samplePoissonRaw(1e6, rng);
+      s += k;
+      s2 += k * k;
+    }
+    expect(performance.now() - t0).toBeLessThan(2000);
+    const m = s / n;
+    expect(Math.abs(m - 1e6)).toBeLessThan(4 * Math.sqrt(1e6 / n));
+    expect(Math.abs((s2 / n - m * m) / 1e6 - 1)).toBeLessThan(0.05);
   });
 });
