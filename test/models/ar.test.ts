@@ -13,7 +13,7 @@ import type { TrialDesign } from '../../src/design/types.js';
 import { analyzeTrial, posteriorPredictive } from '../../src/models/index.js';
 import type { TrialAnalysis, TrialObservation } from '../../src/models/index.js';
 import { polyaGammaMoments } from '../../src/models/samplers.js';
-import { samplePoissonRaw } from '../../src/models/predictive.js';
+import { sampleBinomialRaw, samplePoissonRaw } from '../../src/models/predictive.js';
 import { gammaQ } from '../../src/dist/index.js';
 import { createRng } from '../../src/rng/index.js';
 import { prepareTrial } from '../../src/models/data.js';
@@ -273,5 +273,61 @@ describe('Poisson draws of posteriorPredictive (inversion below λ = 10, PTRS ab
     const m = s / n;
     expect(Math.abs(m - 1e6)).toBeLessThan(4 * Math.sqrt(1e6 / n));
     expect(Math.abs((s2 / n - m * m) / 1e6 - 1)).toBeLessThan(0.05);
+  });
+});
+
+describe('Binomial draws of posteriorPredictive (beta order-statistic recursion above 64 trials)', () => {
+  for (const [n, p] of [[20, 0.3], [1000, 0.3], [5000, 0.97]] as const) {
+    it(`Binomial(${n}, ${p}): frequencies match the pmf (chi-square, p > 0.001)`, () => {
+      const rng = createRng(`binom-${n}-${p}`);
+      const draws = 30000;
+      const counts = new Map<number, number>();
+      for (let i = 0; i < draws; i++) {
+        const k = sampleBinomialRaw(n, p, rng);
+        expect(Number.isInteger(k) && k >= 0 && k <= n).toBe(true);
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      // pmf by the recursion p(k) = p(k−1)·(n−k+1)/k·p/(1−p) in log space; cells pooled until
+      // the expected count is ≥ 20, the remainder added to the last cell.
+      const cellsObs: number[] = [];
+      const cellsExp: number[] = [];
+      let [obs, exp, seen, seenExp] = [0, 0, 0, 0];
+      let logp = n * Math.log1p(-p);
+      for (let k = 0; k <= n; k++) {
+        if (k > 0) logp += Math.log((n - k + 1) / k) + Math.log(p / (1 - p));
+        obs += counts.get(k) ?? 0;
+        exp += draws * Math.exp(logp);
+        if (exp >= 20) {
+          cellsObs.push(obs);
+          cellsExp.push(exp);
+          seen += obs;
+          seenExp += exp;
+          [obs, exp] = [0, 0];
+        }
+      }
+      cellsObs[cellsObs.length - 1]! += draws - seen;
+      cellsExp[cellsExp.length - 1]! += Math.max(0, draws - seenExp);
+      let chi = 0;
+      cellsObs.forEach((o, i) => {
+        chi += (o - cellsExp[i]!) ** 2 / cellsExp[i]!;
+      });
+      expect(gammaQ((cellsObs.length - 1) / 2, chi / 2)).toBeGreaterThan(0.001);
+    });
+  }
+  it('Binomial(1e8, 0.4): mean np and variance np(1 − p), in milliseconds', () => {
+    const rng = createRng('binom-big');
+    const [n, p, m] = [1e8, 0.4, 5000];
+    let [s, s2] = [0, 0];
+    const t0 = performance.now();
+    for (let i = 0; i < m; i++) {
+      const k = sampleBinomialRaw(n, p, rng);
+      s += k;
+      s2 += k * k;
+    }
+    expect(performance.now() - t0).toBeLessThan(3000);
+    const mean = s / m;
+    const v = n * p * (1 - p);
+    expect(Math.abs(mean - n * p)).toBeLessThan(4 * Math.sqrt(v / m));
+    expect(Math.abs((s2 / m - mean * mean) / v - 1)).toBeLessThan(0.08);
   });
 });
