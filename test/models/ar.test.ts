@@ -1,7 +1,9 @@
 /**
- * The AR(1) kernel against the dense multivariate normal it stands for, the AR(1)
- * continuation of posteriorPredictive against its closed form, and the diagnostics' handling
- * of non-finite draws.
+ * Kernels checked against independent closed forms: the AR(1) kernel against the dense
+ * multivariate normal it stands for; the AR(1) continuation of posteriorPredictive; the
+ * diagnostics' handling of non-finite draws; Pólya-Gamma moments and the binomial model with
+ * many trials (grid-integrated posterior); the Poisson and binomial draws of
+ * posteriorPredictive (exact pmfs, chi-square).
  *
  * Independent source: with observed days d_1 < ... < d_n, stationary AR(1) errors have
  * Cov(e_i, e_j) = σ² ρ^|d_i − d_j| / (1 − ρ²) (METHODS.md; Box & Jenkins), so the Gaussian
