@@ -206,7 +206,13 @@ export interface NormalMixture {
 /** Validates that `d` is a normal or a mixture of normals and returns its components. @internal */
 export function normalMixture(fn: string, field: string, d: unknown): NormalMixture {
   const dist = validateDist(d, fn, field) as Dist;
+  // The samplers work with precisions 1/sd²: an sd so small that it overflows (sd < ~1e-154)
+  // would put Infinity into them (the effect then came out exactly 0 with P(better) = 0).
+  const sdOk = (f: string, sd: number): void => {
+    if (!Number.isFinite(1 / (sd * sd))) fail(fn, f, 'must be at least 1e-150 (its precision 1/sd² must be finite)', sd);
+  };
   if (dist.family === 'normal') {
+    sdOk(`${field}.sd`, dist.sd);
     return { w: Float64Array.of(1), m: Float64Array.of(dist.mean), s: Float64Array.of(dist.sd) };
   }
   if (dist.family === 'mixture') {
@@ -218,6 +224,7 @@ export function normalMixture(fn: string, field: string, d: unknown): NormalMixt
       if (c.dist.family !== 'normal') {
         fail(fn, `${field}.components[${i}].dist`, "must be a 'normal' Dist (effects need normal or mixture-of-normal priors)", c.dist.family);
       }
+      sdOk(`${field}.components[${i}].dist.sd`, c.dist.sd);
       w[i] = c.weight;
       m[i] = c.dist.mean;
       s[i] = c.dist.sd;

@@ -300,6 +300,11 @@ describe('analyzeTrial: bad input', () => {
     expectInvalid(() => analyzeTrial({ ...base, priors: { effect: { B: normal(0, 1) } } as never }), /^priors\.effect$/);
     expectInvalid(() => analyzeTrial({ ...base, mcmc: { draw: 100 } as never }), /^mcmc\.draw$/);
   });
+  it('a normal prior whose precision 1/sd² overflows', () => {
+    expectInvalid(() => analyzeTrial({ ...base, priors: { effects: { B: normal(0, 1e-300) } } }), /^priors\.effects\.B\.sd$/);
+    const mix = { family: 'mixture' as const, components: [{ weight: 0.5, dist: normal(0, 1) }, { weight: 0.5, dist: normal(0, 1e-200) }] };
+    expectInvalid(() => analyzeTrial({ ...base, priors: { intercept: mix } }), /^priors\.intercept\.components\[1\]\.dist\.sd$/);
+  });
   it('a rho prior without mass on (−1, 1)', () => {
     expectInvalid(
       () => analyzeTrial({ ...base, model: { autocorrelation: true }, priors: { rho: { family: 'uniform', min: 1.5, max: 3 } } }),
