@@ -100,6 +100,10 @@ export function prepareTrial(
     const value = finite(fn, `${f}.value`, ob.value);
     let trials = 1;
     let exposure = 1;
+    if (outcome === 'normal' && Math.abs(value) > 1e100) {
+      // Squares and cross-products of larger values overflow to Infinity.
+      fail(fn, `${f}.value`, 'must be at most 1e100 in magnitude (rescale the outcome)', value);
+    }
     if (outcome === 'binomial') {
       trials = integer(fn, `${f}.trials`, ob.trials ?? 1, 1);
       if (!Number.isInteger(value) || value < 0) fail(fn, `${f}.value`, 'must be a non-negative integer (successes)', value);

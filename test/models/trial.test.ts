@@ -286,6 +286,8 @@ describe('analyzeTrial: bad input', () => {
     expectInvalid(() => analyzeTrial({ ...base, outcome: 'binomial', observations: bin, model: { autocorrelation: true } }), /model\.autocorrelation/);
     expectInvalid(() => analyzeTrial({ ...base, mcmc: { chains: 0 } }), /mcmc\.chains/);
     expectInvalid(() => analyzeTrial({ ...base, observations: [...OBS2, { day: 3, value: Number.NaN }] }), /observations\[\d+\]\.value/);
+    // squares of 1e200 overflow: the Gibbs chain threw from inside rng.gamma, the exact path gave 0
+    expectInvalid(() => analyzeTrial({ ...base, observations: [...OBS2, { day: 3, value: 1e200 }] }), /observations\[\d+\]\.value/);
   });
   it('a prior for a parameter the model does not have', () => {
     const pois = OBS2.map((o) => ({ day: o.day, value: 1 }));
