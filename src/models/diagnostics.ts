@@ -5,10 +5,8 @@
  *
  * @packageDocumentation
  */
-import { quantileRaw } from '../dist/index.js';
+import { normalQuantileStd } from '../dist/index.js';
 import { fail } from '../validate.js';
-
-const STD_NORMAL = { family: 'normal', mean: 0, sd: 1 } as const;
 
 function checkChains(fn: string, chains: readonly ArrayLike<number>[]): number {
   if (!Array.isArray(chains) || chains.length === 0) fail(fn, 'chains', 'must be a non-empty array of chains', chains);
@@ -125,7 +123,7 @@ function normalScores(sortedVals: ArrayLike<number>, order: ArrayLike<number>, o
     let k = i;
     while (k + 1 < total && sortedVals[k + 1] === sortedVals[i]) k++;
     const r = (i + k) / 2 + 1;
-    const z = quantileRaw(STD_NORMAL, (r - 0.375) / (total + 0.25));
+    const z = normalQuantileStd((r - 0.375) / (total + 0.25));
     for (let q = i; q <= k; q++) out[order[q] as number] = z;
     i = k + 1;
   }
@@ -162,7 +160,7 @@ function rankNormalizeBoth(
   const z = new Float64Array(total);
   normalScores(sorted, idx, z);
   // Folded values in ascending order: merge outward from the median (a V-shaped sequence).
-  const med = medIn ?? quantileSorted(sorted, 0.5);
+  const med = medIn ?? sortedQuantile(sorted, 0.5);
   let right = 0;
   while (right < total && (sorted[right] as number) < med) right++;
   let left = right - 1;
@@ -283,8 +281,8 @@ function essOfSplit(chains: readonly Float64Array[]): number {
   return total / tau;
 }
 
-function quantileSorted(sorted: Float64Array, p: number): number {
-  // Type 7 (R's default) interpolation.
+/** Type-7 (R's default) quantile of values sorted ascending. @internal */
+export function sortedQuantile(sorted: ArrayLike<number>, p: number): number {
   const h = (sorted.length - 1) * p;
   const lo = Math.floor(h);
   const hi = Math.min(sorted.length - 1, lo + 1);
@@ -306,12 +304,12 @@ export function diagnoseRaw(chains: readonly ArrayLike<number>[]): { rhat: numbe
     });
     full.sort();
   }
-  const { z, zf, sorted } = rankNormalizeBoth(sp, full === undefined ? undefined : quantileSorted(full, 0.5));
+  const { z, zf, sorted } = rankNormalizeBoth(sp, full === undefined ? undefined : sortedQuantile(full, 0.5));
   const rhat = Math.max(basicRhat(z), basicRhat(zf));
   const essBulk = essOfSplit(z);
   const qs = full ?? sorted;
-  const q05 = quantileSorted(qs, 0.05);
-  const q95 = quantileSorted(qs, 0.95);
+  const q05 = sortedQuantile(qs, 0.05);
+  const q95 = sortedQuantile(qs, 0.95);
   const e05 = essOfSplit(sp.map((c) => c.map((x) => (x <= q05 ? 1 : 0))));
   const e95 = essOfSplit(sp.map((c) => c.map((x) => (x <= q95 ? 1 : 0))));
   const essTail = Math.min(e05, e95);

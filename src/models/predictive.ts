@@ -7,7 +7,7 @@ import gammaln from '@stdlib/math-base-special-gammaln';
 import { createRng } from '../rng/index.js';
 import type { Seed } from '../rng/index.js';
 import { boolean, fail, integer, nonEmptyString, oneOf, plainObject, positive, seed as checkSeed } from '../validate.js';
-import { sortedQuantile } from './summarize.js';
+import { sortedQuantile } from './diagnostics.js';
 import type { TrialAnalysis } from './types.js';
 
 /** Options of {@link posteriorPredictive}. */

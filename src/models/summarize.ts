@@ -4,16 +4,8 @@
  * @packageDocumentation
  */
 import { ConvergenceError } from '../errors.js';
-import { diagnoseRaw } from './diagnostics.js';
+import { diagnoseRaw, sortedQuantile } from './diagnostics.js';
 import type { EffectSummary, McmcDiagnostics, ParameterDiagnostics } from './types.js';
-
-/** Type-7 quantile of sorted values. @internal */
-export function sortedQuantile(sorted: ArrayLike<number>, p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return (sorted[lo] as number) + (h - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
-}
 
 /** Summary of draws of one effect. @internal */
 export function summarizeDraws(
