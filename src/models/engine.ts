@@ -10,6 +10,7 @@ import { fail } from '../validate.js';
 import type { Rng } from '../rng/index.js';
 import type { NormalMixture, PreparedTrial } from './data.js';
 import { mixtureMoments } from './data.js';
+import { quadForm } from '../linalg/dense.js';
 import { choleskyInPlace, drawFromPrecision, spdInverse } from './linalg.js';
 import { drawIndicator, polyaGammaMass, polyaGammaSumWithMass, sliceStep } from './samplers.js';
 
@@ -167,15 +168,6 @@ export function arKernel(d: PreparedTrial): ArKernel {
   let qb = 0;
   let qc = 0;
   let e0sq = 0;
-  const quad = (mat: Float64Array): number => {
-    let s = 0;
-    for (let a = 0; a < m; a++) {
-      let t = 0;
-      for (let b = 0; b < m; b++) t += (mat[a * m + b] as number) * (v[b] as number);
-      s += (v[a] as number) * t;
-    }
-    return s;
-  };
   return {
     m,
     cross(r, mm) {
@@ -198,9 +190,9 @@ export function arKernel(d: PreparedTrial): ArKernel {
     setCoefficients(beta) {
       for (let a = 0; a < m - 1; a++) v[a] = -(beta[a] as number);
       v[m - 1] = 1;
-      qa = quad(ls.a);
-      qb = quad(ls.b);
-      qc = quad(ls.c);
+      qa = quadForm(ls.a, m, v);
+      qb = quadForm(ls.b, m, v);
+      qc = quadForm(ls.c, m, v);
       let e0 = 0;
       for (let a = 0; a < m; a++) e0 += (ls.z0[a] as number) * (v[a] as number);
       e0sq = e0 * e0;
@@ -281,16 +273,6 @@ export function runNormalChain(spec: ModelSpec, rng: Rng, warmup: number, draws:
       }
     }
   };
-  // Residual sum of squares vᵀMv with v = (−β, 1).
-  const quad = (mat: Float64Array): number => {
-    let s = 0;
-    for (let a = 0; a < m; a++) {
-      let t = 0;
-      for (let b = 0; b < m; b++) t += (mat[a * m + b] as number) * (v[b] as number);
-      s += (v[a] as number) * t;
-    }
-    return s;
-  };
 
   if (ar === null) crossProducts(0);
   const total = warmup + draws;
@@ -315,7 +297,8 @@ export function runNormalChain(spec: ModelSpec, rng: Rng, warmup: number, draws:
     v[p] = 1;
     // σ² | β, ρ
     if (spec.sigma === undefined) {
-      let ssr = quad(mm);
+      // Residual sum of squares vᵀMv with v = (−β, 1).
+      let ssr = quadForm(mm, m, v);
       if (ssr < 0) ssr = 0;
       if (vPrior !== undefined && vPrior.family === 'invGamma') {
         sigma2 = 1 / rng.gamma(vPrior.shape + 0.5 * n, vPrior.scale + 0.5 * ssr);

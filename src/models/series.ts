@@ -369,6 +369,18 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
   };
 }
 
+/** The patient's (whitened) residual sum of squares y'y − 2cᵀX'y + cᵀX'Xc, at least 0. */
+function residualSS(pt: Patient, c: Float64Array): number {
+  const p = pt.data.p;
+  let ssr = pt.yty[0] as number;
+  for (let a = 0; a < p; a++) {
+    const ca = c[a] as number;
+    ssr -= 2 * ca * (pt.xty[a] as number);
+    for (let bb = 0; bb < p; bb++) ssr += ca * (pt.xtx[a * p + bb] as number) * (c[bb] as number);
+  }
+  return Math.max(ssr, 0);
+}
+
 function runSeriesChain(
   outcome: 'normal' | 'binomial' | 'poisson',
   autocorrelation: boolean,
@@ -462,13 +474,7 @@ function runSeriesChain(
     }
     drawFromPrecision(q.subarray(0, p * p), b.subarray(0, p), p, rng, tmp.subarray(0, p), z.subarray(0, p), l.subarray(0, p * p));
     for (let a = 0; a < p; a++) c[a] = tmp[a] as number;
-    let ssr = pt.yty[0] as number;
-    for (let a = 0; a < p; a++) {
-      const ca = c[a] as number;
-      ssr -= 2 * ca * (pt.xty[a] as number);
-      for (let bb = 0; bb < p; bb++) ssr += ca * (pt.xtx[a * p + bb] as number) * (c[bb] as number);
-    }
-    if (ssr < 0) ssr = 0;
+    const ssr = residualSS(pt, c);
     const n = pt.data.n;
     if (varPrior.family === 'invGamma') {
       sigma2[j] = 1 / rng.gamma(varPrior.shape + 0.5 * n, varPrior.scale + 0.5 * ssr);
@@ -504,13 +510,7 @@ function runSeriesChain(
     const pt = patients[j] as Patient;
     const p = pt.data.p;
     if (outcome === 'normal') {
-      let ssr = pt.yty[0] as number;
-      for (let a = 0; a < p; a++) {
-        const ca = c[a] as number;
-        ssr -= 2 * ca * (pt.xty[a] as number);
-        for (let bb = 0; bb < p; bb++) ssr += ca * (pt.xtx[a * p + bb] as number) * (c[bb] as number);
-      }
-      return -ssr / (2 * (sigma2[j] as number));
+      return -residualSS(pt, c) / (2 * (sigma2[j] as number));
     }
     if (outcome === 'binomial') {
       const ql = qLik[j] as Float64Array;
