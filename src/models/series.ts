@@ -122,7 +122,9 @@ interface Patient {
  * @param input - the trials, outcome, reference arm, direction and priors
  * @returns population and individual effect summaries with diagnostics
  * @throws ValidationError (code 'E_INVALID_ARGUMENT') for bad input (as {@link analyzeTrial}),
- *   duplicate ids, a missing population prior, thresholds or a variance prior with a non-normal outcome
+ *   duplicate ids, a missing population prior, a heterogeneity prior for an unknown treatment or
+ *   without mass on (0, ∞), thresholds or a variance prior with a non-normal outcome, a misspelt
+ *   key in `model` or `priors`
  * @throws ConvergenceError when `mcmc.strict` and the diagnostics fail
  * @example
  * ```ts

@@ -191,7 +191,8 @@ function naturalDiff(outcome: TrialOutcome, b0: number, bk: number): number {
  * @throws ValidationError (code 'E_INVALID_ARGUMENT') for days outside the design, unknown
  *   treatments, a reference not in the design, negative counts, successes > trials, an arm
  *   without observations, a prior for a parameter the model lacks (variance with a known sigma
- *   or a non-normal outcome, rho without autocorrelation, trend without trend), or bad options
+ *   or a non-normal outcome, rho without autocorrelation, trend without trend), a misspelt key
+ *   in `model`, `priors` or `mcmc`, normal values beyond 1e100, or bad options
  * @throws ConvergenceError (code 'E_CONVERGENCE') when `mcmc.strict` and the diagnostics fail
  * @example
  * ```ts
