@@ -1,5 +1,6 @@
 /**
- * Calibration by simulation (Talts et al. 2018): parameters from the prior, data from the model,
+ * Calibration by simulation (Talts et al. 2018): parameters from the prior, data from the model
+ * (AR(1) also with washout and missing days, so gaps of several days),
  * fit, then (1) 95% intervals cover the true value at 95% within a 3-sd binomial band, and
  * (2) the rank of the true value among thinned posterior draws is uniform (chi-square over 7
  * bins, df 6, rejected only at p < 0.001, i.e. statistic > 22.46). Fixed seeds; small replicate
@@ -31,6 +32,12 @@ const DESIGN: TrialDesign = {
     endDay: index * PERIOD + PERIOD - 1,
     washoutEndDay: index * PERIOD - 1,
   })),
+};
+/** The same schedule with the first day of every period a washout day (dropped: gaps of 2). */
+const DESIGN_WASHOUT: TrialDesign = {
+  ...DESIGN,
+  washoutDays: 1,
+  periods: DESIGN.periods.map((p) => ({ ...p, washoutEndDay: p.startDay })),
 };
 const REPS = 140;
 const L = 20; // thinned draws per fit: ranks 0..20
@@ -79,7 +86,7 @@ function simulate(outcome: TrialOutcome, ar: boolean, t: Truth, rng: Rng): Trial
   return obs;
 }
 
-function calibrate(outcome: TrialOutcome, ar: boolean, seed: string): { coverage: number; chi2: number; rhoChi2?: number } {
+function calibrate(outcome: TrialOutcome, ar: boolean, seed: string, gaps = false): { coverage: number; chi2: number; rhoChi2?: number } {
   const rng = createRng(seed);
   const bins = new Float64Array(7);
   const rhoBins = new Float64Array(7);
@@ -91,9 +98,13 @@ function calibrate(outcome: TrialOutcome, ar: boolean, seed: string): { coverage
       sigma: Math.sqrt(1 / rng.gamma(3, 2)),
       rho: ar ? 2 * rng.uniform() - 1 : 0,
     };
+    // With `gaps`: washout days dropped by analyzeTrial and about 1 day in 6 missing at random,
+    // so the AR(1) likelihood runs over gaps of 1 to several days (ρ^gap).
+    const all = simulate(outcome, ar, t, rng);
+    const observations = gaps ? all.filter(() => rng.uniform() > 1 / 6) : all;
     const input: AnalyzeTrialInput = {
-      design: DESIGN,
-      observations: simulate(outcome, ar, t, rng),
+      design: gaps ? DESIGN_WASHOUT : DESIGN,
+      observations,
       outcome,
       reference: 'A',
       betterIs: 'higher',
@@ -132,15 +143,16 @@ function calibrate(outcome: TrialOutcome, ar: boolean, seed: string): { coverage
 const band = 3 * Math.sqrt((0.95 * 0.05) / REPS);
 
 describe('simulation-based calibration (fixed seeds)', () => {
-  const cases: [string, TrialOutcome, boolean][] = [
+  const cases: [string, TrialOutcome, boolean, boolean?][] = [
     ['normal', 'normal', false],
     ['AR(1)', 'normal', true],
+    ['AR(1) with washout and missing days', 'normal', true, true],
     ['binomial (Pólya-Gamma)', 'binomial', false],
     ['Poisson (Metropolis)', 'poisson', false],
   ];
-  for (const [name, outcome, ar] of cases) {
+  for (const [name, outcome, ar, gaps] of cases) {
     it(`${name}: 95% coverage within the binomial band and uniform SBC ranks`, () => {
-      const res = calibrate(outcome, ar, `sbc-${name}`);
+      const res = calibrate(outcome, ar, `sbc-${name}`, gaps);
       expect(Math.abs(res.coverage - 0.95)).toBeLessThan(band);
       expect(res.chi2).toBeLessThan(CHI2_CRIT_DF6_P001);
       if (ar) expect(res.rhoChi2!).toBeLessThan(CHI2_CRIT_DF6_P001);
