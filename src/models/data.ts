@@ -42,6 +42,8 @@ export interface PreparedTrial {
 export function checkDesign(fn: string, field: string, design: unknown): TrialDesign {
   const d = plainObject(fn, field, design) as unknown as TrialDesign;
   uniqueLabels(fn, `${field}.treatments`, d.treatments, 2);
+  // Results are records keyed by treatment: '__proto__' cannot be a key of a plain object.
+  if (d.treatments.includes('__proto__')) fail(fn, `${field}.treatments`, "must not include the reserved label '__proto__'", '__proto__');
   if (!Array.isArray(d.periods) || d.periods.length === 0) {
     fail(fn, `${field}.periods`, 'must be a non-empty array of periods', d.periods);
   }
@@ -257,6 +259,14 @@ export function knownKeys(fn: string, field: string, obj: object, allowed: reado
   for (const k of Object.keys(obj)) {
     if (!allowed.includes(k)) fail(fn, `${field}.${k}`, `is not an option (expected one of ${allowed.join(', ')})`, k);
   }
+}
+
+/**
+ * `rec[key]` when `key` is an own property (a treatment called 'constructor' or 'toString'
+ * must not pick up Object.prototype's). @internal
+ */
+export function ownValue<T>(rec: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return rec !== undefined && Object.hasOwn(rec, key) ? rec[key] : undefined;
 }
 
 /** Checks a string option. @internal */

@@ -7,6 +7,7 @@ import gammaln from '@stdlib/math-base-special-gammaln';
 import { createRng } from '../rng/index.js';
 import type { Seed } from '../rng/index.js';
 import { boolean, fail, integer, nonEmptyString, oneOf, plainObject, positive, seed as checkSeed } from '../validate.js';
+import { ownValue } from './data.js';
 import { sortedQuantile } from './diagnostics.js';
 import type { TrialAnalysis } from './types.js';
 
@@ -109,7 +110,7 @@ export function posteriorPredictive(analysis: TrialAnalysis, options: PosteriorP
   const includeSamples = o.includeSamples === undefined ? false : boolean(fn, 'options.includeSamples', o.includeSamples);
   const rng = createRng(o.seed === undefined ? 1 : checkSeed(fn, 'options.seed', o.seed));
   const a = draws.intercept;
-  const eff = treatment === analysis.reference ? undefined : draws.effects[treatment];
+  const eff = treatment === analysis.reference ? undefined : ownValue(draws.effects, treatment);
   const n = a.length;
   const startDay = analysis.data.lastDay + 1 + skip;
   const days = Array.from({ length: nDays }, (_, i) => startDay + i);

@@ -11,7 +11,7 @@ import { createRng } from '../rng/index.js';
 import type { Rng } from '../rng/index.js';
 import { boolean, fail, finite, nonEmptyString, oneOf, plainObject } from '../validate.js';
 import type { NormalMixture, PreparedTrial } from './data.js';
-import { knownKeys, mixtureMoments, normalMixture, prepareTrial } from './data.js';
+import { knownKeys, mixtureMoments, normalMixture, ownValue, prepareTrial } from './data.js';
 import { drawFromPrecision } from './linalg.js';
 import type { ArKernel } from './engine.js';
 import { arKernel, checkRhoPrior, initRho, poissonLaplace, rhoLogPrior } from './engine.js';
@@ -172,6 +172,7 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     plainObject(FN, `trials[${j}]`, t);
     const id = nonEmptyString(FN, `trials[${j}].id`, t.id);
     if (ids.has(id)) fail(FN, `trials[${j}].id`, 'must be unique in the series', id);
+    if (id === '__proto__') fail(FN, `trials[${j}].id`, "must not be the reserved '__proto__' (results are keyed by id)", id);
     ids.add(id);
     const data = prepareTrial(FN, t.design, t.observations, outcome, reference, {
       includeWashout,
@@ -196,7 +197,7 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
   const sy = outcome !== 'normal' ? 1 : nAll > 1 && ss > 0 ? Math.sqrt(ss / (nAll - 1)) : 1;
 
   const muPrior: NormalMixture[] = effectNames.map((k) => {
-    const d = priors.populationEffects[k];
+    const d = ownValue(priors.populationEffects, k);
     if (d === undefined) fail(FN, `priors.populationEffects.${k}`, 'must give a prior for every non-reference treatment', d);
     return normalMixture(FN, `priors.populationEffects.${k}`, d);
   });
@@ -210,7 +211,7 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     }
   }
   const tauPrior: Dist[] = effectNames.map((k) => {
-    const d = priors.heterogeneity?.[k];
+    const d = ownValue(priors.heterogeneity, k);
     if (d === undefined) return { family: 'halfNormal', scale: sy };
     const v = validateDist(d, FN, `priors.heterogeneity.${k}`);
     if (!(cdfRaw(v, 0) < 1)) fail(FN, `priors.heterogeneity.${k}`, 'must put mass on (0, ∞)', d);
@@ -241,7 +242,7 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
       : priors.variance === undefined
         ? { family: 'invGamma', shape: 1, scale: 1 }
         : fail(FN, 'priors.variance', "applies to the 'normal' outcome only", priors.variance);
-  const thresholds: Record<string, number> = {};
+  const thresholds: Record<string, number> = Object.create(null);
   if (inp.thresholds !== undefined) {
     if (outcome !== 'normal') fail(FN, 'thresholds', "are supported for the 'normal' outcome only in a series", inp.thresholds);
     plainObject(FN, 'thresholds', inp.thresholds);
@@ -803,7 +804,7 @@ export function seriesToPrior(result: SeriesAnalysis, options: SeriesToPriorOpti
     if (names.length !== 1) fail(fn, 'options.treatment', `must name one of ${names.join(', ')}`, t);
     t = names[0] as string;
   }
-  const pop = result.population[t];
+  const pop = ownValue(result.population, t);
   if (pop === undefined) fail(fn, 'options.treatment', `must name one of ${names.join(', ')}`, t);
   const predictive = o.predictive === undefined ? false : boolean(fn, 'options.predictive', o.predictive);
   const m = predictive ? pop.predictive.mean : pop.mean;

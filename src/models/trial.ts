@@ -18,7 +18,7 @@ import {
   seed as checkSeed,
 } from '../validate.js';
 import type { NormalMixture, PreparedTrial } from './data.js';
-import { checkOutcome, knownKeys, normalMixture, prepareTrial } from './data.js';
+import { checkOutcome, knownKeys, normalMixture, ownValue, prepareTrial } from './data.js';
 import type { Layout, ModelSpec } from './engine.js';
 import { checkRhoPrior, layoutOf, runBinomialChain, runNormalChain, runPoissonChain } from './engine.js';
 import { drawFromPrecision, spdInverse, spdLogDet } from './linalg.js';
@@ -122,7 +122,7 @@ export function resolveCoefPriors(
     }
   }
   for (const t of data.effectNames) {
-    const d = effects[t];
+    const d = ownValue(effects, t);
     if (d !== undefined) coef.push(normalMixture(fn, `priors.effects.${t}`, d));
     else coef.push(one(0, outcome === 'normal' ? 2.5 * scaleY : 2.5));
   }
@@ -241,7 +241,7 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
   if (outcome === 'normal' && sigma === undefined && data.n <= data.p) {
     fail(FN, 'observations', `must number more than the ${data.p} regression coefficients to estimate the variance`, data.n);
   }
-  const thresholds: Record<string, number> = {};
+  const thresholds: Record<string, number> = Object.create(null);
   if (inp.thresholds !== undefined) {
     plainObject(FN, 'thresholds', inp.thresholds);
     for (const [k, v] of Object.entries(inp.thresholds)) {

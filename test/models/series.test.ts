@@ -88,6 +88,8 @@ describe('analyzeSeries', () => {
     expect(code(() => analyzeSeries({ ...base, reference: 'nothing' }))).toBe('E_INVALID_ARGUMENT');
     const r = analyzeSeries({ ...base, mcmc: { draws: 50 } });
     expect(code(() => seriesToPrior(r, { treatment: 'other' }))).toBe('E_INVALID_ARGUMENT');
+    expect(code(() => analyzeSeries({ ...base, trials: [trials[0]!, { ...trials[1]!, id: '__proto__' }] }))).toBe('E_INVALID_ARGUMENT');
+    expect(code(() => seriesToPrior(r, { treatment: 'constructor' }))).toBe('E_INVALID_ARGUMENT');
     // misspelt or unsupported options
     expect(code(() => analyzeSeries({ ...base, model: { trend: true } as never }))).toBe('E_INVALID_ARGUMENT');
     expect(code(() => analyzeSeries({ ...base, priors: { ...priors, heterogenity: {} } as never }))).toBe('E_INVALID_ARGUMENT');

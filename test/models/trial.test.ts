@@ -255,6 +255,22 @@ describe('analyzeTrial: a rho prior that excludes the default starting values', 
   });
 });
 
+describe('analyzeTrial: treatment labels that are names of Object.prototype', () => {
+  it("'constructor' and 'toString' are ordinary labels; '__proto__' is refused", () => {
+    const d = design(['toString', 'constructor', 'constructor', 'toString'], 7);
+    const obs = simulate(d, { constructor: -1, toString: 0 }, 1, 5);
+    const r = analyzeTrial({ design: d, observations: obs, outcome: 'normal', reference: 'toString', betterIs: 'lower', model: { sigma: 1 } });
+    // No prior, no threshold for 'constructor' was given: defaults, and no P(clinically better).
+    expect(r.effects.constructor!.probClinicallyBetter).toBeUndefined();
+    expect(Object.keys(r.probBest).sort()).toEqual(['constructor', 'toString']);
+    const withThr = analyzeTrial({ design: d, observations: obs, outcome: 'normal', reference: 'toString', betterIs: 'lower', model: { sigma: 1 }, thresholds: { constructor: 0.5 } });
+    expect(withThr.effects.constructor!.probClinicallyBetter).toBeGreaterThan(0);
+    const bad = design(['__proto__', 'A', 'A', '__proto__'], 7);
+    const badObs = Array.from({ length: 28 }, (_, day) => ({ day, value: 1 + (day % 3) }));
+    expectInvalid(() => analyzeTrial({ design: bad, observations: badObs, outcome: 'normal', reference: 'A', betterIs: 'lower' }), /^design\.treatments$/);
+  });
+});
+
 describe('analyzeTrial: bad input', () => {
   it('observation on a day outside the design', () => {
     expectInvalid(() => analyzeTrial({ ...base, observations: [...OBS2, { day: 500, value: 1 }] }), /observations\[\d+\]\.day/);
