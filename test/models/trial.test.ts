@@ -261,10 +261,11 @@ describe('analyzeTrial: treatment labels that are names of Object.prototype', ()
     const obs = simulate(d, { constructor: -1, toString: 0 }, 1, 5);
     const r = analyzeTrial({ design: d, observations: obs, outcome: 'normal', reference: 'toString', betterIs: 'lower', model: { sigma: 1 } });
     // No prior, no threshold for 'constructor' was given: defaults, and no P(clinically better).
-    expect(r.effects.constructor!.probClinicallyBetter).toBeUndefined();
+    const ctor: string = 'constructor';
+    expect(r.effects[ctor]!.probClinicallyBetter).toBeUndefined();
     expect(Object.keys(r.probBest).sort()).toEqual(['constructor', 'toString']);
     const withThr = analyzeTrial({ design: d, observations: obs, outcome: 'normal', reference: 'toString', betterIs: 'lower', model: { sigma: 1 }, thresholds: { constructor: 0.5 } });
-    expect(withThr.effects.constructor!.probClinicallyBetter).toBeGreaterThan(0);
+    expect(withThr.effects[ctor]!.probClinicallyBetter).toBeGreaterThan(0);
     const bad = design(['__proto__', 'A', 'A', '__proto__'], 7);
     const badObs = Array.from({ length: 28 }, (_, day) => ({ day, value: 1 + (day % 3) }));
     expectInvalid(() => analyzeTrial({ design: bad, observations: badObs, outcome: 'normal', reference: 'A', betterIs: 'lower' }), /^design\.treatments$/);
