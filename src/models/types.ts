@@ -112,8 +112,11 @@ export interface AnalyzeTrialInput {
 
 /** Posterior summary of one effect (treatment minus reference, on the link scale). */
 export interface EffectSummary {
+  /** Posterior mean. */
   readonly mean: number;
+  /** Posterior standard deviation. */
   readonly sd: number;
+  /** Posterior median. */
   readonly median: number;
   /** Central 95% credible interval. */
   readonly interval: readonly [number, number];
@@ -125,8 +128,11 @@ export interface EffectSummary {
 
 /** Diagnostics of one sampled parameter. */
 export interface ParameterDiagnostics {
+  /** Rank-normalised split R-hat (NaN for a constant parameter, or when its draws are not finite). */
   readonly rhat: number;
+  /** Bulk effective sample size. */
   readonly essBulk: number;
+  /** Tail effective sample size (of the 5% and 95% quantiles, the smaller). */
   readonly essTail: number;
 }
 
