@@ -18,6 +18,7 @@ import {
   staticPriorProvider,
   validateDesign,
 } from '../index.js';
+import type { McmcOptions } from '../models/types.js';
 import type { PriorProvider, PriorRequest } from '../prior/index.js';
 import type { TrialDesign } from '../design/types.js';
 import { fmt, parseJson, readData, readText, table, writeAtomic } from './io.js';
@@ -66,6 +67,16 @@ function loadObservations(path: string): AnalyzeTrialInput['observations'] {
   const data = readData(path);
   if (!Array.isArray(data)) bad('observations', 'must be a JSON array or a CSV with a header day,value[,trials,exposure]');
   return data as AnalyzeTrialInput['observations'];
+}
+
+/** Runs an MCMC analysis with a progress bar of its chains on a terminal. */
+function withMcmcProgress<I extends { mcmc?: McmcOptions }, R>(input: I, analyze: (input: I) => R): R {
+  const bar = progressCallback('MCMC chains');
+  try {
+    return analyze({ ...input, mcmc: { ...(input.mcmc ?? {}), onProgress: bar.onProgress } });
+  } finally {
+    bar.done();
+  }
 }
 
 function parseThresholds(list: readonly string[] | undefined): Record<string, number> | undefined {
@@ -160,15 +171,7 @@ export function registerCommands(program: Command): void {
       if (o.seed !== undefined) input.mcmc = { ...(input.mcmc ?? {}), seed: o.seed };
       if (input.design === undefined) bad('design', 'is required (in the input JSON or --design)');
       if (input.observations === undefined) bad('observations', 'are required (in the input JSON or --observations)');
-      const bar = progressCallback('MCMC chains');
-      input.mcmc = { ...(input.mcmc ?? {}), onProgress: bar.onProgress };
-      const analysis = (() => {
-        try {
-          return analyzeTrial(input);
-        } finally {
-          bar.done();
-        }
-      })();
+      const analysis = withMcmcProgress(input, analyzeTrial);
       const { draws: _draws, ...result } = analysis as TrialAnalysis & { draws?: unknown };
       if (o.out) writeAtomic(o.out, `${JSON.stringify(result, null, 2)}\n`);
       out(o.json === true, result, () => analysisTable(analysis));
@@ -182,15 +185,7 @@ export function registerCommands(program: Command): void {
     .option('--json', 'print JSON instead of a table')
     .action((inputPath: string, o) => {
       const input = parseJson(readText(inputPath), inputPath) as Parameters<typeof analyzeSeries>[0];
-      const bar = progressCallback('MCMC chains');
-      input.mcmc = { ...(input.mcmc ?? {}), onProgress: bar.onProgress };
-      const result = (() => {
-        try {
-          return analyzeSeries(input);
-        } finally {
-          bar.done();
-        }
-      })();
+      const result = withMcmcProgress(input, analyzeSeries);
       if (o.out) writeAtomic(o.out, `${JSON.stringify(result, null, 2)}\n`);
       out(o.json === true, result, () => {
         const pop = Object.entries(result.population).map(([t, e]) => [t, e.mean, e.sd, `[${fmt(e.interval[0])}, ${fmt(e.interval[1])}]`, e.probBetter, e.heterogeneity.mean]);
