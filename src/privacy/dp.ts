@@ -2,7 +2,7 @@
  * Differentially private release of a bounded mean (a patient's or a cohort's effect
  * estimate): the Laplace mechanism (pure ε) and the analytic Gaussian mechanism ((ε, δ)),
  * both realised as discrete noise on a power-of-two grid, sampled exactly from
- * `crypto.getRandomValues` (never from a seeded generator or `Math.random`).
+ * `crypto.getRandomValues` (never from a seeded or other non-cryptographic generator).
  *
  * @packageDocumentation
  */

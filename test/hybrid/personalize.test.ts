@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { code } from '../helpers.js';
 import {
   type PersonalizationPlan,
   type PopulationPrior,
@@ -11,14 +12,6 @@ import {
   updatePersonalization,
 } from '../../src/index.js';
 
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code: string }).code;
-  }
-  return 'no error';
-}
 
 const migrainePrior = (): Promise<PopulationPrior> => staticPriorProvider().elicit(migrainePriorRequest());
 

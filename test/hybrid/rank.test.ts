@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { code } from '../helpers.js';
 import {
   type CandidateRanking,
   type Dist,
@@ -15,14 +16,6 @@ import {
   staticPriorProvider,
 } from '../../src/index.js';
 
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code: string }).code;
-  }
-  return 'no error';
-}
 
 /** P(candidate i has the lowest effect) = ∫ f_i(x) Π_{j≠i} (1 − F_j(x)) dx, by Simpson's rule on a wide grid. */
 function probLowestByQuadrature(ds: Dist[]): number[] {

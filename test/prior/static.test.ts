@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { code } from '../helpers.js';
 import {
   MIGRAINE_PRIOR_TABLE,
   type PopulationPrior,
@@ -26,14 +27,6 @@ async function rejection(p: Promise<unknown>): Promise<{ code: string; message: 
   throw new Error('expected a rejection');
 }
 
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code: string }).code;
-  }
-  return 'no error';
-}
 
 const table: StaticPriorTable = {
   id: 'tbl',
