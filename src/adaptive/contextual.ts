@@ -261,60 +261,91 @@ function normalArgmaxShares(
 
 const STD_NORMAL = { family: 'normal', mean: 0, sd: 1 } as const;
 
-// ------------------------------------------------------------------- linear Thompson
+// ------------------------------------- shared by linear and logistic Thompson sampling
 
-class LinTsCore implements PolicyCore {
-  private readonly L: Float64Array[] = [];
-  private readonly mu: Float64Array[] = [];
+/**
+ * A Thompson core whose per-arm posterior is (approximately) normal with mean μₐ and precision
+ * Lₐ Lₐᵀ/scale²: the score xᵀθₐ is then N(xᵀμₐ, scale²‖Lₐ⁻¹x‖²), and the allocation follows
+ * from {@link normalArgmaxShares}. Subclasses say how an arm's (μₐ, Lₐ) are refitted.
+ */
+abstract class GaussianScoreCore {
+  protected readonly L: Float64Array[] = [];
+  protected readonly mu: Float64Array[] = [];
   private readonly dirty: boolean[] = [];
-  private readonly tmp: Float64Array;
-  private readonly tmp2: Float64Array;
+  protected readonly tmp: Float64Array;
+  private readonly w: Float64Array;
   private sds = new Float64Array(0);
   constructor(
     readonly dimension: number,
-    readonly lambda: number,
-    readonly noiseSd: number,
     readonly draws: number,
-    readonly A: Float64Array[],
-    readonly b: Float64Array[],
+    /** The score sd is `scale`·‖L⁻¹x‖. */
+    readonly scale: number,
   ) {
     this.tmp = new Float64Array(dimension);
-    this.tmp2 = new Float64Array(dimension);
-    for (let i = 0; i < A.length; i++) this.cache();
+    this.w = new Float64Array(dimension);
   }
 
-  private cache(): void {
+  /** Adds the per-arm caches of one more arm (marked stale). */
+  protected cache(): void {
     const d = this.dimension;
     this.L.push(new Float64Array(d * d));
     this.mu.push(new Float64Array(d));
     this.dirty.push(true);
   }
 
-  /** Refactors arm i if it changed: L Lᵀ = Aᵢ (jitter fallback), μ = Aᵢ⁻¹bᵢ. */
-  private refresh(i: number): void {
+  /** Marks arm i's posterior stale after new data. */
+  protected touch(i: number): void {
+    this.dirty[i] = true;
+  }
+
+  /** Recomputes L[i] and mu[i] from arm i's data. */
+  protected abstract refit(i: number): void;
+
+  /** Refits arm i if its data changed since the last fit. */
+  protected refresh(i: number): void {
     if (!this.dirty[i]) return;
-    const d = this.dimension;
-    cholesky(this.A[i]!, d, this.L[i]!);
-    cholSolve(this.L[i]!, d, this.b[i]!, this.mu[i]!, this.tmp);
+    this.refit(i);
     this.dirty[i] = false;
   }
 
   raw(rng: Rng, active: readonly number[], x: Float64Array | undefined, out: Float64Array, scores: Float64Array) {
     const d = this.dimension;
     const cx = x!;
-    const n = scores.length;
-    if (this.sds.length !== n) this.sds = new Float64Array(n);
+    if (this.sds.length !== scores.length) this.sds = new Float64Array(scores.length);
     const sds = this.sds;
     for (const i of active) {
       this.refresh(i);
       scores[i] = dot(this.mu[i]!, cx, d);
-      forwardSolve(this.L[i]!, d, cx, this.tmp2);
-      // xᵀθ with θ = μ + v L⁻ᵀz has sd v·‖L⁻¹x‖ exactly.
-      sds[i] = this.noiseSd * Math.sqrt(dot(this.tmp2, this.tmp2, d));
+      forwardSolve(this.L[i]!, d, cx, this.w);
+      sds[i] = this.scale * Math.sqrt(dot(this.w, this.w, d));
     }
     return normalArgmaxShares(rng, active, scores, sds, this.draws, out)
       ? { method: 'exact' as const, scores: true }
       : { method: 'monte-carlo' as const, draws: this.draws, scores: true };
+  }
+}
+
+// ------------------------------------------------------------------- linear Thompson
+
+class LinTsCore extends GaussianScoreCore implements PolicyCore {
+  constructor(
+    dimension: number,
+    readonly lambda: number,
+    readonly noiseSd: number,
+    draws: number,
+    readonly A: Float64Array[],
+    readonly b: Float64Array[],
+  ) {
+    // xᵀθ with θ = μ + v L⁻ᵀz has sd v·‖L⁻¹x‖ exactly.
+    super(dimension, draws, noiseSd);
+    for (let i = 0; i < A.length; i++) this.cache();
+  }
+
+  /** L Lᵀ = Aᵢ (jitter fallback), μ = Aᵢ⁻¹bᵢ. */
+  protected refit(i: number): void {
+    const d = this.dimension;
+    cholesky(this.A[i]!, d, this.L[i]!);
+    cholSolve(this.L[i]!, d, this.b[i]!, this.mu[i]!, this.tmp);
   }
 
   checkReward(): void {}
@@ -325,7 +356,7 @@ class LinTsCore implements PolicyCore {
     rankOneAdd(this.A[i]!, d, cx);
     const b = this.b[i]!;
     for (let j = 0; j < d; j++) b[j]! += r * cx[j]!;
-    this.dirty[i] = true;
+    this.touch(i);
   }
 
   addArm(fn = 'addArm', prior?: unknown): void {
@@ -427,35 +458,24 @@ export function restoreLinearThompson(s: PolicyState): LinearThompsonPolicy {
 
 // ----------------------------------------------------------------- logistic Thompson
 
-class LogisticCore implements PolicyCore {
-  private readonly L: Float64Array[] = [];
-  private readonly mode: Float64Array[] = [];
-  private readonly dirty: boolean[] = [];
-  private sd = new Float64Array(0);
+class LogisticCore extends GaussianScoreCore implements PolicyCore {
   constructor(
-    readonly dimension: number,
+    dimension: number,
     readonly lambda: number,
-    readonly draws: number,
+    draws: number,
     readonly xs: number[][][],
     readonly ys: number[][],
   ) {
+    super(dimension, draws, 1);
     for (let i = 0; i < xs.length; i++) this.cache();
   }
 
-  private cache(): void {
-    const d = this.dimension;
-    this.L.push(new Float64Array(d * d));
-    this.mode.push(new Float64Array(d));
-    this.dirty.push(true);
-  }
-
   /** Laplace approximation: Newton (with step halving) to the posterior mode, H at the mode. */
-  private refresh(i: number): void {
-    if (!this.dirty[i]) return;
+  protected refit(i: number): void {
     const d = this.dimension;
     const X = this.xs[i]!;
     const y = this.ys[i]!;
-    const theta = this.mode[i]!;
+    const theta = this.mu[i]!;
     // Cold start at 0 on every refit: the mode is then a function of the data alone, so a
     // restored policy (which stores only the data) computes exactly the same numbers.
     theta.fill(0);
@@ -511,23 +531,6 @@ class LogisticCore implements PolicyCore {
     }
     hessGrad();
     cholesky(H, d, L);
-    this.dirty[i] = false;
-  }
-
-  raw(rng: Rng, active: readonly number[], x: Float64Array | undefined, out: Float64Array, scores: Float64Array) {
-    const d = this.dimension;
-    const cx = x!;
-    if (this.sd.length !== scores.length) this.sd = new Float64Array(scores.length);
-    const w = new Float64Array(d);
-    for (const i of active) {
-      this.refresh(i);
-      scores[i] = dot(this.mode[i]!, cx, d);
-      forwardSolve(this.L[i]!, d, cx, w);
-      this.sd[i] = Math.sqrt(dot(w, w, d));
-    }
-    return normalArgmaxShares(rng, active, scores, this.sd, this.draws, out)
-      ? { method: 'exact' as const, scores: true }
-      : { method: 'monte-carlo' as const, draws: this.draws, scores: true };
   }
 
   checkReward(fn: string, field: string, r: number): void {
@@ -537,7 +540,7 @@ class LogisticCore implements PolicyCore {
   observe(i: number, r: number, x: Float64Array | undefined): void {
     this.xs[i]!.push(Array.from(x!));
     this.ys[i]!.push(r);
-    this.dirty[i] = true;
+    this.touch(i);
   }
 
   addArm(fn = 'addArm', prior?: unknown): void {
