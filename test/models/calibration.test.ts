@@ -7,6 +7,7 @@
  * counts so the file runs in a few seconds.
  */
 import { describe, expect, it } from 'vitest';
+import { fixedDesign } from '../helpers.js';
 import type { TrialDesign } from '../../src/design/types.js';
 import { halfNormal, invGamma, normal, uniform } from '../../src/dist/index.js';
 import { analyzeSeries, analyzeTrial } from '../../src/models/index.js';
@@ -16,29 +17,9 @@ import type { Rng } from '../../src/rng/index.js';
 
 const ORDER = ['A', 'B', 'B', 'A', 'B', 'A', 'A', 'B'];
 const PERIOD = 4;
-const DESIGN: TrialDesign = {
-  treatments: ['A', 'B'],
-  randomization: 'fixed',
-  seed: 0,
-  periodDays: PERIOD,
-  washoutDays: 0,
-  runInDays: 0,
-  totalDays: ORDER.length * PERIOD,
-  periods: ORDER.map((treatment, index) => ({
-    index,
-    block: Math.floor(index / 2),
-    treatment,
-    startDay: index * PERIOD,
-    endDay: index * PERIOD + PERIOD - 1,
-    washoutEndDay: index * PERIOD - 1,
-  })),
-};
+const DESIGN: TrialDesign = fixedDesign(ORDER, PERIOD);
 /** The same schedule with the first day of every period a washout day (dropped: gaps of 2). */
-const DESIGN_WASHOUT: TrialDesign = {
-  ...DESIGN,
-  washoutDays: 1,
-  periods: DESIGN.periods.map((p) => ({ ...p, washoutEndDay: p.startDay })),
-};
+const DESIGN_WASHOUT: TrialDesign = fixedDesign(ORDER, PERIOD, 1);
 const REPS = 140;
 const L = 20; // thinned draws per fit: ranks 0..20
 const CHI2_CRIT_DF6_P001 = 22.458;

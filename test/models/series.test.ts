@@ -4,31 +4,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fixedDesign } from '../helpers.js';
 import type { TrialDesign } from '../../src/design/types.js';
 import { halfNormal, normal } from '../../src/dist/index.js';
 import { analyzeSeries, analyzeTrial, seriesToPrior } from '../../src/models/index.js';
 import type { SeriesTrial, TrialObservation } from '../../src/models/index.js';
 import { createRng } from '../../src/rng/index.js';
 
-function design(order: string[], periodDays: number): TrialDesign {
-  return {
-    treatments: [...new Set(order)],
-    randomization: 'fixed',
-    seed: 0,
-    periodDays,
-    washoutDays: 0,
-    runInDays: 0,
-    totalDays: order.length * periodDays,
-    periods: order.map((treatment, index) => ({
-      index,
-      block: Math.floor(index / 2),
-      treatment,
-      startDay: index * periodDays,
-      endDay: index * periodDays + periodDays - 1,
-      washoutEndDay: index * periodDays - 1,
-    })),
-  };
-}
+const design = (order: string[], periodDays: number): TrialDesign => fixedDesign(order, periodDays);
 
 function series(effects: number[], seed: string): SeriesTrial[] {
   const rng = createRng(seed);

@@ -3,6 +3,7 @@
  * and posteriorPredictive. Expected numbers come from closed forms stated beside each test.
  */
 import { describe, expect, it } from 'vitest';
+import { fixedDesign } from '../helpers.js';
 import type { TrialDesign } from '../../src/design/types.js';
 import { createRng } from '../../src/rng/index.js';
 import {
@@ -16,30 +17,7 @@ import {
 import type { AnalyzeTrialInput, TrialObservation } from '../../src/models/index.js';
 import { cdf, normal, quantile } from '../../src/dist/index.js';
 
-/** A design literal: periods of `periodDays` in the given order, optional washout and run-in. */
-function design(order: string[], periodDays: number, washoutDays = 0, runInDays = 0): TrialDesign {
-  const treatments = [...new Set(order)];
-  return {
-    treatments,
-    randomization: 'fixed',
-    seed: 0,
-    periodDays,
-    washoutDays,
-    runInDays,
-    totalDays: runInDays + order.length * periodDays,
-    periods: order.map((treatment, index) => {
-      const startDay = runInDays + index * periodDays;
-      return {
-        index,
-        block: Math.floor(index / treatments.length),
-        treatment,
-        startDay,
-        endDay: startDay + periodDays - 1,
-        washoutEndDay: startDay + washoutDays - 1,
-      };
-    }),
-  };
-}
+const design = fixedDesign;
 
 function simulate(d: TrialDesign, effects: Record<string, number>, sd: number, seed: number): TrialObservation[] {
   const rng = createRng(seed);
