@@ -86,14 +86,6 @@ export function inRange(fn: string, field: string, value: unknown, min: number, 
   return value;
 }
 
-/** A non-empty array. */
-export function nonEmptyArray<T>(fn: string, field: string, value: unknown): readonly T[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    fail(fn, field, 'must be a non-empty array', value);
-  }
-  return value as readonly T[];
-}
-
 /** An array of finite numbers (possibly empty unless `nonEmpty`). */
 export function finiteArray(
   fn: string,

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { fail } from '../validate.js';
+import { fail, seed as checkSeed } from '../validate.js';
 
 /** A seed: any string or finite number. The same seed gives the same stream everywhere. */
 export type Seed = string | number;
@@ -83,10 +83,7 @@ function seedKey(path: readonly string[]): string {
  * @see Marsaglia & Tsang (2000), A simple method for generating gamma variables, ACM TOMS 26(3).
  */
 export function createRng(seed: Seed): Rng {
-  if (!(typeof seed === 'string' || (typeof seed === 'number' && Number.isFinite(seed)))) {
-    fail('createRng', 'seed', 'must be a string or a finite number', seed);
-  }
-  const path = [String(seed)];
+  const path = [String(checkSeed('createRng', 'seed', seed))];
   return build(path, alea(seedKey(path), { state: true }), null);
 }
 
@@ -232,10 +229,7 @@ function build(path: readonly string[], prng: AleaPrng, initialSpare: number | n
 
 /** Accepts an `Rng` or a seed and returns an `Rng` (helper for options that take either). */
 export function toRng(fn: string, field: string, value: Rng | Seed): Rng {
-  if (typeof value === 'string' || typeof value === 'number') {
-    if (typeof value === 'number' && !Number.isFinite(value)) fail(fn, field, 'must be an Rng or a seed', value);
-    return createRng(value);
-  }
+  if (typeof value === 'string' || typeof value === 'number') return createRng(checkSeed(fn, field, value));
   if (value === null || typeof value !== 'object' || typeof (value as Rng).uniform !== 'function') {
     fail(fn, field, 'must be an Rng (createRng) or a seed', value);
   }
