@@ -1,7 +1,8 @@
 // Each command end to end in a child process: good input, bad input (clear error on stderr,
 // stable exit code, nothing written), and --json output validated. The command is bundled from
 // source once with esbuild (the same bundler tsup uses), so the test needs no prior build.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { type Server, createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -217,5 +218,53 @@ describe('n1kit demo', () => {
     expect(a.decision.action).toBe('trial');
     expect(a.recommendation).toEqual(b.recommendation);
     expect(a.posterior).toEqual(b.posterior);
+  });
+});
+
+describe('n1kit demo with an LLM prior', () => {
+  it('elicits the prior from an OpenAI-compatible server given by --llm-base-url, sending no diary', async () => {
+    const bodies: string[] = [];
+    const server: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        bodies.push(body);
+        // An LLM that believes magnesium and sleep regularity both help a little.
+        const content = JSON.stringify({
+          effects: {
+            sleepRegularity: { mean: -1.5, sd: 1.5 },
+            magnesium: { mean: -1.5, sd: 1.5 },
+            coenzymeQ10: { mean: -0.5, sd: 1.5 },
+            riboflavin: { mean: -0.5, sd: 1.5 },
+          },
+        });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const stdout = await new Promise<string>((resolve, reject) => {
+        execFile(
+          process.execPath,
+          [CLI, 'demo', '--out', join(dir, 'demo-llm'), '--json', '--llm-base-url', `http://127.0.0.1:${port}/v1`, '--llm-model', 'test-model'],
+          { encoding: 'utf8', env: { ...process.env, N1KIT_LLM_BASE_URL: '' }, timeout: 60_000 },
+          (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out)),
+        );
+      });
+      const result = JSON.parse(stdout) as { prior: { source: { provider: string; model?: string } }; decision: { action: string } };
+      expect(result.prior.source.model).toBe('test-model');
+      expect(result.decision.action).toBe('trial');
+      expect(bodies.length).toBeGreaterThan(0);
+      for (const b of bodies) {
+        expect(JSON.parse(b).model).toBe('test-model');
+        expect(b).not.toMatch(/diary|"day"/); // only the request's candidates and outcome go out
+      }
+    } finally {
+      server.close();
+    }
   });
 });
