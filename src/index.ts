@@ -7,7 +7,7 @@
  */
 export * from './errors.js';
 export * from './rng/index.js';
-export * from './dist/index.js';
+export * from './distributions/index.js';
 export * from './design/index.js';
 export * from './bayes/index.js';
 export * from './models/index.js';

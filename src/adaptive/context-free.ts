@@ -1,4 +1,4 @@
-import type { Dist } from '../dist/index.js';
+import type { Dist } from '../distributions/index.js';
 import type { Rng } from '../rng/index.js';
 import { fail, finite, integer, nonNegative, oneOf, plainObject, positive, probability } from '../validate.js';
 import {

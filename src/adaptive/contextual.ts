@@ -1,4 +1,4 @@
-import { cdf } from '../dist/index.js';
+import { cdf } from '../distributions/index.js';
 import type { Rng } from '../rng/index.js';
 import { fail, integer, nonNegative, positive } from '../validate.js';
 import {

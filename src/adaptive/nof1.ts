@@ -1,4 +1,4 @@
-import { cdf } from '../dist/index.js';
+import { cdf } from '../distributions/index.js';
 import { type Rng, type Seed, toRng } from '../rng/index.js';
 import { fail, finite, integer, nonEmptyString, nonNegative, oneOf, plainObject } from '../validate.js';
 import { applyControlsInPlace, checkFeasible, projectBounds, resolveControls } from './controls.js';

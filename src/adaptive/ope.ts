@@ -1,4 +1,4 @@
-import { quantile } from '../dist/index.js';
+import { quantile } from '../distributions/index.js';
 import { fail, finite, inRange, nonNegative, plainObject, positive } from '../validate.js';
 import { cholSolve, cholesky, rankOneAdd } from '../linalg/dense.js';
 

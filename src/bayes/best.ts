@@ -1,5 +1,5 @@
-import type { Dist } from '../dist/index.js';
-import { sampleRaw, validateDist } from '../dist/index.js';
+import type { Dist } from '../distributions/index.js';
+import { sampleRaw, validateDist } from '../distributions/index.js';
 import type { Rng, Seed } from '../rng/index.js';
 import { toRng } from '../rng/index.js';
 import { fail, integer, oneOf, plainObject } from '../validate.js';

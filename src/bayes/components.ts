@@ -4,8 +4,8 @@
  *
  * @packageDocumentation
  */
-import type { Dist, DistOf } from '../dist/index.js';
-import { validateDist } from '../dist/index.js';
+import type { Dist, DistOf } from '../distributions/index.js';
+import { validateDist } from '../distributions/index.js';
 import { fail } from '../validate.js';
 
 /** The families n1kit updates conjugately. */

@@ -1,5 +1,5 @@
-import type { Dist } from '../dist/index.js';
-import { cdfRaw } from '../dist/index.js';
+import type { Dist } from '../distributions/index.js';
+import { cdfRaw } from '../distributions/index.js';
 import { fail, integer, plainObject } from '../validate.js';
 import {
   binomialUpdateCore,

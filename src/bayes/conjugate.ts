@@ -9,8 +9,8 @@
 import betaln from '@stdlib/math-base-special-betaln';
 import gammaln from '@stdlib/math-base-special-gammaln';
 import log1p from '@stdlib/math-base-special-log1p';
-import type { Dist, DistOf } from '../dist/index.js';
-import { logSumExp } from '../dist/index.js';
+import type { Dist, DistOf } from '../distributions/index.js';
+import { logSumExp } from '../distributions/index.js';
 import { fail, finite, integer, nonNegative, plainObject, positive } from '../validate.js';
 import { buildMixture, flatPrior, hypot2, normaliseLogWeights, quickLeaf } from './components.js';
 import type { BinomialCountData, ConjugateData, NormalMeanData, PoissonCountData } from './types.js';

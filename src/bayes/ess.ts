@@ -1,7 +1,7 @@
 import betaln from '@stdlib/math-base-special-betaln';
 import gammaln from '@stdlib/math-base-special-gammaln';
-import type { Dist, DistOf } from '../dist/index.js';
-import { mean as distMean, quantileRaw, variance as distVariance } from '../dist/index.js';
+import type { Dist, DistOf } from '../distributions/index.js';
+import { mean as distMean, quantileRaw, variance as distVariance } from '../distributions/index.js';
 import { fail, oneOf, plainObject, positive } from '../validate.js';
 import { type ConjugateFamily, type FlatPrior, flatPrior } from './components.js';
 import { integrate } from './quadrature.js';

@@ -1,5 +1,5 @@
 import gammaln from '@stdlib/math-base-special-gammaln';
-import type { DistOf } from '../dist/index.js';
+import type { DistOf } from '../distributions/index.js';
 import { fail, finite, finiteArray, integer, nonNegative, plainObject, positive } from '../validate.js';
 
 /**

@@ -2,7 +2,7 @@ import betainc from '@stdlib/math-base-special-betainc';
 import betaln from '@stdlib/math-base-special-betaln';
 import gammaln from '@stdlib/math-base-special-gammaln';
 import log1p from '@stdlib/math-base-special-log1p';
-import type { Dist, DistOf } from '../dist/index.js';
+import type { Dist, DistOf } from '../distributions/index.js';
 import { fail, integer, plainObject, positive } from '../validate.js';
 import { buildMixture, conjugateFamilyOf, flatPrior, hypot2 } from './components.js';
 import { type NormalInverseGamma, readNormalInverseGamma } from './nig.js';

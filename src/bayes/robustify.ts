@@ -1,5 +1,5 @@
-import type { Dist } from '../dist/index.js';
-import { mean as distMean, validateDist } from '../dist/index.js';
+import type { Dist } from '../distributions/index.js';
+import { mean as distMean, validateDist } from '../distributions/index.js';
 import { fail, finite, plainObject, positive, probability } from '../validate.js';
 import { buildMixture, conjugateFamilyOf } from './components.js';
 

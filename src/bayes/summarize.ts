@@ -1,6 +1,6 @@
-import type { Dist } from '../dist/index.js';
-import { cdfRaw, logPdfRaw, mean as distMean, quantileRaw, validateDist, variance } from '../dist/index.js';
-import { gammaQ, solveMonotone } from '../dist/index.js';
+import type { Dist } from '../distributions/index.js';
+import { cdfRaw, logPdfRaw, mean as distMean, quantileRaw, validateDist, variance } from '../distributions/index.js';
+import { gammaQ, solveMonotone } from '../distributions/index.js';
 import { fail, finite, oneOf, plainObject } from '../validate.js';
 import type { BetterIs } from './types.js';
 

@@ -1,8 +1,8 @@
 import { priorDataConflict, robustify } from '../bayes/index.js';
 import { designTrial, validateDesign } from '../design/index.js';
 import type { Randomization, TrialDesign } from '../design/types.js';
-import type { Dist } from '../dist/dist.js';
-import { mean as distMean, sd as distSd } from '../dist/functions.js';
+import type { Dist } from '../distributions/dist.js';
+import { mean as distMean, sd as distSd } from '../distributions/functions.js';
 import { analyzeTrial } from '../models/index.js';
 import type { EffectSummary, TrialAnalysis, TrialModelOptions, TrialObservation } from '../models/types.js';
 import { validatePopulationPrior } from '../prior/request.js';

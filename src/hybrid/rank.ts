@@ -1,7 +1,7 @@
 import { probabilityOfBest } from '../bayes/index.js';
-import type { Dist } from '../dist/dist.js';
-import { validateDist } from '../dist/dist.js';
-import { cdf, mean as distMean, quantile, sd as distSd } from '../dist/functions.js';
+import type { Dist } from '../distributions/dist.js';
+import { validateDist } from '../distributions/dist.js';
+import { cdf, mean as distMean, quantile, sd as distSd } from '../distributions/functions.js';
 import { validatePopulationPrior } from '../prior/request.js';
 import type { PopulationPrior, PriorScale } from '../prior/types.js';
 import type { Rng, Seed } from '../rng/rng.js';

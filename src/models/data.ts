@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 import type { TrialDesign, TrialPeriod } from '../design/types.js';
-import type { Dist } from '../dist/index.js';
-import { validateDist } from '../dist/index.js';
+import type { Dist } from '../distributions/index.js';
+import { validateDist } from '../distributions/index.js';
 import { fail, finite, integer, oneOf, plainObject, positive, uniqueLabels } from '../validate.js';
 import type { TrialObservation, TrialOutcome } from './types.js';
 

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { normalQuantileStd } from '../dist/index.js';
+import { normalQuantileStd } from '../distributions/index.js';
 import { fail } from '../validate.js';
 
 function checkChains(fn: string, chains: readonly ArrayLike<number>[]): number {

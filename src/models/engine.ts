@@ -4,8 +4,8 @@
  *
  * @packageDocumentation
  */
-import type { Dist } from '../dist/index.js';
-import { cdfRaw, logPdfRaw, quantileRaw } from '../dist/index.js';
+import type { Dist } from '../distributions/index.js';
+import { cdfRaw, logPdfRaw, quantileRaw } from '../distributions/index.js';
 import { fail } from '../validate.js';
 import type { Rng } from '../rng/index.js';
 import type { NormalMixture, PreparedTrial } from './data.js';

@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 import type { TrialDesign } from '../design/types.js';
-import type { Dist } from '../dist/index.js';
-import { cdfRaw, logPdfRaw, quantileRaw, validateDist } from '../dist/index.js';
+import type { Dist } from '../distributions/index.js';
+import { cdfRaw, logPdfRaw, quantileRaw, validateDist } from '../distributions/index.js';
 import { createRng } from '../rng/index.js';
 import type { Rng } from '../rng/index.js';
 import { boolean, fail, finite, nonEmptyString, oneOf, plainObject } from '../validate.js';

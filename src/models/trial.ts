@@ -3,8 +3,8 @@
  *
  * @packageDocumentation
  */
-import type { Dist } from '../dist/index.js';
-import { cdfRaw, logSumExp, quantileRaw, validateDist } from '../dist/index.js';
+import type { Dist } from '../distributions/index.js';
+import { cdfRaw, logSumExp, quantileRaw, validateDist } from '../distributions/index.js';
 import { createRng } from '../rng/index.js';
 import type { Rng } from '../rng/index.js';
 import {

@@ -1,5 +1,5 @@
 import type { TrialDesign } from '../design/types.js';
-import type { Dist } from '../dist/index.js';
+import type { Dist } from '../distributions/index.js';
 import type { Seed } from '../rng/index.js';
 
 /** One diary entry: the outcome on `day` (0 = trial start). */

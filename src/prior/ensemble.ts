@@ -1,5 +1,5 @@
-import type { Dist, MixtureComponent } from '../dist/dist.js';
-import { validateDist } from '../dist/dist.js';
+import type { Dist, MixtureComponent } from '../distributions/dist.js';
+import { validateDist } from '../distributions/dist.js';
 import { ProviderError, isN1kitError } from '../errors.js';
 import { boolean, fail, plainObject } from '../validate.js';
 import { validatePopulationPrior, validatePriorRequest } from './request.js';

@@ -1,7 +1,7 @@
 import { robustify } from '../bayes/index.js';
-import type { Dist } from '../dist/dist.js';
-import { validateDist } from '../dist/dist.js';
-import { sd as distSd } from '../dist/functions.js';
+import type { Dist } from '../distributions/dist.js';
+import { validateDist } from '../distributions/dist.js';
+import { sd as distSd } from '../distributions/functions.js';
 import { ProviderError } from '../errors.js';
 import { fail, integer, nonEmptyString, oneOf, plainObject, positive, probability } from '../validate.js';
 import { scaleForFamily, validatePriorRequest } from './request.js';

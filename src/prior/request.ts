@@ -1,5 +1,5 @@
-import { validateDist } from '../dist/dist.js';
-import type { Dist } from '../dist/dist.js';
+import { validateDist } from '../distributions/dist.js';
+import type { Dist } from '../distributions/dist.js';
 import { fail, finite, nonEmptyString, oneOf, plainObject } from '../validate.js';
 import { PRIOR_SCALES } from './types.js';
 import type { PopulationPrior, PriorCandidate, PriorRequest, PriorScale } from './types.js';

@@ -1,5 +1,5 @@
-import type { Dist } from '../dist/dist.js';
-import { validateDist } from '../dist/dist.js';
+import type { Dist } from '../distributions/dist.js';
+import { validateDist } from '../distributions/dist.js';
 import { ProviderError, formatValue } from '../errors.js';
 import { fail, finite, nonEmptyString, oneOf, plainObject } from '../validate.js';
 import { scaleForFamily, validatePriorRequest } from './request.js';

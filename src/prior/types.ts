@@ -1,4 +1,4 @@
-import type { Dist } from '../dist/dist.js';
+import type { Dist } from '../distributions/dist.js';
 
 /**
  * The scale a population prior's effects are expressed on, always "treatment minus control":

@@ -7,7 +7,7 @@ import {
   logisticThompson,
   simulatePolicy,
 } from '../../src/adaptive/index.js';
-import { cdf } from '../../src/dist/index.js';
+import { cdf } from '../../src/distributions/index.js';
 import { createRng } from '../../src/rng/index.js';
 import fixture from '../fixtures/adaptive.json';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adaptiveNof1 } from '../../src/adaptive/index.js';
-import { cdf, pdf } from '../../src/dist/index.js';
+import { cdf, pdf } from '../../src/distributions/index.js';
 
 const Phi = (z: number) => cdf({ family: 'normal', mean: 0, sd: 1 }, z);
 const code = expect.objectContaining({ code: 'E_INVALID_ARGUMENT' });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pdf } from '../../src/dist/index.js';
+import { pdf } from '../../src/distributions/index.js';
 import {
   normalInverseGamma,
   normalInverseGammaMarginals,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { beta, type Dist, gamma, mean, mixture, normal } from '../../src/dist/index.js';
+import { beta, type Dist, gamma, mean, mixture, normal } from '../../src/distributions/index.js';
 import { priorDataConflict, robustify, summarize, updateNormal } from '../../src/bayes/index.js';
 import { close, fixtures, thrown } from './helpers.js';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Dist, beta, gamma, logPdf, mixture, normal } from '../../src/dist/index.js';
+import { type Dist, beta, gamma, logPdf, mixture, normal } from '../../src/distributions/index.js';
 import { summarize } from '../../src/bayes/index.js';
 import { close, fixtures, thrown } from './helpers.js';
 

@@ -16,7 +16,7 @@ import { analyzeTrial, posteriorPredictive } from '../../src/models/index.js';
 import type { TrialAnalysis, TrialObservation } from '../../src/models/index.js';
 import { polyaGammaMoments } from '../../src/models/samplers.js';
 import { sampleBinomialRaw, samplePoissonRaw } from '../../src/models/predictive.js';
-import { gammaQ } from '../../src/dist/index.js';
+import { gammaQ } from '../../src/distributions/index.js';
 import { createRng } from '../../src/rng/index.js';
 import { prepareTrial } from '../../src/models/data.js';
 import { arKernel } from '../../src/models/engine.js';

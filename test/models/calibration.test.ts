@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixedDesign } from '../helpers.js';
 import type { TrialDesign } from '../../src/design/types.js';
-import { halfNormal, invGamma, normal, uniform } from '../../src/dist/index.js';
+import { halfNormal, invGamma, normal, uniform } from '../../src/distributions/index.js';
 import { analyzeSeries, analyzeTrial } from '../../src/models/index.js';
 import type { AnalyzeTrialInput, TrialObservation, TrialOutcome } from '../../src/models/index.js';
 import { createRng } from '../../src/rng/index.js';

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixedDesign } from '../helpers.js';
 import type { TrialDesign } from '../../src/design/types.js';
-import { halfNormal, normal } from '../../src/dist/index.js';
+import { halfNormal, normal } from '../../src/distributions/index.js';
 import { analyzeSeries, analyzeTrial, seriesToPrior } from '../../src/models/index.js';
 import type { SeriesTrial, TrialObservation } from '../../src/models/index.js';
 import { createRng } from '../../src/rng/index.js';

@@ -15,7 +15,7 @@ import {
   splitRhat,
 } from '../../src/models/index.js';
 import type { AnalyzeTrialInput, TrialObservation } from '../../src/models/index.js';
-import { cdf, normal, quantile } from '../../src/dist/index.js';
+import { cdf, normal, quantile } from '../../src/distributions/index.js';
 
 const design = fixedDesign;
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cdf, normal, quantile } from '../../src/dist/index.js';
+import { cdf, normal, quantile } from '../../src/distributions/index.js';
 import { discreteGaussianDelta } from '../../src/privacy/dp.js';
 import {
   analyticGaussianSigma,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gamma, quantile } from '../../src/dist/index.js';
+import { gamma, quantile } from '../../src/distributions/index.js';
 import { bernoulliExp, cryptoBits, discreteGaussian, discreteLaplace, exactRational } from '../../src/privacy/noise.js';
 
 // The samplers draw from crypto.getRandomValues, which cannot be seeded: these tests are

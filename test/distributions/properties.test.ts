@@ -16,7 +16,7 @@ import {
   studentT,
   uniform,
   variance,
-} from '../../src/dist/index.js';
+} from '../../src/distributions/index.js';
 import { createRng } from '../../src/rng/index.js';
 
 const SEED = 20261128; // fast-check prints the seed and path of any failure

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConvergenceError, N1kitError, ProviderError, ValidationError, isN1kitError } from '../../src/errors.js';
-import { type Dist, beta, cdf, gamma, mean, mixture, normal, pdf, quantile, sample, studentT, uniform, validateDist, variance } from '../../src/dist/index.js';
+import { type Dist, beta, cdf, gamma, mean, mixture, normal, pdf, quantile, sample, studentT, uniform, validateDist, variance } from '../../src/distributions/index.js';
 import { createRng } from '../../src/rng/index.js';
 
 const invalid = (field?: string) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gammaP, gammaQ, log1pmx, logSumExp, normalQuantileStd, solveMonotone } from '../../src/dist/index.js';
+import { gammaP, gammaQ, log1pmx, logSumExp, normalQuantileStd, solveMonotone } from '../../src/distributions/index.js';
 
 describe('solveMonotone', () => {
   it('finds √2 to an ulp, in a handful of Newton steps', () => {

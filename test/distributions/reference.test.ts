@@ -1,7 +1,7 @@
 // Reference values from SciPy: scripts/fixtures/dist.py → test/fixtures/dist.json.
 import { describe, it } from 'vitest';
 import fixture from '../fixtures/dist.json';
-import { type Dist, cdf, logPdf, mean, pdf, quantile, validateDist, variance } from '../../src/dist/index.js';
+import { type Dist, cdf, logPdf, mean, pdf, quantile, validateDist, variance } from '../../src/distributions/index.js';
 
 interface Case {
   dist: Dist;
