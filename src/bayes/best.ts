@@ -3,6 +3,7 @@ import { sampleRaw, validateDist } from '../distributions/index.js';
 import type { Rng, Seed } from '../rng/index.js';
 import { toRng } from '../rng/index.js';
 import { fail, integer, oneOf, plainObject } from '../validate.js';
+import { addArgmaxShare } from './argmax.js';
 import { hypot2 } from './components.js';
 import { upperTail } from './summarize.js';
 import type { BetterIs } from './types.js';
@@ -118,17 +119,8 @@ export function probabilityOfBest(
     const x = new Float64Array(k);
     const sign = betterIs === 'higher' ? 1 : -1;
     for (let t = 0; t < draws; t++) {
-      let best = Number.NEGATIVE_INFINITY;
-      let nBest = 0;
-      for (let i = 0; i < k; i++) {
-        const v = sign * sampleRaw(list[i] as Dist, rng);
-        x[i] = v;
-        if (v > best) {
-          best = v;
-          nBest = 1;
-        } else if (v === best) nBest++;
-      }
-      for (let i = 0; i < k; i++) if (x[i] === best) counts[i] = (counts[i] as number) + 1 / nBest;
+      for (let i = 0; i < k; i++) x[i] = sampleRaw(list[i] as Dist, rng);
+      addArgmaxShare(x, 0, 1, k, sign, counts);
     }
     probs = Array.from(counts, (c) => c / draws);
   }

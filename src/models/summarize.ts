@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { addArgmaxShare } from '../bayes/argmax.js';
 import { ConvergenceError } from '../errors.js';
 import { diagnoseRaw, sortedQuantile } from './diagnostics.js';
 import type { EffectSummary, McmcDiagnostics, ParameterDiagnostics } from './types.js';
@@ -54,17 +55,11 @@ export function probBestFromDraws(
   const k = arms.length;
   const n = (values[0] as Float64Array).length;
   const counts = new Float64Array(k);
+  const row = new Float64Array(k);
+  const sign = betterIs === 'higher' ? 1 : -1;
   for (let i = 0; i < n; i++) {
-    let best = 0;
-    let bv = (values[0] as Float64Array)[i] as number;
-    for (let a = 1; a < k; a++) {
-      const v = (values[a] as Float64Array)[i] as number;
-      if (betterIs === 'higher' ? v > bv : v < bv) {
-        best = a;
-        bv = v;
-      }
-    }
-    counts[best] = (counts[best] as number) + 1;
+    for (let a = 0; a < k; a++) row[a] = (values[a] as Float64Array)[i] as number;
+    addArgmaxShare(row, 0, 1, k, sign, counts);
   }
   const out: Record<string, number> = {};
   arms.forEach((a, i) => {
