@@ -12,9 +12,6 @@ import {
   designTrial,
   migrainePriorRequest,
   openAICompatiblePriorProvider,
-  plotOutcomes,
-  plotPosterior,
-  plotSchedule,
   staticPriorProvider,
   validateDesign,
 } from '../index.js';
@@ -22,8 +19,8 @@ import type { McmcOptions } from '../models/types.js';
 import type { PriorProvider, PriorRequest } from '../prior/index.js';
 import type { TrialDesign } from '../design/types.js';
 import { fmt, parseJson, readData, readText, table, writeAtomic } from './io.js';
-import { type ReportSection, renderReport } from './report.js';
 import { runDemo } from './demo.js';
+import { registerReportCommand } from './report-command.js';
 import { progressCallback } from './progress.js';
 
 const bad = (field: string, message: string, value?: unknown): never => {
@@ -214,26 +211,7 @@ export function registerCommands(program: Command): void {
       });
     });
 
-  program
-    .command('report')
-    .description('render charts of a design, a diary and an analysis into one self-contained HTML file')
-    .requiredOption('--design <file>', 'design JSON')
-    .option('--observations <file>', 'diary CSV or JSON')
-    .option('--analysis <file>', 'analysis JSON (from n1kit analyze --out)')
-    .requiredOption('--out <file>', 'HTML file to write')
-    .option('--title <text>', 'report title', 'N-of-1 trial report')
-    .action(async (o) => {
-      const design = loadDesign(o.design);
-      const sections: ReportSection[] = [{ heading: 'Schedule', spec: plotSchedule(design) }];
-      if (o.observations) sections.push({ heading: 'Diary', spec: plotOutcomes(design, loadObservations(o.observations)) });
-      if (o.analysis) {
-        const a = readData(o.analysis) as TrialAnalysis;
-        sections.push({ heading: 'Posterior', spec: plotPosterior(a), text: [analysisTable(a)] });
-      }
-      const { html } = await renderReport(o.title, sections);
-      writeAtomic(o.out, html);
-      process.stdout.write(`wrote ${o.out} (${sections.length} charts)\n`);
-    });
+  registerReportCommand(program);
 
   program
     .command('demo')

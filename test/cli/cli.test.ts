@@ -200,7 +200,7 @@ describe('n1kit series', () => {
 });
 
 describe('n1kit demo', () => {
-  it('tells the migraine story offline and writes a report with four charts', () => {
+  it('tells the migraine story offline and writes a report with the verdict, the table and seven charts', () => {
     const out = join(dir, 'demo');
     const r = n1kit(['demo', '--out', out]);
     expect(r.stderr).toBe('');
@@ -209,7 +209,9 @@ describe('n1kit demo', () => {
     expect(r.stdout).toMatch(/Step 2\. The N-of-1 trial: 6 periods of 14 days/);
     expect(r.stdout).toMatch(/Recommendation: magnesium/);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
-    expect(html.match(/<svg/g)?.length).toBe(4);
+    expect(html.match(/<svg/g)?.length).toBe(7); // forest, 2 prior-vs-posterior, diary, ranking, schedule, running rate
+    expect(html).toMatch(/For the patient: what the trial found/);
+    expect(html).toMatch(/Magnesium[^<]* probably cuts migraine days/);
     for (const f of ['design.json', 'diary.csv', 'analysis.json', 'prior.json', 'chart-1.svg']) expect(existsSync(join(out, f))).toBe(true);
   });
   it('--json gives the same decision as plain data, deterministic in the seed', () => {
