@@ -148,11 +148,11 @@ describe.runIf(existsSync(CHROMIUM))('the trial report in headless Chromium', ()
         await page.goto(`file://${file}`);
         expect(await page.locator('figure.chart svg').count()).toBe(5);
         const layout = await page.evaluate(() => {
-          const boxes = [...document.querySelectorAll('body > section, figure.chart')].map((e) => e.getBoundingClientRect());
-          const sections = [...document.querySelectorAll('body > section')].map((e) => e.getBoundingClientRect());
+          const boxes = Array.from(document.querySelectorAll('body > section, figure.chart')).map((e) => e.getBoundingClientRect());
+          const sections = Array.from(document.querySelectorAll('body > section')).map((e) => e.getBoundingClientRect());
           let overlaps = 0;
           for (let i = 1; i < sections.length; i++) if ((sections[i] as DOMRect).top < (sections[i - 1] as DOMRect).bottom - 0.5) overlaps++;
-          const svgsFit = [...document.querySelectorAll('figure.chart svg')].every((s) => s.getBoundingClientRect().right <= innerWidth + 0.5);
+          const svgsFit = Array.from(document.querySelectorAll('figure.chart svg')).every((s) => s.getBoundingClientRect().right <= innerWidth + 0.5);
           return { scroll: document.documentElement.scrollWidth, inner: innerWidth, overlaps, svgsFit, n: boxes.length };
         });
         expect(layout.scroll).toBeLessThanOrEqual(layout.inner); // no sideways scrolling of the page
