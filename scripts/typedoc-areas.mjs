@@ -39,7 +39,8 @@ export function load(app) {
       const sig = reflection.signatures?.[0];
       const comments = [reflection.comment, sig?.comment];
       if (comments.some((c) => c?.getTag('@category'))) continue;
-      const target = sig?.comment ?? reflection.comment ?? (reflection.comment = new Comment());
+      if (sig?.comment === undefined && reflection.comment === undefined) reflection.comment = new Comment();
+      const target = sig?.comment ?? reflection.comment;
       target.blockTags.push(new CommentTag('@category', [{ kind: 'text', text: area }]));
     }
   });
