@@ -33,6 +33,8 @@ export const DEFAULT_KDF_ITERATIONS = 600_000;
 
 const KEYRING_KEY = 'n1kit.keyring';
 const RECORD_PREFIX = 'n1kit.record:';
+/** The sealed name secret of backends that hide record ids ({@link StorageBackend.bindNameKey}). */
+const NAMES_KEY = 'n1kit.names';
 const KEYRING_FORMAT = 'n1kit.keyring';
 const RECORD_FORMAT = 'n1kit.record';
 const BACKUP_FORMAT = 'n1kit.backup';
@@ -497,6 +499,17 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
     keys = await unwrapAll(fn, header, kek, false);
   }
   const currentKey = (): CryptoKey => keys.get(header.keyVersion)!;
+  if (typeof backend.bindNameKey === 'function') {
+    // A backend that hides record ids gets a secret of its own, sealed like a record.
+    const sealed = await backend.get(NAMES_KEY);
+    let secret = sealed === undefined ? undefined : fromBase64((await openRecord(fn, keys, NAMES_KEY, sealed)).value);
+    if (sealed !== undefined && secret?.length !== 32) throw new DecryptionError(`${fn}: the name secret is malformed`, 'malformed', { fn, field: 'keyring' });
+    if (secret === undefined) {
+      secret = randomBytes(32);
+      await backend.set(NAMES_KEY, await sealRecord(fn, currentKey(), header.keyVersion, NAMES_KEY, toBase64(secret)));
+    }
+    await backend.bindNameKey(secret);
+  }
 
   let queue: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
@@ -585,6 +598,11 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
           if (opened.keyVersion === h.keyVersion) continue;
           await backend.set(RECORD_PREFIX + id, await sealRecord(f, currentKey(), h.keyVersion, id, opened.value));
           resealed++;
+        }
+        const names = await backend.get(NAMES_KEY);
+        const namesOpened = names === undefined ? undefined : await openRecord(f, keys, NAMES_KEY, names);
+        if (namesOpened !== undefined && namesOpened.keyVersion !== h.keyVersion) {
+          await backend.set(NAMES_KEY, await sealRecord(f, currentKey(), h.keyVersion, NAMES_KEY, namesOpened.value));
         }
         // Step 3: drop the previous key; records sealed under it are now refused.
         const { previous: _dropped, ...done } = h;
