@@ -313,3 +313,12 @@ export type {
 //   export * from './data/index.js';
 // (keep each barrel's names unique across the package; internals stay out of the barrel).
 // ---------------------------------------------------------------------------------------
+
+// the population learns from private releases
+export * from './population/index.js';
+export { learnedEffectPrior, learnedPriorProvider } from './prior/index.js';
+export type { LearnedEffectPrior, LearnedEffectPriorOptions, LearnedPriorData, LearnedPriorProviderOptions } from './prior/index.js';
+export { startPersonalizationFrom } from './hybrid/index.js';
+export type { StartPersonalizationFromInput } from './hybrid/index.js';
+export { privateEffectForPooling } from './privacy/index.js';
+export type { PoolableRelease, PoolingSdRelease, PrivateEffectForPoolingOptions } from './privacy/index.js';
