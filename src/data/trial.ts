@@ -411,7 +411,8 @@ function trialFrom(fn: string, rows: readonly Record<string, unknown>[], options
   for (const r of treated) {
     const cur = runs[runs.length - 1];
     const planned = plannedOn(r.day);
-    const samePlanned = cur === undefined || plan === undefined || plannedOn(cur.last)?.index === planned?.index;
+    const was = cur === undefined ? undefined : plannedOn(cur.last)?.index;
+    const samePlanned = was === undefined || planned === undefined || was === planned.index;
     if (cur !== undefined && cur.treatment === r.treatment && samePlanned) {
       cur.last = r.day;
       continue;
