@@ -30,7 +30,7 @@ import { type TableCliOptions, analyzeTableCli, isTablePath, populationPriorEffe
 /** The column and prior options of `analyze` and `series` for table input (CSV / TSV). */
 function tableOptions(c: Command): Command {
   return c
-    .option('--value <column>', 'table input: column of the outcome')
+    .option('--value <column>', 'table input: column of the outcome (default: value)')
     .option('--date <column>', 'table input: column of ISO dates (default: date)')
     .option('--day <column>', 'table input: column of day numbers (default: day, when there is no date column)')
     .option('--treatment <column>', 'table input: column of the treatment taken (default: treatment)')

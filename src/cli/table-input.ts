@@ -77,9 +77,8 @@ function readPriors(path: string | undefined): Record<string, unknown> {
 }
 
 function columns(o: TableCliOptions) {
-  if (o.value === undefined) bad('value', 'is required with a table: the column of the outcome (e.g. --value pain)');
   return {
-    value: o.value as string,
+    value: o.value ?? 'value',
     ...(o.date !== undefined ? { date: o.date } : {}),
     ...(o.day !== undefined ? { day: o.day } : {}),
     ...(o.treatment !== undefined ? { treatment: o.treatment } : {}),
