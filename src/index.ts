@@ -322,3 +322,6 @@ export { startPersonalizationFrom } from './hybrid/index.js';
 export type { StartPersonalizationFromInput } from './hybrid/index.js';
 export { privateEffectForPooling } from './privacy/index.js';
 export type { PoolableRelease, PoolingSdRelease, PrivateEffectForPoolingOptions } from './privacy/index.js';
+
+// tables in: CSV/TSV diaries and long-format series
+export * from './data/index.js';

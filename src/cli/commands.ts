@@ -23,6 +23,22 @@ import { runDemo } from './demo.js';
 import { registerReportCommand } from './report-command.js';
 import { designWarnings, distSummary, parseFeatures } from './words.js';
 import { progressCallback } from './progress.js';
+import { type TableCliOptions, analyzeTableCli, isTablePath, populationPriorEffects, priorsFromFile, seriesTableCli } from './table-input.js';
+
+/** The column and prior options of `analyze` and `series` for table input (CSV / TSV). */
+function tableOptions(c: Command): Command {
+  return c
+    .option('--value <column>', 'table input: column of the outcome (default: value)')
+    .option('--date <column>', 'table input: column of ISO dates (default: date)')
+    .option('--day <column>', 'table input: column of day numbers (default: day, when there is no date column)')
+    .option('--treatment <column>', 'table input: column of the treatment taken (default: treatment)')
+    .option('--trials-column <column>', 'table input, binomial: column of the number of trials')
+    .option('--exposure-column <column>', 'table input, Poisson: column of the exposure')
+    .option('--washout-days <n>', 'table input: washout days at the start of each period (default: the plan\'s, else 0)', intOpt('washout-days'))
+    .option('--as-randomised', 'table input: analyse the plan\'s periods (intention to treat) instead of as treated')
+    .option('--priors <file>', 'JSON: the priors object of analyzeTrial / analyzeSeries')
+    .option('--prior <file>', 'JSON: an elicited PopulationPrior ({ effects, scale, source }) used as the effect priors');
+}
 
 const bad = (field: string, message: string, value?: unknown): never => {
   throw new ValidationError(`n1kit: \`${field}\` ${message}`, { fn: 'n1kit', field, value });
@@ -150,10 +166,10 @@ export function registerCommands(program: Command): void {
       });
     });
 
-  program
+  tableOptions(program
     .command('analyze')
-    .description("analyse one patient's N-of-1 trial (JSON input as analyzeTrial takes it, or --design and --observations)")
-    .argument('[input]', 'JSON file (or - for stdin) with { design, observations, outcome, reference, betterIs, ... }')
+    .description("analyse one patient's N-of-1 trial: a diary table (CSV/TSV with date or day, treatment, value), JSON input as analyzeTrial takes it, or --design and --observations")
+    .argument('[input]', 'diary table (.csv/.tsv), or JSON file (or - for stdin) with { design, observations, outcome, reference, betterIs, ... }'))
     .option('--design <file>', 'design JSON (from n1kit design --out)')
     .option('--observations <file>', 'diary: CSV with day,value[,trials,exposure] or JSON array')
     .addOption(new Option('--outcome <family>', 'outcome model').choices(['normal', 'binomial', 'poisson']))
@@ -165,6 +181,19 @@ export function registerCommands(program: Command): void {
     .option('--out <file>', 'write the analysis JSON to a file')
     .option('--json', 'print JSON instead of a table')
     .action((inputPath: string | undefined, o) => {
+      if (isTablePath(inputPath)) {
+        const th0 = parseThresholds(o.threshold);
+        const extra = {
+          ...(th0 ? { thresholds: th0 } : {}),
+          ...(o.autocorrelation ? { model: { autocorrelation: true } } : {}),
+          ...(o.seed !== undefined ? { mcmc: { seed: o.seed } } : {}),
+        };
+        const r = analyzeTableCli(inputPath, o as TableCliOptions, extra, (input) => withMcmcProgress(input, analyzeTrial));
+        for (const w of r.warnings) process.stderr.write(`${w}\n`);
+        if (o.out) writeAtomic(o.out, `${JSON.stringify(r.result, null, 2)}\n`);
+        out(o.json === true, r.result, () => `${r.result.analysisPopulation === 'as-treated' ? 'As treated: periods from the treatment column' : 'As randomised: periods and treatments from the plan'}${o.design ? `; ${r.result.deviations.length} deviation(s) from the plan` : ' (no plan given)'}.\n${analysisTable(r.analysis)}`);
+        return;
+      }
       const base = inputPath ? (parseJson(readText(inputPath), inputPath) as Partial<AnalyzeTrialInput>) : {};
       const input: AnalyzeTrialInput = {
         ...(base as AnalyzeTrialInput),
@@ -178,6 +207,11 @@ export function registerCommands(program: Command): void {
       if (th) input.thresholds = { ...(input.thresholds ?? {}), ...th };
       if (o.autocorrelation) input.model = { ...(input.model ?? {}), autocorrelation: true };
       if (o.seed !== undefined) input.mcmc = { ...(input.mcmc ?? {}), seed: o.seed };
+      const pr = priorsFromFile(o.priors);
+      if (pr) input.priors = { ...(input.priors ?? {}), ...pr };
+      if (o.prior && input.design && input.outcome && input.reference) {
+        input.priors = { ...(input.priors ?? {}), effects: { ...populationPriorEffects(o.prior, input.outcome, input.design.treatments, input.reference), ...(pr?.effects ?? {}) } };
+      }
       if (input.design === undefined) bad('design', 'is required (in the input JSON or --design)');
       if (input.observations === undefined) bad('observations', 'are required (in the input JSON or --observations)');
       const analysis = withMcmcProgress(input, analyzeTrial);
@@ -186,15 +220,28 @@ export function registerCommands(program: Command): void {
       out(o.json === true, result, () => analysisTable(analysis));
     });
 
-  program
+  tableOptions(program
     .command('series')
-    .description('analyse a series of N-of-1 trials (JSON input as analyzeSeries takes it)')
-    .argument('<input>', 'JSON file (or - for stdin)')
+    .description('analyse a series of N-of-1 trials: a long table (CSV/TSV with patient, date or day, treatment, value) or JSON input as analyzeSeries takes it')
+    .argument('<input>', 'long table (.csv/.tsv), or JSON file (or - for stdin)'))
+    .option('--patient <column>', 'table input: column of the patient id (default: patient)')
+    .option('--design <file>', 'table input: the plan every patient followed (design JSON)')
+    .addOption(new Option('--outcome <family>', 'outcome model').choices(['normal', 'binomial', 'poisson']))
+    .option('--reference <treatment>', 'the control arm, e.g. placebo')
+    .addOption(new Option('--better <direction>', 'which direction is better').choices(['higher', 'lower']))
+    .option('--seed <seed>', 'MCMC seed')
     .option('--out <file>', 'write the analysis JSON to a file')
     .option('--json', 'print JSON instead of a table')
     .action((inputPath: string, o) => {
-      const input = parseJson(readText(inputPath), inputPath) as Parameters<typeof analyzeSeries>[0];
-      const result = withMcmcProgress(input, analyzeSeries);
+      let result: ReturnType<typeof analyzeSeries> & { deviations?: unknown };
+      if (isTablePath(inputPath)) {
+        const r = seriesTableCli(inputPath, o as TableCliOptions, o.seed !== undefined ? { seed: o.seed } : undefined, (input) => withMcmcProgress(input, analyzeSeries));
+        for (const w of [...r.notes, ...r.warnings]) process.stderr.write(`${w}\n`);
+        result = r.result;
+      } else {
+        const input = parseJson(readText(inputPath), inputPath) as Parameters<typeof analyzeSeries>[0];
+        result = withMcmcProgress(input, analyzeSeries);
+      }
       if (o.out) writeAtomic(o.out, `${JSON.stringify(result, null, 2)}\n`);
       out(o.json === true, result, () => {
         const pop = Object.entries(result.population).map(([t, e]) => [t, e.mean, e.sd, `[${fmt(e.interval[0])}, ${fmt(e.interval[1])}]`, e.probBetter, e.heterogeneity.mean]);

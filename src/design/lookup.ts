@@ -20,7 +20,8 @@ function checkDesignShape(fn: string, design: TrialDesign): void {
 
 /**
  * The period a study day falls in (washout days included), or `undefined` for run-in days and
- * days before 0 or from `totalDays` on. Constant time: periods tile the days after run-in.
+ * days before 0 or from `totalDays` on. Constant time for a planned design (periods tile the
+ * days after run-in); a binary search over the periods for a recorded one (`origin: 'recorded'`).
  *
  * @param design - a design from {@link designTrial} (or checked by `validateDesign`)
  * @param day - a study day, an integer (day 0 is the first day of the trial)
@@ -39,6 +40,18 @@ export function periodOfDay(design: TrialDesign, day: number): TrialPeriod | und
   checkDesignShape('periodOfDay', design);
   integer('periodOfDay', 'day', day);
   if (day < design.runInDays) return undefined;
+  if (design.origin === 'recorded') {
+    let lo = 0;
+    let hi = design.periods.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const p = design.periods[mid] as TrialPeriod;
+      if (day < p.startDay) hi = mid - 1;
+      else if (day > p.endDay) lo = mid + 1;
+      else return p;
+    }
+    return undefined;
+  }
   const i = Math.floor((day - design.runInDays) / design.periodDays);
   return design.periods[i];
 }
@@ -63,8 +76,7 @@ export function periodOfDay(design: TrialDesign, day: number): TrialPeriod | und
 export function treatmentOnDay(design: TrialDesign, day: number): string | undefined {
   checkDesignShape('treatmentOnDay', design);
   integer('treatmentOnDay', 'day', day);
-  if (day < design.runInDays) return undefined;
-  return design.periods[Math.floor((day - design.runInDays) / design.periodDays)]?.treatment;
+  return periodOfDay(design, day)?.treatment;
 }
 
 /**

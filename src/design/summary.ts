@@ -26,11 +26,11 @@ export interface DesignSummary {
   readonly blocks: number;
   /** Trial length in days, run-in included. */
   readonly totalDays: number;
-  /** Days per period that are analysed by default (periodDays − washoutDays). */
+  /** Days per period that are analysed by default (periodDays − washoutDays; planned, for a recorded design). */
   readonly analysedDaysPerPeriod: number;
   /** Periods per treatment. */
   readonly counts: Readonly<Record<string, number>>;
-  /** Analysed days per treatment (periods × analysed days per period). */
+  /** Analysed days per treatment (periods × analysed days per period; summed over the periods of a recorded design). */
   readonly analysedDays: Readonly<Record<string, number>>;
   /**
    * `carryover[a][b]`: how often treatment `b` directly follows treatment `a` in the whole
@@ -108,7 +108,10 @@ export function designSummary(design: TrialDesign): DesignSummary {
     totalDays: d.totalDays,
     analysedDaysPerPeriod,
     counts,
-    analysedDays: Object.fromEntries(d.treatments.map((t) => [t, (counts[t] as number) * analysedDaysPerPeriod])),
+    analysedDays:
+      d.origin === 'recorded'
+        ? Object.fromEntries(d.treatments.map((t) => [t, d.periods.filter((p) => p.treatment === t).reduce((s, p) => s + p.endDay - p.washoutEndDay, 0)]))
+        : Object.fromEntries(d.treatments.map((t) => [t, (counts[t] as number) * analysedDaysPerPeriod])),
     carryover,
     carryoverWithinBlocks: within,
     carryoverBalanced: balanced,

@@ -27,11 +27,17 @@ export interface TrialPeriod {
   readonly block: number;
   /** The treatment label given during the period. */
   readonly treatment: string;
-  /** First day of the period: runInDays + index * periodDays. */
+  /**
+   * First day of the period: runInDays + index * periodDays for a planned design; for a
+   * recorded design (`origin: 'recorded'`) the day after the previous period ends.
+   */
   readonly startDay: number;
-  /** Last day of the period (inclusive): startDay + periodDays − 1. */
+  /** Last day of the period (inclusive): startDay + periodDays − 1 for a planned design; as recorded otherwise. */
   readonly endDay: number;
-  /** Last washout day (inclusive); startDay − 1 when washoutDays is 0. */
+  /**
+   * Last washout day (inclusive): startDay + washoutDays − 1 (startDay − 1 when washoutDays is
+   * 0); in a recorded period shorter than the washout, its endDay.
+   */
   readonly washoutEndDay: number;
   /** ISO date (YYYY-MM-DD) of startDay, when the design has a startDate. */
   readonly startDate?: string;
@@ -43,6 +49,12 @@ export interface TrialPeriod {
  * An N-of-1 crossover design as plain, JSON-serialisable data. Run-in is [0, runInDays);
  * period i covers [runInDays + i·periodDays, runInDays + (i+1)·periodDays − 1], and its first
  * washoutDays days are washout.
+ *
+ * A design can also describe what was done rather than what was planned (`origin: 'recorded'`,
+ * e.g. from {@link trialFromTable}): then the periods still follow one another without gap from
+ * `runInDays` to `totalDays`, but each has its own length (an extended period, a period cut
+ * short, a swapped or missing period); `periodDays` is the planned length, and each period's
+ * `startDay` / `endDay` are authoritative.
  *
  * @example
  * ```ts
@@ -58,7 +70,7 @@ export interface TrialDesign {
   readonly periodDays: number;
   readonly washoutDays: number;
   readonly runInDays: number;
-  /** runInDays + periods.length · periodDays. */
+  /** runInDays + periods.length · periodDays (planned); the last period's endDay + 1 (recorded). */
   readonly totalDays: number;
   readonly periods: readonly TrialPeriod[];
   /** Number of blocks (each block has one period per treatment). */
@@ -67,4 +79,11 @@ export interface TrialDesign {
   readonly maxConsecutive?: number;
   /** ISO date of day 0, if given. */
   readonly startDate?: string;
+  /**
+   * 'planned' (absent means planned): equal periods as {@link designTrial} makes them.
+   * 'recorded': the periods as they happened (as treated), of unequal length; the scheme's
+   * structure (`blocks`, one period per treatment per block, `maxConsecutive`) describes the
+   * plan and is not checked against them.
+   */
+  readonly origin?: 'planned' | 'recorded';
 }

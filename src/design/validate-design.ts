@@ -19,6 +19,13 @@ import type { TrialDesign, TrialPeriod } from './types.js';
  * `maxConsecutive` holds, and that the calendar dates match `startDate`. Unknown extra fields
  * are allowed.
  *
+ * A recorded design (`origin: 'recorded'`, as {@link trialFromTable} makes from a diary) may have
+ * periods of unequal length: its periods must follow one another without gap or overlap from
+ * `runInDays` (each at least one day long), `totalDays` must be the last period's `endDay` + 1,
+ * each washout is the first `washoutDays` days of its period (the whole period when shorter),
+ * and blocks must not decrease; the randomisation structure, `blocks` and `maxConsecutive`
+ * describe the plan and are not checked against the recorded periods.
+ *
  * @param design - the value to check (e.g. `JSON.parse` output)
  * @param fn - the public function name used in error messages
  * @returns the same value, typed as a design
@@ -45,12 +52,16 @@ export function validateDesign(design: unknown, fn = 'validateDesign'): TrialDes
   if (!Array.isArray(d.periods) || d.periods.length === 0) fail(fn, 'periods', 'must be a non-empty array', d.periods);
   const periods = d.periods as unknown[];
   const n = periods.length;
+  const recorded = d.origin === undefined ? false : oneOf(fn, 'origin', d.origin, ['planned', 'recorded'] as const) === 'recorded';
   const totalDays = integer(fn, 'totalDays', d.totalDays, 0);
-  if (totalDays !== runInDays + n * periodDays) {
+  if (recorded) {
+    const last = plainObject(fn, `periods[${n - 1}]`, periods[n - 1]) as { endDay?: unknown };
+    if (totalDays !== (last.endDay as number) + 1) fail(fn, 'totalDays', `must equal the last period's endDay + 1 = ${String(last.endDay)} + 1`, totalDays);
+  } else if (totalDays !== runInDays + n * periodDays) {
     fail(fn, 'totalDays', `must equal runInDays + periods.length × periodDays = ${runInDays + n * periodDays}`, totalDays);
   }
   let blocks: number | undefined;
-  if (d.blocks !== undefined) {
+  if (d.blocks !== undefined && !recorded) {
     blocks = integer(fn, 'blocks', d.blocks, 1);
     if (blocks * k !== n) fail(fn, 'blocks', `must equal periods.length / treatments.length = ${n / k}`, blocks);
   }
@@ -63,6 +74,7 @@ export function validateDesign(design: unknown, fn = 'validateDesign'): TrialDes
   }
   const known = new Set(treatments);
   let prevBlock = 0;
+  let nextStart = runInDays;
   periods.forEach((raw, i) => {
     const at = `periods[${i}]`;
     const p = plainObject(fn, at, raw) as Partial<Record<keyof TrialPeriod, unknown>>;
@@ -71,15 +83,19 @@ export function validateDesign(design: unknown, fn = 'validateDesign'): TrialDes
       fail(fn, `${at}.treatment`, 'must be one of `treatments`', p.treatment);
     }
     const block = integer(fn, `${at}.block`, p.block, 0);
-    if (blocks !== undefined ? block !== Math.floor(i / k) : block < prevBlock) {
-      fail(fn, `${at}.block`, blocks !== undefined ? `must be ${Math.floor(i / k)}` : 'must not decrease', block);
+    if (blocks !== undefined && !recorded ? block !== Math.floor(i / k) : block < prevBlock) {
+      fail(fn, `${at}.block`, blocks !== undefined && !recorded ? `must be ${Math.floor(i / k)}` : 'must not decrease', block);
     }
     prevBlock = block;
-    const startDay = runInDays + i * periodDays;
+    const startDay = recorded ? nextStart : runInDays + i * periodDays;
     if (p.startDay !== startDay) fail(fn, `${at}.startDay`, `must be ${startDay}`, p.startDay);
-    if (p.endDay !== startDay + periodDays - 1) fail(fn, `${at}.endDay`, `must be ${startDay + periodDays - 1}`, p.endDay);
-    if (p.washoutEndDay !== startDay + washoutDays - 1) {
-      fail(fn, `${at}.washoutEndDay`, `must be ${startDay + washoutDays - 1}`, p.washoutEndDay);
+    let endDay = startDay + periodDays - 1;
+    if (recorded) endDay = integer(fn, `${at}.endDay`, p.endDay, startDay);
+    else if (p.endDay !== endDay) fail(fn, `${at}.endDay`, `must be ${endDay}`, p.endDay);
+    nextStart = endDay + 1;
+    const washoutEnd = Math.min(startDay + washoutDays - 1, endDay);
+    if (p.washoutEndDay !== washoutEnd) {
+      fail(fn, `${at}.washoutEndDay`, `must be ${washoutEnd}`, p.washoutEndDay);
     }
     if (startDate === undefined) {
       if (p.startDate !== undefined || p.endDate !== undefined) {
@@ -87,13 +103,15 @@ export function validateDesign(design: unknown, fn = 'validateDesign'): TrialDes
       }
     } else {
       const sd = addDays(startDate, startDay);
-      const ed = addDays(startDate, startDay + periodDays - 1);
+      const ed = addDays(startDate, endDay);
       if (p.startDate !== sd) fail(fn, `${at}.startDate`, `must be ${sd}`, p.startDate);
       if (p.endDate !== ed) fail(fn, `${at}.endDate`, `must be ${ed}`, p.endDate);
     }
   });
   const seq = (periods as TrialPeriod[]).map((p) => p.treatment);
-  if (randomization === 'complete') {
+  if (recorded) {
+    // The recorded periods are what happened; the scheme's structure belongs to the plan.
+  } else if (randomization === 'complete') {
     const counts = new Map<string, number>();
     for (const t of seq) counts.set(t, (counts.get(t) ?? 0) + 1);
     if (n % k !== 0 || treatments.some((t) => counts.get(t) !== n / k)) {
@@ -108,7 +126,7 @@ export function validateDesign(design: unknown, fn = 'validateDesign'): TrialDes
       }
     }
   }
-  if (maxConsecutive !== undefined && longestRun(seq) > maxConsecutive) {
+  if (maxConsecutive !== undefined && !recorded && longestRun(seq) > maxConsecutive) {
     fail(fn, 'periods', `must not run one treatment more than maxConsecutive (${maxConsecutive}) periods in a row`, seq);
   }
   return design as TrialDesign;

@@ -141,7 +141,7 @@ interface Patient {
  *   priors: { populationEffects: { drug: normal(0, 2) } } });
  * r.population.drug.mean; // returns ~-1.03 (the four patients' effects average -1.05)
  * r.population.drug.probBetter; // returns ~0.99
- * const nextPrior = seriesToPrior(r, { treatment: 'drug' }); // N(~-1.03, ~0.32)
+ * const nextPrior = seriesToPrior(r, { treatment: 'drug' }); // N(~-1.03, ~0.63): a new patient's effect
  * ```
  * @see Zucker, Schmid, McIntosh, D'Agostino, Selker & Lau (1997), Combining single patient
  * (N-of-1) trials to estimate population treatment effects and to evaluate individual patient
@@ -767,31 +767,35 @@ export interface SeriesToPriorOptions {
   /** The treatment; may be omitted when the series has a single non-reference treatment. */
   treatment?: string;
   /**
-   * false: the posterior of the population mean μ (as the issue specifies); true: the
-   * predictive distribution of a new patient's own effect, μ + τ·z, which also carries the
-   * between-patient spread (wider; the safer prior for an individual).
-   * @defaultValue false
+   * true: the predictive distribution of a new patient's own effect, μ + τ·z (z ~ N(0, 1)),
+   * which carries the between-patient spread τ as well as the uncertainty about μ; false: the
+   * posterior of the population mean μ alone, narrower, and over-confident as a prior for one
+   * person unless the patients barely differ.
+   * @defaultValue true
    */
   predictive?: boolean;
 }
 
 /**
  * The population posterior of a series as a prior `Dist` for the next patient's
- * {@link analyzeTrial} (`priors.effects[treatment]`): a normal matched to the posterior mean
- * and sd of μ (or of the predictive effect μ + τ·z with `predictive: true`).
+ * {@link analyzeTrial} (`priors.effects[treatment]`): by default a normal matched to the mean
+ * and sd of the predictive effect of a new patient, μ + τ·z, with sd² = Var(μ) + E[τ²]
+ * (the next patient is one more draw from the population, not its average); with
+ * `predictive: false`, a normal matched to the posterior of μ.
  *
  * @param result - an {@link analyzeSeries} result
- * @param options - which treatment, and mean versus predictive
+ * @param options - which treatment, and predictive versus mean
  * @returns a normal Dist
  * @throws ValidationError when the treatment is missing or unknown
  * @example
  * ```ts
  * // `r`: the analyzeSeries result of its own example
- * const prior = seriesToPrior(r, { treatment: 'drug' }); // returns { family: 'normal', mean: ~-1.03, sd: ~0.32 }
- * seriesToPrior(r, { treatment: 'drug', predictive: true }).sd; // returns ~0.63 (adds the spread τ)
+ * const prior = seriesToPrior(r, { treatment: 'drug' }); // returns { family: 'normal', mean: ~-1.03, sd: ~0.63 } (μ with the spread τ)
+ * seriesToPrior(r, { treatment: 'drug', predictive: false }).sd; // returns ~0.32 (μ alone)
  * analyzeTrial({ ...nextPatient, priors: { effects: { drug: prior } } });
  * ```
  * @see Zucker et al. (1997), J Clin Epidemiol 50(4); Schmid & Yang (2022), HDSR.
+ * @see Higgins, Thompson & Spiegelhalter (2009), A re-evaluation of random-effects meta-analysis, JRSS A 172(1):137 (the predictive distribution of a new study's effect).
  */
 export function seriesToPrior(result: SeriesAnalysis, options: SeriesToPriorOptions = {}): Dist {
   const fn = 'seriesToPrior';
@@ -806,7 +810,7 @@ export function seriesToPrior(result: SeriesAnalysis, options: SeriesToPriorOpti
   }
   const pop = ownValue(result.population, t);
   if (pop === undefined) fail(fn, 'options.treatment', `must name one of ${names.join(', ')}`, t);
-  const predictive = o.predictive === undefined ? false : boolean(fn, 'options.predictive', o.predictive);
+  const predictive = o.predictive === undefined ? true : boolean(fn, 'options.predictive', o.predictive);
   const m = predictive ? pop.predictive.mean : pop.mean;
   const s = predictive ? pop.predictive.sd : pop.sd;
   if (!(s > 0) || !Number.isFinite(m)) fail(fn, 'result', 'must hold a finite population summary', pop);

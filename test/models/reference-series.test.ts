@@ -41,10 +41,12 @@ describe('analyzeSeries agrees with JAGS (hierarchical effect)', () => {
       expect(Math.abs(got.sd / e.sd - 1)).toBeLessThan(0.05);
       expect(Math.abs(got.probBetter - e.probBetter)).toBeLessThan(0.02);
     }
-    const prior = seriesToPrior(r);
+    const prior = seriesToPrior(r, { predictive: false });
     expect(prior).toEqual({ family: 'normal', mean: pop.mean, sd: pop.sd });
-    const pred = seriesToPrior(r, { treatment: 'drug', predictive: true });
-    expect(pred.family === 'normal' && pred.sd > pop.sd).toBe(true);
+    const pred = seriesToPrior(r, { treatment: 'drug' });
+    expect(pred).toEqual({ family: 'normal', mean: pop.predictive.mean, sd: pop.predictive.sd });
+    // Law of total variance: Var(μ + τz) = Var(μ) + E[τ²] ≥ Var(μ) + E[τ]².
+    expect(pred.family === 'normal' && pred.sd ** 2 >= pop.sd ** 2 + pop.heterogeneity.mean ** 2 - 1e-12).toBe(true);
   });
   }
 });
