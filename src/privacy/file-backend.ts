@@ -111,7 +111,8 @@ async function removeTemporaries(dir: string): Promise<void> {
  * ```ts
  * import { createEncryptedStore } from 'n1kit';
  * import { createFileBackend } from 'n1kit/node';
- * const store = await createEncryptedStore({ backend: createFileBackend({ directory: './diary' }), passphrase });
+ * const passphrase = 'correct horse battery staple';
+ * const store = await createEncryptedStore({ backend: createFileBackend({ directory: './out/diary-example' }), passphrase });
  * ```
  * @see POSIX rename(2) (atomic replacement) and fsync(2); SQLite, "Atomic Commit In SQLite".
  */

@@ -79,7 +79,7 @@ const ELICITED_LIMIT = 1e100;
  * @throws Error (plain) saying what is wrong; the provider turns it into a `ProviderError`
  * @example
  * ```ts
- * parseElicitedEffects('```json\n{"effects":{"mg":{"mean":-1.5,"sd":1}}}\n```', ['mg']); // { mg: { mean: -1.5, sd: 1 } }
+ * parseElicitedEffects('Here you are: {"effects":{"mg":{"mean":-1.5,"sd":1}}}', ['mg']); // { mg: { mean: -1.5, sd: 1 } }
  * ```
  * @see Capstick et al. 2024, "AutoElicit", arXiv 2411.17284
  */
