@@ -279,7 +279,7 @@ export type {
   StorageBackend,
 } from './privacy/index.js';
 export { createIndexedDbBackend } from './privacy/indexeddb.js';
-export type { IndexedDbBackendOptions } from './privacy/indexeddb.js';
+export type { IndexedDbBackend, IndexedDbBackendOptions } from './privacy/indexeddb.js';
 
 // plots (Vega-Lite specs as plain JSON; rendering them needs the optional `vega` peers)
 export {

@@ -4,7 +4,7 @@ import { fail, finite, integer, nonEmptyString, nonNegative, oneOf, plainObject 
 import { applyControlsInPlace, checkFeasible, projectBounds, resolveControls } from './controls.js';
 
 /**
- * The part of an `analyzeTrial` result (the contract's `TrialAnalysis`) that
+ * The part of an `analyzeTrial` result (a `TrialAnalysis`) that
  * {@link adaptiveNof1} reads: each non-reference treatment's effect (treatment minus
  * reference, on the link scale) with its posterior mean and sd. Defined structurally so any
  * object with this shape works.
@@ -78,7 +78,7 @@ export interface AdaptiveNof1Decision {
  * are usually positively correlated, so P(best) among the non-reference treatments is then an
  * approximation (the reported probabilities are still exactly the ones the arm is drawn
  * with). Then burn-in, power, floor and cap are applied (as in
- * {@link applyAllocationControls}, with t = periods so far), and an arm already given
+ * `applyAllocationControls`, with t = periods so far), and an arm already given
  * `maxConsecutive` periods in a row is excluded so the trial keeps crossing over (the cap is
  * relaxed to 1/(k − 1) if it must be, e.g. two arms force a switch).
  *

@@ -18,7 +18,7 @@ export type Randomization = 'block' | 'complete' | 'counterbalanced' | 'williams
  * ```ts
  * const p: TrialPeriod = { index: 0, block: 0, treatment: 'placebo', startDay: 7, endDay: 20, washoutEndDay: 9 };
  * ```
- * @see The n1kit API contract (DESIGN.md), `designTrial`.
+ * @see {@link designTrial} (how the day numbers are laid out).
  */
 export interface TrialPeriod {
   /** 0-based position of the period in the trial. */

@@ -12,7 +12,7 @@ import type { TrialDesign, TrialPeriod } from './types.js';
 /**
  * Checks that a value is a consistent {@link TrialDesign} and returns it typed. Checks the
  * fields and their types, that periods tile `[runInDays, totalDays)` without gap or overlap with
- * the day numbers of the contract, that every period's treatment is one of `treatments`, the
+ * the documented day numbers (period i covers runIn + i·periodDays onwards), that every period's treatment is one of `treatments`, the
  * block numbering (`block = ⌊index / k⌋` when `blocks` is given), the scheme's structure (each
  * block holds every treatment once for `'block'`, `'williams'` and `'counterbalanced'`; equal
  * counts for `'complete'`; `'fixed'` accepts any order, so hand-made schedules can use it), that

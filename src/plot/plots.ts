@@ -199,7 +199,7 @@ export function plotOutcomes(
   };
 }
 
-/** The part of a trial analysis `plotPosterior` reads (the contract's `TrialAnalysis`). */
+/** The part of a trial analysis `plotPosterior` reads (a `TrialAnalysis`). */
 export interface PlotPosteriorInput {
   readonly effects: Readonly<Record<string, { readonly mean: number; readonly sd: number }>>;
 }

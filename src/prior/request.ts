@@ -15,7 +15,7 @@ import type { PopulationPrior, PriorCandidate, PriorRequest, PriorScale } from '
  * ```ts
  * scaleForFamily('poisson'); // returns 'logRateRatio'
  * ```
- * @see ../shared/DESIGN.md (analyzeTrial: effects on the link scale)
+ * @see {@link analyzeTrial} (effects on the link scale)
  */
 export function scaleForFamily(family: 'normal' | 'binomial' | 'poisson'): PriorScale {
   const f = oneOf('scaleForFamily', 'family', family, ['normal', 'binomial', 'poisson'] as const);
@@ -36,7 +36,7 @@ export function scaleForFamily(family: 'normal' | 'binomial' | 'poisson'): Prior
  * validatePriorRequest({ patient: {}, candidates: [{ id: 'mg', label: 'Magnesium' }],
  *   outcome: { name: 'migraine days', family: 'normal', betterIs: 'lower' } });
  * ```
- * @see ../shared/DESIGN.md (PriorRequest)
+ * @see {@link PriorProvider} (what a provider is asked)
  */
 export function validatePriorRequest(req: unknown, fn = 'validatePriorRequest'): PriorRequest {
   const r = plainObject(fn, 'request', req);
@@ -109,7 +109,7 @@ export function validatePriorRequest(req: unknown, fn = 'validatePriorRequest'):
  * validatePopulationPrior({ effects: { mg: normal(-1.5, 1) }, scale: 'difference',
  *   source: { provider: 'static' } });
  * ```
- * @see ../shared/DESIGN.md (PopulationPrior)
+ * @see {@link PriorProvider} (what a provider answers)
  */
 export function validatePopulationPrior(prior: unknown, fn = 'validatePopulationPrior'): PopulationPrior {
   const p = plainObject(fn, 'prior', prior);

@@ -75,7 +75,7 @@ function validateCondition(fn: string, field: string, c: unknown): StaticFeature
  * ```ts
  * validateStaticPriorTable({ scale: 'difference', entries: [{ effects: { mg: normal(-1.7, 1.3) } }] });
  * ```
- * @see ../shared/DESIGN.md (PriorProvider)
+ * @see {@link PriorProvider}
  */
 export function validateStaticPriorTable(table: unknown): StaticPriorTable {
   const fn = 'staticPriorProvider';
@@ -234,7 +234,7 @@ export const MIGRAINE_CANDIDATES = [
  *
  * The numbers are ILLUSTRATIVE, not clinical advice: rough magnitudes of the preventive effects
  * reported for these supplements and for sleep hygiene (reductions of about 1 to 2 migraine days
- * a month, wide uncertainty), chosen so that {@link rankCandidates} reproduces the paper's
+ * a month, wide uncertainty), chosen so that `rankCandidates` reproduces the paper's
  * migraine case: P(best) ≈ 0.31 for magnesium and ≈ 0.34 for sleep regularity (paper: 0.30 and
  * 0.32), both above a
  * trigger threshold of 0.2. Patients with `poorSleep: true` get a more favourable prior for

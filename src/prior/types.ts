@@ -13,7 +13,7 @@ export type PriorScale = 'difference' | 'logRateRatio' | 'logOddsRatio';
  * ```ts
  * PRIOR_SCALES.includes('difference'); // true
  * ```
- * @see ../shared/DESIGN.md (PopulationPrior.scale)
+ * @see {@link analyzeTrial} (effects on the link scale)
  */
 export const PRIOR_SCALES: readonly PriorScale[] = ['difference', 'logRateRatio', 'logOddsRatio'];
 
@@ -33,7 +33,7 @@ export interface PriorOutcome {
   readonly name: string;
   /** Unit, e.g. `'days'`. */
   readonly unit?: string;
-  /** Likelihood family of the outcome: decides the effect scale (see {@link scaleForFamily}). */
+  /** Likelihood family of the outcome: decides the effect scale (normal: difference, binomial: log odds ratio, Poisson: log rate ratio). */
   readonly family: 'normal' | 'binomial' | 'poisson';
   /** Whether higher or lower outcome values are better for the patient. */
   readonly betterIs: 'higher' | 'lower';
