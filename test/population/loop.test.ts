@@ -93,3 +93,25 @@ describe('the loop: trials → DP releases → pool → better priors for later 
     expect(plan.ranking.candidates[0]?.id).toBe('magnesium');
   });
 });
+
+describe('learnedPriorProvider and learnedEffectPrior: bad input', () => {
+  const releases = [{ value: -2, sd: 1 }];
+  it.each([
+    ['no base provider', () => learnedPriorProvider({ base: {} as never, releases: () => undefined })],
+    ['releases not a function', () => learnedPriorProvider({ base: staticPriorProvider(), releases: [] as never })],
+    ['an unknown option', () => learnedPriorProvider({ base: staticPriorProvider(), releases: () => undefined, weight: 1 } as never)],
+    ['a bad base weight', () => learnedPriorProvider({ base: staticPriorProvider(), releases: () => undefined, baseWeight: 2 })],
+    ['a Student-t mean prior', () => learnedPriorProvider({ base: staticPriorProvider(), releases: () => undefined, meanPrior: { family: 'studentT', df: 3, location: 0, scale: 1 } })],
+    ['a non-normal base prior', () => learnedEffectPrior({ family: 'gamma', shape: 2, rate: 1 }, { releases })],
+    ['both releases and groups', () => learnedEffectPrior(LFM, { releases, groups: [] } as never)],
+    ['no releases', () => learnedEffectPrior(LFM, { releases: [] })],
+  ])('%s', (_, f) => {
+    let c = 'no error';
+    try {
+      f();
+    } catch (e) {
+      c = (e as { code: string }).code;
+    }
+    expect(c).toBe('E_INVALID_ARGUMENT');
+  });
+});
