@@ -7,7 +7,8 @@
  * @packageDocumentation
  */
 import type { Dist } from '../distributions/index.js';
-import { cdfRaw, logPdfRaw, logSumExp, quantileRaw, validateDist } from '../distributions/index.js';
+import erfc from '@stdlib/math-base-special-erfc';
+import { cdfRaw, logPdfRaw, logSumExp, normalQuantileStd, quantileRaw, validateDist } from '../distributions/index.js';
 import type { EffectSummary } from '../models/types.js';
 import type { Seed } from '../rng/index.js';
 import { fail, integer, oneOf, plainObject, seed as seedGuard } from '../validate.js';
@@ -87,7 +88,7 @@ export interface PooledPrior {
     readonly relativeError: number;
     /** The integration range of τ. */
     readonly range: readonly [number, number];
-    /** Largest |F_full − F_predictive| at 1%, 2.5%, …, 99% of the untrimmed predictive: the cost of trimming. */
+    /** Largest |F_full − F_predictive| at the 1, 2.5, 10, 25, 50, 75, 90, 97.5 and 99% quantiles of the untrimmed predictive: the cost of trimming. */
     readonly predictiveCdfError: number;
   };
 }
@@ -602,17 +603,19 @@ function pool(g: Groups, comps: readonly MeanComponent[], prior: Dist, betterIs:
       muVar += (cw[j * K + k] as number) * (d * d + (cv[j * K + k] as number));
     }
   }
-  const muMix = nodeMixture(cw, cm, cv, null);
-  const interval: [number, number] = [quantileRaw(muMix, 0.025), quantileRaw(muMix, 0.975)];
-  const pLower0 = cdfRaw(muMix, 0);
-  // P(μ > 0) summed directly (no 1 − cdf cancellation): Φ(m/s) = cdf of N(m, s) at 2m.
+  const csd = cv.map(Math.sqrt);
+  const interval: [number, number] = [mixQuantile(cw, cm, csd, 0.025), mixQuantile(cw, cm, csd, 0.975)];
+  let cwTotal = 0;
+  for (let i = 0; i < cw.length; i++) cwTotal += cw[i] as number;
+  const pLower0 = mixCdf(cw, cm, csd, cwTotal, 0);
+  // P(μ > 0) summed directly (no 1 − cdf cancellation): Φ(m/s) per component.
   let pUpper0 = 0;
-  if (muMix.family === 'mixture') for (const c of muMix.components) pUpper0 += c.weight * cdfRaw(c.dist, 2 * (c.dist as { mean: number }).mean);
-  else pUpper0 = cdfRaw(muMix, 2 * (muMix as { mean: number }).mean);
+  for (let i = 0; i < cw.length; i++) if ((cw[i] as number) > 0) pUpper0 += (cw[i] as number) * 0.5 * erfc(-(cm[i] as number) / ((csd[i] as number) * Math.SQRT2));
+  pUpper0 /= cwTotal;
   const mean: EffectSummary = {
     mean: muMean,
     sd: Math.sqrt(muVar),
-    median: quantileRaw(muMix, 0.5),
+    median: mixQuantile(cw, cm, csd, 0.5),
     interval,
     probBetter: Math.min(1, Math.max(0, betterIs === 'higher' ? pUpper0 : pLower0)),
   };
@@ -668,7 +671,7 @@ function pool(g: Groups, comps: readonly MeanComponent[], prior: Dist, betterIs:
     const t2 = (tau[j] as number) * (tau[j] as number);
     for (let k = 0; k < K; k++) pv[j * K + k] = (cv[j * K + k] as number) + t2;
   }
-  const full = nodeMixture(cw, cm, pv, null);
+  const psd = pv.map(Math.sqrt);
   const bins = Math.min(maxComponents, nNodes);
   const binOf = new Int32Array(nNodes);
   let acc = 0;
@@ -700,9 +703,9 @@ function pool(g: Groups, comps: readonly MeanComponent[], prior: Dist, betterIs:
   for (let i = 0; i < bins * K; i++) if ((bw[i] as number) > 0) bv[i] = (bv[i] as number) / (bw[i] as number);
   const predictive = nodeMixture(bw, bm, bv, 1e-14);
   let cdfErr = 0;
-  for (const p of [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975, 0.99]) {
-    const x = quantileRaw(full, p);
-    cdfErr = Math.max(cdfErr, Math.abs(cdfRaw(predictive, x) - cdfRaw(full, x)));
+  for (const p of [0.01, 0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975, 0.99]) {
+    const x = mixQuantile(cw, cm, psd, p);
+    cdfErr = Math.max(cdfErr, Math.abs(cdfRaw(predictive, x) - p));
   }
   return {
     method: 'quadrature',
@@ -713,6 +716,58 @@ function pool(g: Groups, comps: readonly MeanComponent[], prior: Dist, betterIs:
     logEvidence,
     quadrature: { evaluations: ev.calls, nodes: nNodes, intervals: ivs.length, relativeError: err / total, range: [a, b], predictiveCdfError: cdfErr },
   };
+}
+
+/** Σ w_i Φ((x − m_i)/s_i) for parallel arrays (weights summing to `total`), divided by `total`. */
+function mixCdf(w: Float64Array, m: Float64Array, sd: Float64Array, total: number, x: number): number {
+  let c = 0;
+  for (let i = 0; i < w.length; i++) {
+    const wi = w[i] as number;
+    if (wi > 0) c += wi * 0.5 * erfc(((m[i] as number) - x) / ((sd[i] as number) * Math.SQRT2));
+  }
+  return Math.min(1, Math.max(0, c / total));
+}
+
+function mixPdf(w: Float64Array, m: Float64Array, sd: Float64Array, total: number, x: number): number {
+  let d = 0;
+  for (let i = 0; i < w.length; i++) {
+    const wi = w[i] as number;
+    if (wi > 0) {
+      const z = (x - (m[i] as number)) / (sd[i] as number);
+      d += (wi * Math.exp(-0.5 * z * z)) / (sd[i] as number);
+    }
+  }
+  return d / (total * Math.sqrt(2 * Math.PI));
+}
+
+/** The p-quantile of a normal mixture from parallel arrays: safeguarded Newton inside the components' quantiles. */
+function mixQuantile(w: Float64Array, m: Float64Array, sd: Float64Array, p: number): number {
+  let total = 0;
+  for (let i = 0; i < w.length; i++) total += w[i] as number;
+  const z = normalQuantileStd(p);
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  let x = 0;
+  for (let i = 0; i < w.length; i++) {
+    if (!((w[i] as number) > 0)) continue;
+    const q = (m[i] as number) + (sd[i] as number) * z;
+    lo = Math.min(lo, q);
+    hi = Math.max(hi, q);
+    x += ((w[i] as number) / total) * q;
+  }
+  if (!(hi > lo)) return lo;
+  for (let it = 0; it < 100; it++) {
+    const F = mixCdf(w, m, sd, total, x) - p;
+    if (Math.abs(F) <= 1e-15) return x;
+    if (F > 0) hi = x;
+    else lo = x;
+    const d = mixPdf(w, m, sd, total, x);
+    let next = d > 0 ? x - F / d : Number.NaN;
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    if (Math.abs(next - x) <= 1e-14 * Math.max(1, Math.abs(x)) || hi - lo <= 1e-14 * Math.max(1, Math.abs(x))) return next;
+    x = next;
+  }
+  return x;
 }
 
 /** A normal mixture from parallel arrays (weights normalised; tiny weights dropped when `drop` is set). */

@@ -211,6 +211,8 @@ export interface LearnedPriorProviderOptions extends LearnedEffectPriorOptions {
 export function learnedPriorProvider(options: LearnedPriorProviderOptions): PriorProvider {
   const fn = 'learnedPriorProvider';
   const o = plainObject(fn, 'options', options);
+  const known = new Set(['base', 'releases', 'id', 'meanPrior', 'heterogeneity', 'baseWeight', 'components']);
+  for (const k of Object.keys(o)) if (!known.has(k)) fail(fn, `options.${k}`, 'is not an option', o[k]);
   const base = o.base as PriorProvider;
   if (typeof base !== 'object' || base === null || typeof base.elicit !== 'function' || typeof base.id !== 'string') {
     fail(fn, 'base', 'must be a PriorProvider ({ id, elicit })', base);
