@@ -469,9 +469,13 @@ function withPosterior(name: 'thompsonSampling' | 'topTwoThompson', base: Policy
 /**
  * Thompson sampling with conjugate posteriors: Beta–Bernoulli, or Gaussian rewards with
  * unknown mean and variance through a normal–inverse-gamma posterior. The allocation
- * probabilities P(arm is best) are estimated from `draws` joint posterior draws and the arm is
- * drawn from them after the allocation controls, so the reported probabilities are exactly
- * the ones used.
+ * probabilities are P(arm is best): by default computed exactly (numerical integration over
+ * the Beta or Student-t posteriors); without floor, cap or power the arm is the arg-max of one
+ * posterior draw per arm, chosen with exactly that probability, and the probabilities are
+ * computed only when `probabilities` is read. With `draws: D` they are estimated from D joint
+ * posterior draws and the arm is drawn from the estimate. Either way the arm is drawn with
+ * the reported probabilities (after the controls): log them as propensities. See
+ * {@link ThompsonOptions.draws} for the random numbers each decision uses.
  *
  * @param options - arms, likelihood, priors, draws, controls, seed
  * @returns a {@link ThompsonPolicy}
@@ -492,7 +496,8 @@ export function thompsonSampling(options: ThompsonOptions): ThompsonPolicy {
 /**
  * Top-two Thompson sampling for best-arm identification: with probability β play the
  * posterior leader, otherwise the challenger. Allocation ψᵢ = β aᵢ + (1 − β) aᵢ Σ_{j≠i}
- * aⱼ/(1 − aⱼ), with aᵢ = P(i is best) estimated from `draws` posterior draws.
+ * aⱼ/(1 − aⱼ), with aᵢ = P(i is best), exact by numerical integration by default, else
+ * estimated from `draws` posterior draws; the arm is drawn from ψ after the controls.
  *
  * @param options - as {@link thompsonSampling}, plus `leaderProbability` (β, default 0.5)
  * @returns a {@link ThompsonPolicy}

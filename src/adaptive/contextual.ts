@@ -469,9 +469,11 @@ function withCoefficients(base: PolicyBase, core: LinTsCore): LinearThompsonPoli
  * Linear Thompson sampling: Bayesian linear regression per arm, θₐ ~ N(Aₐ⁻¹bₐ, v²Aₐ⁻¹),
  * Aₐ = λI + Σxxᵀ. The score xᵀθₐ is then exactly N(xᵀμₐ, v²‖Lₐ⁻¹x‖²) with Lₐ the Cholesky
  * factor of Aₐ (jitter fallback), so the allocation P(arm has the highest sampled score) is
- * exact for two active arms (Φ((m₁ − m₂)/sqrt(s₁² + s₂²))) and otherwise estimated from
- * `draws` draws of these scalar scores; the arm is drawn from that allocation (for two arms
- * this is classical Thompson sampling in distribution, with exact propensities).
+ * exact for two active arms (Φ((m₁ − m₂)/sqrt(s₁² + s₂²))), exact by numerical integration
+ * for more arms by default (then, without floor, cap or power, the arm is the arg-max of one
+ * score draw per arm and the probabilities are computed when `probabilities` is read), and
+ * estimated from `draws` score draws when `draws` is given. The arm is always drawn with the
+ * reported probabilities (after the controls), so they are honest propensities.
  *
  * @param options - arms, dimension, lambda, noiseSd, draws, controls, seed
  * @returns a {@link LinearThompsonPolicy}
@@ -618,7 +620,7 @@ class LogisticCore extends GaussianScoreCore implements PolicyCore {
  * coefficients under the prior N(0, λ⁻¹I) is approximated by a normal at the mode (Laplace;
  * Newton's method with step halving, refitted on every arm's full data when it changes),
  * covariance H⁻¹. The linear score xᵀθ is then normal, and the allocation is computed as
- * for {@link linearThompson} (exact for two arms, else from `draws` draws). Cost grows with each arm's number of rewards.
+ * for {@link linearThompson} (exact by default, from `draws` draws when given). Cost grows with each arm's number of rewards.
  *
  * @param options - arms, dimension, lambda, draws, controls, seed
  * @returns a {@link BanditPolicy}
