@@ -16,7 +16,7 @@ const contexts = Array.from({ length: N }, () => Array.from({ length: D }, () =>
 const uniforms = Float64Array.from({ length: N }, () => gen.uniform());
 const opts = { time: 400, warmupTime: 100 };
 
-function loop(p: BanditPolicy, contextual: boolean): () => void {
+function loop(p: BanditPolicy, contextual: boolean, readPropensity = false): () => void {
   const rng = createRng('bench-policy');
   let t = 0;
   let sink = 0;
@@ -24,6 +24,7 @@ function loop(p: BanditPolicy, contextual: boolean): () => void {
     const i = t++ & (N - 1);
     const x = contextual ? contexts[i] : undefined;
     const s = p.select(rng, x);
+    if (readPropensity) sink += s.probabilities[s.arm]!; // what an OPE log records
     const r = uniforms[i]! < 0.3 + 0.04 * ARMS.indexOf(s.arm) ? 1 : 0;
     p.update(s.arm, r, x);
     sink += r;
@@ -31,13 +32,20 @@ function loop(p: BanditPolicy, contextual: boolean): () => void {
   };
 }
 
+// The side-by-side figures against mabwiser come from scripts/bench/bandits_compare.mjs (it
+// runs Python); these rows are the n1kit side alone, at the same setup.
 describe('context-free: Beta–Bernoulli Thompson, 10 arms (select + update)', () => {
-  bench('draws: 1 (classical TS)', loop(thompsonSampling({ arms: ARMS, draws: 1 }), false), opts);
-  bench('draws: 1000 (honest Monte Carlo propensities)', loop(thompsonSampling({ arms: ARMS, draws: 1000 }), false), opts);
+  bench('defaults (exact P(best), classical draw, propensities not read)', loop(thompsonSampling({ arms: ARMS }), false), opts);
+  bench('defaults, propensity read every decision (numerical integration)', loop(thompsonSampling({ arms: ARMS }), false, true), opts);
+  bench('minProbability 0.01 (exact P(best) before every draw)', loop(thompsonSampling({ arms: ARMS, minProbability: 0.01 }), false, true), opts);
+  bench('draws: 1 (classical TS, 0/1 propensities)', loop(thompsonSampling({ arms: ARMS, draws: 1 }), false), opts);
+  bench('draws: 1000 (Monte Carlo propensities; the default before issue 12)', loop(thompsonSampling({ arms: ARMS, draws: 1000 }), false), opts);
 });
 
 describe('contextual: 10 arms × 20 features (select + update)', () => {
   bench('linUCB (exact probabilities)', loop(linUCB({ arms: ARMS, dimension: D, alpha: 1 }), true), opts);
+  bench('linearThompson defaults (propensities not read)', loop(linearThompson({ arms: ARMS, dimension: D }), true), opts);
+  bench('linearThompson defaults, propensity read every decision', loop(linearThompson({ arms: ARMS, dimension: D }), true, true), opts);
   bench('linearThompson draws: 1', loop(linearThompson({ arms: ARMS, dimension: D, draws: 1 }), true), opts);
   bench('linearThompson draws: 1000', loop(linearThompson({ arms: ARMS, dimension: D, draws: 1000 }), true), opts);
 });

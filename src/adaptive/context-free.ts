@@ -1,19 +1,23 @@
 import type { Dist } from '../distributions/index.js';
+import { addArgmaxShare } from '../bayes/argmax.js';
 import type { Rng } from '../rng/index.js';
 import { fail, finite, integer, nonNegative, oneOf, plainObject, positive, probability } from '../validate.js';
 import {
   type BanditPolicy,
+  type DirectDraw,
   type JsonValue,
   type PolicyBase,
   type PolicyBaseOptions,
   type PolicyCore,
   type PolicyState,
+  argmaxRandomTie,
   argmaxSet,
   baseFromState,
   makePolicy,
   resolveBase,
   stateNumbers,
 } from './policy.js';
+import { betaBestProbabilities, studentTBestProbabilities } from './pbest.js';
 
 /**
  * Normal–inverse-gamma prior for a Gaussian arm with unknown variance:
@@ -47,12 +51,28 @@ export interface ThompsonOptions extends PolicyBaseOptions {
    */
   priors?: BetaPrior | NormalInverseGammaPrior | Record<string, BetaPrior | NormalInverseGammaPrior>;
   /**
-   * Posterior draws behind the Monte Carlo allocation probabilities. With `draws: 1` the
-   * policy is classical Thompson sampling (one posterior draw, its arg-max) and the reported
-   * probabilities are that one-draw (0/1) estimate: still the probabilities actually used,
-   * but without a `minProbability` floor the other arms get 0, so off-policy evaluation of
-   * any other policy is impossible from such logs.
-   * @defaultValue 1000
+   * How the allocation probabilities P(arm is best) are obtained.
+   *
+   * Not given (the default): exactly, by numerical integration over the posteriors
+   * (`method: 'exact'`, about 1e-12 accurate, no random numbers). When the controls leave
+   * the allocation unchanged (no floor, no cap, power 1, after burn-in) and the policy is not
+   * top-two, the arm is the arg-max of one posterior draw per active arm (classical Thompson
+   * sampling, whose probability of choosing each arm is exactly P(arm is best)), and the
+   * probabilities are computed only when `probabilities` is first read. Otherwise they are
+   * computed first and the arm is drawn from them after the controls with one uniform. Random
+   * numbers per decision: classical draw — Bernoulli: one `rng.beta` per active arm; normal:
+   * one `rng.gamma` and one `rng.normal` per active arm; plus one `rng.uniform` only when two
+   * draws tie exactly; otherwise one `rng.uniform`. Beta posteriors with a shape below 1
+   * (priors below 1 with few rewards) have singular densities the integration does not
+   * resolve: such decisions use 1000 Monte Carlo draws as below, and say so in `method`.
+   *
+   * A number D: a Monte Carlo estimate from D joint posterior draws (ties split equally),
+   * and the arm is drawn from it after the controls, so the reported probabilities are
+   * exactly the ones used. With `draws: 1` the policy is classical Thompson sampling with
+   * the one-draw (0/1) estimate as its reported probabilities: without a `minProbability`
+   * floor the other arms get 0, so off-policy evaluation of any other policy is impossible
+   * from such logs.
+   * @defaultValue exact (no draws)
    */
   draws?: number;
 }
@@ -109,13 +129,49 @@ export type ArmPosterior =
   | ({ readonly family: 'normalInverseGamma' } & NormalInverseGammaPrior);
 
 const ONE_DRAW = { method: 'monte-carlo', draws: 1, scores: true } as const;
+const EXACT = { method: 'exact', scores: true } as const;
+/** Monte Carlo draws when the exact rule does not apply (a Beta shape below 1). */
+const FALLBACK_DRAWS = 1000;
+
+/** A classical Thompson draw among Beta arms, with the posterior it was drawn from. */
+class BetaDraw implements DirectDraw {
+  constructor(
+    readonly chosen: number,
+    readonly a: Float64Array,
+    readonly b: Float64Array,
+  ) {}
+  allocation(out: Float64Array): void {
+    betaBestProbabilities(this.a, this.b, this.a.length, out);
+  }
+  scores(out: Float64Array): void {
+    for (let j = 0; j < this.a.length; j++) out[j] = this.a[j]! / (this.a[j]! + this.b[j]!);
+  }
+}
+
+/** A classical Thompson draw among normal–inverse-gamma arms (Student-t marginals of the means). */
+class StudentTDraw implements DirectDraw {
+  constructor(
+    readonly chosen: number,
+    readonly df: Float64Array,
+    readonly m: Float64Array,
+    readonly s: Float64Array,
+  ) {}
+  allocation(out: Float64Array): void {
+    studentTBestProbabilities(this.df, this.m, this.s, this.m.length, out);
+  }
+  scores(out: Float64Array): void {
+    out.set(this.m);
+  }
+}
 
 class ThompsonCore implements PolicyCore {
   readonly dimension = undefined;
   private counts = new Float64Array(0);
+  private row = new Float64Array(0);
   constructor(
     readonly lik: Lik,
-    readonly draws: number,
+    /** Monte Carlo draws, or null: exact probabilities. */
+    readonly draws: number | null,
     readonly st: TsStats,
     readonly leader: number | null,
   ) {}
@@ -132,6 +188,105 @@ class ThompsonCore implements PolicyCore {
       s.s0[i]! + n / 2,
       s.r0[i]! + 0.5 * s.m2[i]! + (k0 * n * d * d) / (2 * kn),
     ];
+  }
+
+  /** True when every active Beta arm has both shapes ≥ 1 (the exact rule applies). */
+  private betaExact(active: readonly number[]): boolean {
+    const a = this.st.a;
+    const b = this.st.b;
+    for (const i of active) if (!(a[i]! >= 1 && b[i]! >= 1)) return false;
+    return true;
+  }
+
+  /** The Student-t marginal (df, location, scale) of each active arm's mean. */
+  private tMarginals(active: readonly number[]): [Float64Array, Float64Array, Float64Array] {
+    const k = active.length;
+    const df = new Float64Array(k);
+    const m = new Float64Array(k);
+    const sc = new Float64Array(k);
+    for (let j = 0; j < k; j++) {
+      const q = this.post(active[j]!);
+      m[j] = q[0];
+      df[j] = 2 * q[2];
+      sc[j] = Math.sqrt(q[3] / (q[2] * q[1]));
+    }
+    return [df, m, sc];
+  }
+
+  direct(rng: Rng, active: readonly number[]): DirectDraw | null {
+    if (this.draws !== null || this.leader !== null) return null;
+    const k = active.length;
+    if (this.row.length < k) this.row = new Float64Array(k);
+    const v = this.row;
+    if (this.lik === 'bernoulli') {
+      if (!this.betaExact(active)) return null;
+      const a = new Float64Array(k);
+      const b = new Float64Array(k);
+      for (let j = 0; j < k; j++) {
+        const i = active[j]!;
+        const ai = this.st.a[i]!;
+        const bi = this.st.b[i]!;
+        a[j] = ai;
+        b[j] = bi;
+        v[j] = rng.beta(ai, bi);
+      }
+      return new BetaDraw(argmaxRandomTie(v, k, rng), a, b);
+    }
+    const df = new Float64Array(k);
+    const m = new Float64Array(k);
+    const sc = new Float64Array(k);
+    for (let j = 0; j < k; j++) {
+      const [mu, kn, sh, rt] = this.post(active[j]!);
+      const sigma2 = rt / rng.gamma(sh, 1);
+      v[j] = mu + Math.sqrt(sigma2 / kn) * rng.normal();
+      m[j] = mu;
+      df[j] = 2 * sh;
+      sc[j] = Math.sqrt(rt / (sh * kn));
+    }
+    return new StudentTDraw(argmaxRandomTie(v, k, rng), df, m, sc);
+  }
+
+  /** Monte Carlo P(best) over the active arms into `counts` (shares of D draws, ties split). */
+  private monteCarlo(rng: Rng, active: readonly number[], D: number): Float64Array {
+    const k = active.length;
+    const s = this.st;
+    if (this.counts.length !== k) this.counts = new Float64Array(k);
+    if (this.row.length < k) this.row = new Float64Array(k);
+    const counts = this.counts;
+    const row = this.row;
+    counts.fill(0);
+    if (this.lik === 'bernoulli') {
+      const a = s.a;
+      const b = s.b;
+      for (let d = 0; d < D; d++) {
+        for (let j = 0; j < k; j++) {
+          const i = active[j]!;
+          row[j] = rng.beta(a[i]!, b[i]!);
+        }
+        addArgmaxShare(row, 0, 1, k, 1, counts);
+      }
+    } else {
+      const mu = new Float64Array(k);
+      const kn = new Float64Array(k);
+      const sh = new Float64Array(k);
+      const rt = new Float64Array(k);
+      for (let j = 0; j < k; j++) {
+        const q = this.post(active[j]!);
+        mu[j] = q[0];
+        kn[j] = q[1];
+        sh[j] = q[2];
+        rt[j] = q[3];
+      }
+      for (let d = 0; d < D; d++) {
+        for (let j = 0; j < k; j++) {
+          const sigma2 = rt[j]! / rng.gamma(sh[j]!, 1);
+          row[j] = mu[j]! + Math.sqrt(sigma2 / kn[j]!) * rng.normal();
+        }
+        addArgmaxShare(row, 0, 1, k, 1, counts);
+      }
+    }
+    for (let j = 0; j < k; j++) counts[j] = counts[j]! / D;
+    return counts;
   }
 
   raw(rng: Rng, active: readonly number[], _x: undefined, out: Float64Array, scores: Float64Array) {
@@ -159,60 +314,36 @@ class ThompsonCore implements PolicyCore {
       out[best] = 1;
       return ONE_DRAW;
     }
-    if (this.counts.length !== k) this.counts = new Float64Array(k);
-    const counts = this.counts;
-    counts.fill(0);
-    if (this.lik === 'bernoulli') {
-      const a = s.a;
-      const b = s.b;
-      for (let d = 0; d < D; d++) {
-        let best = 0;
-        let bv = Number.NEGATIVE_INFINITY;
-        for (let j = 0; j < k; j++) {
-          const i = active[j]!;
-          const v = rng.beta(a[i]!, b[i]!);
-          if (v > bv) {
-            bv = v;
-            best = j;
-          }
-        }
-        counts[best]!++;
+    if (this.lik === 'bernoulli') for (const i of active) scores[i] = s.a[i]! / (s.a[i]! + s.b[i]!);
+    else for (const i of active) scores[i] = this.post(i)[0];
+    let pBest: Float64Array;
+    let info: { method: 'exact' | 'monte-carlo'; draws?: number; scores: true };
+    if (D !== null) {
+      pBest = this.monteCarlo(rng, active, D);
+      info = { method: 'monte-carlo', draws: D, scores: true };
+    } else if (this.lik === 'bernoulli') {
+      if (this.betaExact(active)) {
+        pBest = new Float64Array(k);
+        const a = Float64Array.from(active, (i) => s.a[i]!);
+        const b = Float64Array.from(active, (i) => s.b[i]!);
+        betaBestProbabilities(a, b, k, pBest);
+        info = EXACT;
+      } else {
+        pBest = this.monteCarlo(rng, active, FALLBACK_DRAWS);
+        info = { method: 'monte-carlo', draws: FALLBACK_DRAWS, scores: true };
       }
-      for (const i of active) scores[i] = a[i]! / (a[i]! + b[i]!);
     } else {
-      const mu = new Float64Array(k);
-      const kn = new Float64Array(k);
-      const sh = new Float64Array(k);
-      const rt = new Float64Array(k);
-      for (let j = 0; j < k; j++) {
-        const q = this.post(active[j]!);
-        mu[j] = q[0];
-        kn[j] = q[1];
-        sh[j] = q[2];
-        rt[j] = q[3];
-        scores[active[j]!] = q[0];
-      }
-      for (let d = 0; d < D; d++) {
-        let best = 0;
-        let bv = Number.NEGATIVE_INFINITY;
-        for (let j = 0; j < k; j++) {
-          const sigma2 = rt[j]! / rng.gamma(sh[j]!, 1);
-          const v = mu[j]! + Math.sqrt(sigma2 / kn[j]!) * rng.normal();
-          if (v > bv) {
-            bv = v;
-            best = j;
-          }
-        }
-        counts[best]!++;
-      }
+      const [df, m, sc] = this.tMarginals(active);
+      pBest = studentTBestProbabilities(df, m, sc, k, new Float64Array(k));
+      info = EXACT;
     }
     if (this.leader === null) {
-      for (let j = 0; j < k; j++) out[active[j]!] = counts[j]! / D;
+      for (let j = 0; j < k; j++) out[active[j]!] = pBest[j]!;
     } else {
       // Top-two: ψ_i = β a_i + (1 − β) a_i Σ_{j≠i} a_j / (1 − a_j); a leader with a_j = 1
       // hands its (1 − β) share to the other arms equally.
       const beta = this.leader;
-      const a = counts.map((c) => c / D);
+      const a = pBest;
       const psi = new Float64Array(k);
       for (let j = 0; j < k; j++) {
         psi[j]! += beta * a[j]!;
@@ -232,7 +363,7 @@ class ThompsonCore implements PolicyCore {
       for (let j = 0; j < k; j++) t += psi[j]!;
       for (let j = 0; j < k; j++) out[active[j]!] = psi[j]! / t;
     }
-    return { method: 'monte-carlo' as const, draws: D, scores: true };
+    return info;
   }
 
   checkReward(fn: string, field: string, r: number): void {
@@ -275,6 +406,7 @@ class ThompsonCore implements PolicyCore {
   }
 
   params(): { [key: string]: JsonValue } {
+    // draws: null means exact probabilities (the default)
     const o: { [key: string]: JsonValue } = { likelihood: this.lik, draws: this.draws };
     if (this.leader !== null) o.leaderProbability = this.leader;
     return o;
@@ -301,7 +433,7 @@ export interface ThompsonPolicy extends BanditPolicy {
 function buildThompson(fn: string, o: TopTwoThompsonOptions, topTwo: boolean): ThompsonPolicy {
   const base = resolveBase(fn, o);
   const lik = oneOf(fn, 'likelihood', o.likelihood ?? 'bernoulli', ['bernoulli', 'normal'] as const);
-  const draws = integer(fn, 'draws', o.draws ?? 1000, 1, 1e7);
+  const draws = o.draws === undefined ? null : integer(fn, 'draws', o.draws, 1, 1e7);
   const leader = topTwo ? probability(fn, 'leaderProbability', o.leaderProbability ?? 0.5) : null;
   const core = new ThompsonCore(lik, draws, emptyStats(), leader);
   const pri = o.priors;
@@ -337,9 +469,13 @@ function withPosterior(name: 'thompsonSampling' | 'topTwoThompson', base: Policy
 /**
  * Thompson sampling with conjugate posteriors: Beta–Bernoulli, or Gaussian rewards with
  * unknown mean and variance through a normal–inverse-gamma posterior. The allocation
- * probabilities P(arm is best) are estimated from `draws` joint posterior draws and the arm is
- * drawn from them after the allocation controls, so the reported probabilities are exactly
- * the ones used.
+ * probabilities are P(arm is best): by default computed exactly (numerical integration over
+ * the Beta or Student-t posteriors); without floor, cap or power the arm is the arg-max of one
+ * posterior draw per arm, chosen with exactly that probability, and the probabilities are
+ * computed only when `probabilities` is read. With `draws: D` they are estimated from D joint
+ * posterior draws and the arm is drawn from the estimate. Either way the arm is drawn with
+ * the reported probabilities (after the controls): log them as propensities. See
+ * {@link ThompsonOptions.draws} for the random numbers each decision uses.
  *
  * @param options - arms, likelihood, priors, draws, controls, seed
  * @returns a {@link ThompsonPolicy}
@@ -360,7 +496,8 @@ export function thompsonSampling(options: ThompsonOptions): ThompsonPolicy {
 /**
  * Top-two Thompson sampling for best-arm identification: with probability β play the
  * posterior leader, otherwise the challenger. Allocation ψᵢ = β aᵢ + (1 − β) aᵢ Σ_{j≠i}
- * aⱼ/(1 − aⱼ), with aᵢ = P(i is best) estimated from `draws` posterior draws.
+ * aⱼ/(1 − aⱼ), with aᵢ = P(i is best), exact by numerical integration by default, else
+ * estimated from `draws` posterior draws; the arm is drawn from ψ after the controls.
  *
  * @param options - as {@link thompsonSampling}, plus `leaderProbability` (β, default 0.5)
  * @returns a {@link ThompsonPolicy}
@@ -382,7 +519,7 @@ export function restoreThompson(s: PolicyState): ThompsonPolicy {
   const k = base.arms.length;
   const p = s.params;
   const lik = oneOf(fn, 'state.params.likelihood', p.likelihood, ['bernoulli', 'normal'] as const);
-  const draws = integer(fn, 'state.params.draws', p.draws, 1, 1e7);
+  const draws = p.draws === null ? null : integer(fn, 'state.params.draws', p.draws, 1, 1e7);
   const leader = s.policy === 'topTwoThompson' ? probability(fn, 'state.params.leaderProbability', p.leaderProbability) : null;
   const st = emptyStats();
   const keys = lik === 'bernoulli' ? (['a', 'b'] as const) : (['m0', 'k0', 's0', 'r0', 'n', 'mean', 'm2'] as const);

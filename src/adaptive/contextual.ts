@@ -1,4 +1,4 @@
-import { cdf } from '../distributions/index.js';
+import { addArgmaxShare } from '../bayes/argmax.js';
 import type { Rng } from '../rng/index.js';
 import { fail, integer, nonNegative, positive } from '../validate.js';
 import {
@@ -16,17 +16,20 @@ import {
 } from '../linalg/dense.js';
 import {
   type BanditPolicy,
+  type DirectDraw,
   type JsonValue,
   type PolicyBase,
   type PolicyBaseOptions,
   type PolicyCore,
   type PolicyState,
+  argmaxRandomTie,
   argmaxSet,
   baseFromState,
   makePolicy,
   resolveBase,
   stateNumbers,
 } from './policy.js';
+import { normalBestProbabilities } from './pbest.js';
 
 /** Options shared by the contextual policies. */
 export interface ContextualOptions extends PolicyBaseOptions {
@@ -57,10 +60,23 @@ export interface LinearThompsonOptions extends ContextualOptions {
    */
   noiseSd?: number;
   /**
-   * Posterior draws behind the Monte Carlo allocation probabilities when more than two arms
-   * are active (`1`: classical TS, whose reported probabilities are a 0/1 one-draw estimate).
-   * Two active arms use the exact normal formula instead.
-   * @defaultValue 1000
+   * How the allocation probabilities are obtained when more than two arms are active (two
+   * active arms always use the exact Φ formula, and the arm is drawn from it with one
+   * `rng.uniform`).
+   *
+   * Not given (the default): exactly, P(arm has the highest score) of the independent normal
+   * scores by numerical integration (`method: 'exact'`, about 1e-12 accurate). When the
+   * controls leave the allocation unchanged (no floor, no cap, power 1, after burn-in), the
+   * arm is the arg-max of one score draw per active arm (classical Thompson sampling: one
+   * `rng.normal` per active arm, plus one `rng.uniform` only on an exact tie), chosen with
+   * probability exactly P(best), and the probabilities are computed when `probabilities` is
+   * first read; otherwise they are computed first and the arm is drawn from them after the
+   * controls with one `rng.uniform`.
+   *
+   * A number D: the arg-max shares of D score draws (ties split equally), from which the arm
+   * is drawn after the controls (`1`: classical TS, whose reported probabilities are a 0/1
+   * one-draw estimate).
+   * @defaultValue exact (no draws)
    */
   draws?: number;
 }
@@ -68,10 +84,23 @@ export interface LinearThompsonOptions extends ContextualOptions {
 /** Options of {@link logisticThompson}. */
 export interface LogisticThompsonOptions extends ContextualOptions {
   /**
-   * Posterior draws behind the Monte Carlo allocation probabilities when more than two arms
-   * are active (`1`: classical TS, whose reported probabilities are a 0/1 one-draw estimate).
-   * Two active arms use the exact normal formula instead.
-   * @defaultValue 1000
+   * How the allocation probabilities are obtained when more than two arms are active (two
+   * active arms always use the exact Φ formula, and the arm is drawn from it with one
+   * `rng.uniform`).
+   *
+   * Not given (the default): exactly, P(arm has the highest score) of the independent normal
+   * scores by numerical integration (`method: 'exact'`, about 1e-12 accurate). When the
+   * controls leave the allocation unchanged (no floor, no cap, power 1, after burn-in), the
+   * arm is the arg-max of one score draw per active arm (classical Thompson sampling: one
+   * `rng.normal` per active arm, plus one `rng.uniform` only on an exact tie), chosen with
+   * probability exactly P(best), and the probabilities are computed when `probabilities` is
+   * first read; otherwise they are computed first and the arm is drawn from them after the
+   * controls with one `rng.uniform`.
+   *
+   * A number D: the arg-max shares of D score draws (ties split equally), from which the arm
+   * is drawn after the controls (`1`: classical TS, whose reported probabilities are a 0/1
+   * one-draw estimate).
+   * @defaultValue exact (no draws)
    */
   draws?: number;
 }
@@ -213,7 +242,8 @@ export function restoreLinUcb(s: PolicyState): BanditPolicy {
 
 /**
  * P(arm has the highest of independent N(mᵢ, sᵢ²) scores): exact for one or two arms
- * (Φ((m₁ − m₂) / sqrt(s₁² + s₂²))), else the arg-max frequencies over `draws` draws.
+ * (Φ((m₁ − m₂) / sqrt(s₁² + s₂²))) and, with `draws` null, for any number of arms (numerical
+ * integration); else the arg-max shares over `draws` draws (ties split equally).
  * Returns true when exact.
  */
 function normalArgmaxShares(
@@ -221,45 +251,44 @@ function normalArgmaxShares(
   active: readonly number[],
   m: Float64Array,
   s: Float64Array,
-  draws: number,
+  draws: number | null,
   out: Float64Array,
 ): boolean {
   const k = active.length;
-  if (k === 1) {
-    out[active[0]!] = 1;
-    return true;
-  }
-  if (k === 2) {
-    const i = active[0]!;
-    const j = active[1]!;
-    const diff = m[i]! - m[j]!;
-    const sd = Math.sqrt(s[i]! * s[i]! + s[j]! * s[j]!);
-    let p: number;
-    if (sd > 0 && Number.isFinite(sd) && Number.isFinite(diff)) p = cdf(STD_NORMAL, diff / sd);
-    else p = diff > 0 ? 1 : diff < 0 ? 0 : 0.5;
-    out[i] = p;
-    out[j] = 1 - p;
+  if (k <= 2 || draws === null) {
+    const mm = Float64Array.from(active, (i) => m[i]!);
+    const ss = Float64Array.from(active, (i) => s[i]!);
+    const q = normalBestProbabilities(mm, ss, k, new Float64Array(k));
+    for (let j = 0; j < k; j++) out[active[j]!] = q[j]!;
     return true;
   }
   const counts = new Float64Array(k);
+  const row = new Float64Array(k);
   for (let t = 0; t < draws; t++) {
-    let best = 0;
-    let bv = Number.NEGATIVE_INFINITY;
     for (let j = 0; j < k; j++) {
       const i = active[j]!;
-      const v = m[i]! + s[i]! * rng.normal();
-      if (v > bv) {
-        bv = v;
-        best = j;
-      }
+      row[j] = m[i]! + s[i]! * rng.normal();
     }
-    counts[best]!++;
+    addArgmaxShare(row, 0, 1, k, 1, counts);
   }
   for (let j = 0; j < k; j++) out[active[j]!] = counts[j]! / draws;
   return false;
 }
 
-const STD_NORMAL = { family: 'normal', mean: 0, sd: 1 } as const;
+/** A classical Thompson draw among normal scores, with the means and sds it was drawn from. */
+class NormalDraw implements DirectDraw {
+  constructor(
+    readonly chosen: number,
+    readonly m: Float64Array,
+    readonly s: Float64Array,
+  ) {}
+  allocation(out: Float64Array): void {
+    normalBestProbabilities(this.m, this.s, this.m.length, out);
+  }
+  scores(out: Float64Array): void {
+    out.set(this.m);
+  }
+}
 
 // ------------------------------------- shared by linear and logistic Thompson sampling
 
@@ -277,7 +306,8 @@ abstract class GaussianScoreCore {
   private sds = new Float64Array(0);
   constructor(
     readonly dimension: number,
-    readonly draws: number,
+    /** Monte Carlo draws for more than two arms, or null: exact. */
+    readonly draws: number | null,
     /** The score sd is `scale`·‖L⁻¹x‖. */
     readonly scale: number,
   ) {
@@ -308,20 +338,44 @@ abstract class GaussianScoreCore {
     this.dirty[i] = false;
   }
 
-  raw(rng: Rng, active: readonly number[], x: Float64Array | undefined, out: Float64Array, scores: Float64Array) {
+  /** Score mean and sd of arm i at context x. */
+  private score(i: number, cx: Float64Array): [number, number] {
     const d = this.dimension;
+    this.refresh(i);
+    forwardSolve(this.L[i]!, d, cx, this.w);
+    return [dot(this.mu[i]!, cx, d), this.scale * Math.sqrt(dot(this.w, this.w, d))];
+  }
+
+  direct(rng: Rng, active: readonly number[], x: Float64Array | undefined): DirectDraw | null {
+    const k = active.length;
+    if (this.draws !== null || k <= 2) return null;
+    const cx = x!;
+    const m = new Float64Array(k);
+    const s = new Float64Array(k);
+    for (let j = 0; j < k; j++) {
+      const [mj, sj] = this.score(active[j]!, cx);
+      // Non-finite scores (overflow): the eager path splits among the largest means.
+      if (!Number.isFinite(mj) || !Number.isFinite(sj)) return null;
+      m[j] = mj;
+      s[j] = sj;
+    }
+    const v = new Float64Array(k);
+    for (let j = 0; j < k; j++) v[j] = m[j]! + s[j]! * rng.normal();
+    return new NormalDraw(argmaxRandomTie(v, k, rng), m, s);
+  }
+
+  raw(rng: Rng, active: readonly number[], x: Float64Array | undefined, out: Float64Array, scores: Float64Array) {
     const cx = x!;
     if (this.sds.length !== scores.length) this.sds = new Float64Array(scores.length);
     const sds = this.sds;
     for (const i of active) {
-      this.refresh(i);
-      scores[i] = dot(this.mu[i]!, cx, d);
-      forwardSolve(this.L[i]!, d, cx, this.w);
-      sds[i] = this.scale * Math.sqrt(dot(this.w, this.w, d));
+      const [mi, si] = this.score(i, cx);
+      scores[i] = mi;
+      sds[i] = si;
     }
     return normalArgmaxShares(rng, active, scores, sds, this.draws, out)
       ? { method: 'exact' as const, scores: true }
-      : { method: 'monte-carlo' as const, draws: this.draws, scores: true };
+      : { method: 'monte-carlo' as const, draws: this.draws!, scores: true };
   }
 }
 
@@ -332,7 +386,7 @@ class LinTsCore extends GaussianScoreCore implements PolicyCore {
     dimension: number,
     readonly lambda: number,
     readonly noiseSd: number,
-    draws: number,
+    draws: number | null,
     readonly A: Float64Array[],
     readonly b: Float64Array[],
   ) {
@@ -415,9 +469,11 @@ function withCoefficients(base: PolicyBase, core: LinTsCore): LinearThompsonPoli
  * Linear Thompson sampling: Bayesian linear regression per arm, θₐ ~ N(Aₐ⁻¹bₐ, v²Aₐ⁻¹),
  * Aₐ = λI + Σxxᵀ. The score xᵀθₐ is then exactly N(xᵀμₐ, v²‖Lₐ⁻¹x‖²) with Lₐ the Cholesky
  * factor of Aₐ (jitter fallback), so the allocation P(arm has the highest sampled score) is
- * exact for two active arms (Φ((m₁ − m₂)/sqrt(s₁² + s₂²))) and otherwise estimated from
- * `draws` draws of these scalar scores; the arm is drawn from that allocation (for two arms
- * this is classical Thompson sampling in distribution, with exact propensities).
+ * exact for two active arms (Φ((m₁ − m₂)/sqrt(s₁² + s₂²))), exact by numerical integration
+ * for more arms by default (then, without floor, cap or power, the arm is the arg-max of one
+ * score draw per arm and the probabilities are computed when `probabilities` is read), and
+ * estimated from `draws` score draws when `draws` is given. The arm is always drawn with the
+ * reported probabilities (after the controls), so they are honest propensities.
  *
  * @param options - arms, dimension, lambda, noiseSd, draws, controls, seed
  * @returns a {@link LinearThompsonPolicy}
@@ -434,7 +490,7 @@ export function linearThompson(options: LinearThompsonOptions): LinearThompsonPo
   const fn = 'linearThompson';
   const { base, d, lambda } = resolveContextual(fn, options);
   const v = positive(fn, 'noiseSd', options.noiseSd ?? 1);
-  const draws = integer(fn, 'draws', options.draws ?? 1000, 1, 1e7);
+  const draws = options.draws === undefined ? null : integer(fn, 'draws', options.draws, 1, 1e7);
   const core = new LinTsCore(d, lambda, v, draws, [], []);
   for (let i = 0; i < base.arms.length; i++) core.addArm();
   return withCoefficients(base, core);
@@ -449,7 +505,7 @@ export function restoreLinearThompson(s: PolicyState): LinearThompsonPolicy {
     d,
     positive(fn, 'state.params.lambda', s.params.lambda),
     positive(fn, 'state.params.noiseSd', s.params.noiseSd),
-    integer(fn, 'state.params.draws', s.params.draws, 1, 1e7),
+    s.params.draws === null ? null : integer(fn, 'state.params.draws', s.params.draws, 1, 1e7),
     matrices(fn, 'state.stats.A', s.stats.A, k, d * d),
     matrices(fn, 'state.stats.b', s.stats.b, k, d),
   );
@@ -462,7 +518,7 @@ class LogisticCore extends GaussianScoreCore implements PolicyCore {
   constructor(
     dimension: number,
     readonly lambda: number,
-    draws: number,
+    draws: number | null,
     readonly xs: number[][][],
     readonly ys: number[][],
   ) {
@@ -564,7 +620,7 @@ class LogisticCore extends GaussianScoreCore implements PolicyCore {
  * coefficients under the prior N(0, λ⁻¹I) is approximated by a normal at the mode (Laplace;
  * Newton's method with step halving, refitted on every arm's full data when it changes),
  * covariance H⁻¹. The linear score xᵀθ is then normal, and the allocation is computed as
- * for {@link linearThompson} (exact for two arms, else from `draws` draws). Cost grows with each arm's number of rewards.
+ * for {@link linearThompson} (exact by default, from `draws` draws when given). Cost grows with each arm's number of rewards.
  *
  * @param options - arms, dimension, lambda, draws, controls, seed
  * @returns a {@link BanditPolicy}
@@ -580,7 +636,7 @@ class LogisticCore extends GaussianScoreCore implements PolicyCore {
 export function logisticThompson(options: LogisticThompsonOptions): BanditPolicy {
   const fn = 'logisticThompson';
   const { base, d, lambda } = resolveContextual(fn, options);
-  const draws = integer(fn, 'draws', options.draws ?? 1000, 1, 1e7);
+  const draws = options.draws === undefined ? null : integer(fn, 'draws', options.draws, 1, 1e7);
   const core = new LogisticCore(d, lambda, draws, [], []);
   for (let i = 0; i < base.arms.length; i++) core.addArm();
   return makePolicy('logisticThompson', base, core);
@@ -604,7 +660,7 @@ export function restoreLogisticThompson(s: PolicyState): BanditPolicy {
   const core = new LogisticCore(
     d,
     positive(fn, 'state.params.lambda', s.params.lambda),
-    integer(fn, 'state.params.draws', s.params.draws, 1, 1e7),
+    s.params.draws === null ? null : integer(fn, 'state.params.draws', s.params.draws, 1, 1e7),
     X,
     Y,
   );

@@ -1,3 +1,4 @@
+import { addArgmaxShare } from '../bayes/argmax.js';
 import { cdf } from '../distributions/index.js';
 import { type Rng, type Seed, toRng } from '../rng/index.js';
 import { fail, finite, integer, nonEmptyString, nonNegative, oneOf, plainObject } from '../validate.js';
@@ -152,17 +153,11 @@ export function adaptiveNof1(options: AdaptiveNof1Options): AdaptiveNof1Decision
     pBest[1 - j] = 1 - pj;
   } else {
     method = 'monte-carlo';
+    // arg-max shares, ties (arms without uncertainty at the same mean) split equally
+    const row = new Float64Array(k);
     for (let t = 0; t < draws; t++) {
-      let best = 0;
-      let bv = Number.NEGATIVE_INFINITY;
-      for (let i = 0; i < k; i++) {
-        const v = s[i]! > 0 ? m[i]! + s[i]! * rng.normal() : m[i]!;
-        if (v > bv) {
-          bv = v;
-          best = i;
-        }
-      }
-      pBest[best]!++;
+      for (let i = 0; i < k; i++) row[i] = s[i]! > 0 ? m[i]! + s[i]! * rng.normal() : m[i]!;
+      addArgmaxShare(row, 0, 1, k, 1, pBest);
     }
     for (let i = 0; i < k; i++) pBest[i] = pBest[i]! / draws;
   }

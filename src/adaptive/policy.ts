@@ -32,8 +32,10 @@ export interface BanditSelection {
    */
   readonly probabilities: Readonly<Record<string, number>>;
   /**
-   * `'exact'` when the raw allocation has a closed form (UCB1, ε-greedy, softmax, LinUCB);
-   * `'monte-carlo'` when it is an estimate of P(arm is best) from `draws` posterior draws.
+   * `'exact'` when the raw allocation has a closed form (UCB1, ε-greedy, softmax, LinUCB) or
+   * is P(arm is best) computed by numerical integration (the Thompson-sampling policies at
+   * their default `draws`, accurate to about 1e-12); `'monte-carlo'` when it is an estimate
+   * of P(arm is best) from `draws` posterior draws.
    * The arm is then drawn from that estimate (after the controls), so the reported
    * probabilities are exactly the arm's probability given the draws: IPS/DR with them stay
    * unbiased as long as every arm the target policy can choose has a positive reported
@@ -122,6 +124,54 @@ export interface PolicyBaseOptions extends AllocationControls {
   seed?: Seed;
 }
 
+/**
+ * A decision made by drawing the arm directly (classical Thompson sampling: the arg-max of one
+ * posterior draw per arm), whose probability is the exact raw allocation P(arm is best). Used
+ * only when the controls leave the raw allocation unchanged; the allocation is then computed
+ * when `probabilities` is first read, from a snapshot of the posterior taken at `select`.
+ */
+export interface DirectDraw {
+  /** Position in `active` of the chosen arm. */
+  readonly chosen: number;
+  /** Writes the raw allocation over the active positions (it sums to 1). */
+  allocation(out: Float64Array): void;
+  /** Writes the scores over the active positions. */
+  scores(out: Float64Array): void;
+}
+
+/** True when the controls leave every allocation unchanged at selection `t`. */
+export function controlsAreIdentity(c: ResolvedAllocationControls, t: number): boolean {
+  if (t < c.burnIn || c.minProbability > 0 || c.maxProbability < 1) return false;
+  return (typeof c.power === 'number' ? c.power : t / (2 * c.power.horizon)) === 1;
+}
+
+/**
+ * Index of the arg-max of `v[0..k)`; exact ties are broken uniformly at random with one extra
+ * `rng.uniform()` (drawn only when there is a tie), the tie rule of `addArgmaxShare`.
+ */
+export function argmaxRandomTie(v: Float64Array, k: number, rng: Rng): number {
+  let best = 0;
+  let bv = v[0]!;
+  let ties = 1;
+  for (let j = 1; j < k; j++) {
+    const x = v[j]!;
+    if (x > bv) {
+      bv = x;
+      best = j;
+      ties = 1;
+    } else if (x === bv) ties++;
+  }
+  if (ties === 1) return best;
+  let r = Math.min(ties - 1, Math.floor(rng.uniform() * ties));
+  for (let j = 0; j < k; j++) {
+    if (v[j] === bv) {
+      if (r === 0) return j;
+      r--;
+    }
+  }
+  return best;
+}
+
 /** What a concrete policy supplies to {@link makePolicy}. */
 export interface PolicyCore {
   readonly dimension: number | undefined;
@@ -133,6 +183,11 @@ export interface PolicyCore {
     out: Float64Array,
     scores: Float64Array,
   ): { method: 'exact' | 'monte-carlo'; draws?: number; scores: boolean };
+  /**
+   * Optional: draws the arm directly when the controls are the identity (see
+   * {@link DirectDraw}); `null` falls back to {@link PolicyCore.raw}.
+   */
+  direct?(rng: Rng, active: readonly number[], context: Float64Array | undefined): DirectDraw | null;
   /** Throws unless `reward` is acceptable. */
   checkReward(fn: string, field: string, reward: number): void;
   observe(arm: number, reward: number, context: Float64Array | undefined): void;
@@ -221,6 +276,53 @@ export function argmaxSet(scores: Float64Array, active: readonly number[]): numb
   return set.length > 0 ? set : [...active];
 }
 
+/**
+ * The selection of a {@link DirectDraw}: `probabilities` and `scores` are computed on first
+ * read (then cached) from the draw's snapshot. `active`, `position` and the templates are the
+ * policy's arrays at `select` (replaced, never mutated, when arms are added or retired).
+ */
+function lazySelection(
+  d: DirectDraw,
+  arms: readonly string[],
+  active: readonly number[],
+  position: Int32Array,
+  allTemplate: Record<string, number>,
+  activeTemplate: Record<string, number>,
+): BanditSelection {
+  const n = position.length;
+  let probabilities: Record<string, number> | undefined;
+  let scores: Record<string, number> | undefined;
+  return {
+    arm: arms[active[d.chosen]!]!,
+    method: 'exact',
+    get probabilities(): Record<string, number> {
+      if (probabilities === undefined) {
+        const q = new Float64Array(active.length);
+        d.allocation(q);
+        const out: Record<string, number> = { ...allTemplate };
+        for (let i = 0; i < n; i++) {
+          const j = position[i]!;
+          out[arms[i]!] = j < 0 ? 0 : q[j]!;
+        }
+        probabilities = out;
+      }
+      return probabilities;
+    },
+    get scores(): Record<string, number> {
+      if (scores === undefined) {
+        const q = new Float64Array(active.length);
+        d.scores(q);
+        const out: Record<string, number> = { ...activeTemplate };
+        active.forEach((i, j) => {
+          out[arms[i]!] = q[j]!;
+        });
+        scores = out;
+      }
+      return scores;
+    },
+  };
+}
+
 /** Builds the public policy object around a core and the shared state. */
 export function makePolicy(name: PolicyName, base: PolicyBase, core: PolicyCore): BanditPolicy {
   const fnSelect = `${name}.select`;
@@ -288,6 +390,13 @@ export function makePolicy(name: PolicyName, base: PolicyBase, core: PolicyCore)
       }
       const x = ctx(fnSelect, 'context', context);
       const k = active.length;
+      if (core.direct !== undefined && controlsAreIdentity(base.controls, base.selections)) {
+        const d = core.direct(rng, active, x);
+        if (d !== null) {
+          base.selections++;
+          return lazySelection(d, base.arms, active, position, allTemplate, activeTemplate);
+        }
+      }
       raw.fill(0);
       const info = core.raw(rng, active, x, raw, scores);
       for (let j = 0; j < k; j++) p[j] = raw[active[j]!]!;

@@ -18,6 +18,17 @@ const analysis = (effects: Record<string, { mean: number; sd: number }>) => ({
 });
 
 describe('adaptiveNof1', () => {
+  it('three arms: exact ties (no uncertainty, same effect as the reference) split P(best) equally', () => {
+    // b is 50 sd below 0, so it never wins; a (sd 0, mean 0) ties the reference in every draw.
+    const an = analysis({ a: { mean: 0, sd: 1 }, b: { mean: -50, sd: 1 } });
+    const a0 = { ...an.effects.a!, sd: 0, interval: [0, 0] as [number, number], probBetter: 0.5 };
+    const r = adaptiveNof1({ analysis: { ...an, effects: { ...an.effects, a: a0 } }, reference: 'placebo', draws: 400, rng: 't' });
+    expect(r.method).toBe('monte-carlo');
+    expect(r.probBest.placebo).toBe(0.5);
+    expect(r.probBest.a).toBe(0.5);
+    expect(r.probBest.b).toBe(0);
+  });
+
   it('two arms: P(best) = Φ(mean/sd) exactly, then the floor', () => {
     const r = adaptiveNof1({ analysis: analysis({ drug: { mean: 1.2, sd: 0.8 } }), reference: 'placebo', rng: 'a' });
     expect(r.method).toBe('exact');

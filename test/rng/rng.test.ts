@@ -23,8 +23,24 @@ function ks(xs: number[], cdf: (x: number) => number): number {
 const KS_CRIT = (n: number) => 1.95 / Math.sqrt(n);
 
 describe('createRng', () => {
-  it('gives the same first 1,000 uniforms on every run', () => {
-    expect(firstUniforms('alice', 1000)).toEqual(firstUniforms('alice', 1000));
+  it('matches the committed first normal, gamma, beta and integer variates of createRng("alice")', async () => {
+    // test/fixtures/rng-alice-variates.json: scripts/fixtures/rng_variates.ts, run once. Relative
+    // 1e-12: Math.log/exp may differ in the last bits across V8 versions; a changed sampler does not.
+    const fx = (await import('../fixtures/rng-alice-variates.json')).default as Record<'normal' | 'gamma' | 'beta' | 'integer', number[]>;
+    const rng = createRng('alice');
+    const got = {
+      normal: fx.normal.map(() => rng.normal()),
+      gamma: fx.gamma.map(() => rng.gamma(2.5, 1)),
+      beta: fx.beta.map(() => rng.beta(0.3, 4)),
+      integer: fx.integer.map(() => rng.integer(10)),
+    };
+    for (const key of ['normal', 'gamma', 'beta'] as const) {
+      got[key].forEach((v, i) => {
+        const want = fx[key][i]!;
+        expect(Math.abs(v - want), `${key}[${i}]`).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(want), 1e-300));
+      });
+    }
+    expect(got.integer).toEqual(fx.integer);
   });
 
   it('matches the committed stream of createRng("alice") (any change of algorithm breaks reproducibility)', async () => {
