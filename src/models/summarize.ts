@@ -6,7 +6,7 @@
 import { addArgmaxShare } from '../bayes/argmax.js';
 import { ConvergenceError } from '../errors.js';
 import { diagnoseRaw, sortedQuantile } from './diagnostics.js';
-import type { EffectSummary, McmcDiagnostics, ParameterDiagnostics } from './types.js';
+import type { EffectSummary, McmcDiagnostics, ParameterDiagnostics, SamplerInfo } from './types.js';
 
 /** Summary of draws of one effect. @internal */
 export function summarizeDraws(
@@ -96,7 +96,7 @@ export function buildDiagnostics(
   fn: string,
   params: Record<string, Float64Array[]>,
   effectKeys: Record<string, string>,
-  o: { chains: number; draws: number; warmup: number; maxRhat: number; minEss: number; strict: boolean },
+  o: { chains: number; draws: number; warmup: number; maxRhat: number; minEss: number; strict: boolean; sampler?: SamplerInfo },
 ): McmcDiagnostics {
   const parameters: Record<string, ParameterDiagnostics> = {};
   const reasons: string[] = [];
@@ -131,6 +131,7 @@ export function buildDiagnostics(
     chains: o.chains,
     draws: o.draws,
     warmup: o.warmup,
+    ...(o.sampler ? { sampler: o.sampler } : {}),
   };
   if (o.strict && reasons.length > 0) {
     throw new ConvergenceError(`${fn}: the sampler did not converge (${reasons.join('; ')})`, {

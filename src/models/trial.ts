@@ -21,6 +21,7 @@ import type { NormalMixture, PreparedTrial } from './data.js';
 import { checkOutcome, knownKeys, normalMixture, ownValue, prepareTrial } from './data.js';
 import type { Layout, ModelSpec } from './engine.js';
 import { checkRhoPrior, layoutOf, runBinomialChain, runNormalChain, runPoissonChain } from './engine.js';
+import { planGlmImh } from './kernels/glm-imh.js';
 import { backSolveT } from '../linalg/dense.js';
 import { bivariateNormalUpper } from './bvn.js';
 import { choleskyInto, spdInverse, spdLogDet } from './linalg.js';
@@ -35,6 +36,7 @@ import type {
   AnalyzeTrialInput,
   EffectSummary,
   McmcOptions,
+  SamplerInfo,
   TrialAnalysis,
   TrialDraws,
   TrialOutcome,
@@ -302,13 +304,29 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
     }
   }
   const lay = layoutOf(spec, outcome);
-  const run = outcome === 'normal' ? runNormalChain : outcome === 'binomial' ? runBinomialChain : runPoissonChain;
+  // GLMs: independence MH on the collapsed likelihood when the Laplace proposal passes the
+  // Pareto-k̂ check; otherwise the exact Pólya-Gamma Gibbs / Poisson Metropolis samplers.
+  const imh = outcome === 'normal' ? undefined : planGlmImh(spec, outcome, rng.fork('glm-imh-pilot'));
+  const run = imh?.usable
+    ? imh.run
+    : outcome === 'normal'
+      ? runNormalChain
+      : outcome === 'binomial'
+        ? runBinomialChain
+        : runPoissonChain;
   const chains: Float64Array[] = [];
   for (let c = 0; c < mc.chains; c++) {
     chains.push(run(spec, rng.fork(`chain-${c}`), mc.warmup, mc.draws));
     mc.onProgress?.(c + 1, mc.chains);
   }
-  return { method: 'mcmc', ...base, ...summarizeChains(FN, spec, outcome, lay, chains, betterIs, thresholds, mc, yShift) };
+  const sampler: SamplerInfo =
+    imh === undefined
+      ? { name: 'gibbs' }
+      : imh.usable
+        ? { name: 'independence-mh', paretoK: imh.paretoK, pilotRelativeEss: imh.relativeEss, collapsedRows: imh.rows, acceptance: imh.acceptance() }
+        : { name: outcome === 'binomial' ? 'polya-gamma-gibbs' : 'metropolis', paretoK: imh.paretoK, pilotRelativeEss: imh.relativeEss, collapsedRows: imh.rows };
+  const summary = summarizeChains(FN, spec, outcome, lay, chains, betterIs, thresholds, mc, yShift, sampler);
+  return { method: 'mcmc', ...base, ...summary };
 }
 
 function summarizeChains(
@@ -321,6 +339,7 @@ function summarizeChains(
   thresholds: Record<string, number>,
   mc: ResolvedMcmc,
   yShift: number,
+  sampler: SamplerInfo,
 ): Pick<TrialAnalysis, 'effects' | 'probBest' | 'diagnostics' | 'draws'> {
   const data = spec.data;
   const params: Record<string, Float64Array[]> = {};
@@ -334,7 +353,7 @@ function summarizeChains(
   if (data.trendColumn >= 0) params.trend = chainColumn(chains, lay.width, data.trendColumn);
   if (lay.sigmaIndex >= 0) params.sigma = chainColumn(chains, lay.width, lay.sigmaIndex);
   if (lay.rhoIndex >= 0) params.rho = chainColumn(chains, lay.width, lay.rhoIndex);
-  const diagnostics = buildDiagnostics(fn, params, effectKeys, mc);
+  const diagnostics = buildDiagnostics(fn, params, effectKeys, { ...mc, sampler });
   const b0 = concat(params.intercept);
   const effects: Record<string, EffectSummary> = {};
   const armValues: Float64Array[] = [];
