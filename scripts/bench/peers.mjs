@@ -105,7 +105,7 @@ for (const c of cases) {
   const rs = Array.from({ length: rounds }, (_, i) => i + 1);
   const med = (tool) => median(rs.map((r) => get(tool, c, r)?.essPerSec ?? Number.NaN));
   const ratio = (peer) => median(rs.map((r) => (get('n1kit', c, r)?.essPerSec ?? Number.NaN) / (get(peer, c, r)?.essPerSec ?? Number.NaN)));
-  const sampler = get('n1kit', c, 1)?.sampler ?? (c === 'series' ? 'Gibbs (hierarchical)' : 'Gibbs');
+  const sampler = get('n1kit', c, 1)?.sampler ?? 'hierarchical Gibbs';
   lines.push(`| ${c} | ${fmt(med('n1kit'))} | ${fmt(med('jags'))} | ${fmt(med('stan'))} | ${fmt(ratio('jags'))}× | ${fmt(ratio('stan'))}× | ${sampler} |`);
 }
 lines.push('');
