@@ -14,6 +14,10 @@ import { paretoKHat } from '../../src/models/psis.js';
 import { analyzeTrial } from '../../src/models/index.js';
 import type { AnalyzeTrialInput, EffectSummary, TrialObservation } from '../../src/models/index.js';
 import type { Rng } from '../../src/rng/index.js';
+import { prepareTrial } from '../../src/models/data.js';
+import { runBinomialChain, runPoissonChain } from '../../src/models/engine.js';
+import type { ModelSpec } from '../../src/models/engine.js';
+import { resolveCoefPriors } from '../../src/models/trial.js';
 
 /** Knuth's product-of-uniforms Poisson draw (small means only). */
 function poissonDraw(lambda: number, rng: Rng): number {
@@ -159,6 +163,30 @@ describe('fallback when the Laplace approximation is poor', () => {
     const s = r.diagnostics?.sampler;
     expect(s?.name).toBe('metropolis');
     expect((s?.paretoK as number) >= 0.7 || (s?.pilotRelativeEss as number) < 0.5).toBe(true);
+  });
+  it('the fallback samplers themselves still agree with JAGS (means within 0.05 sd, sds within 5%)', () => {
+    for (const [name, run] of [
+      ['binomial', runBinomialChain],
+      ['poisson', runPoissonChain],
+    ] as const) {
+      const inp = jags[name]!.input;
+      const data = prepareTrial('test', inp.design, inp.observations, inp.outcome, inp.reference, { includeWashout: false, trend: false, uniqueDays: false });
+      const spec: ModelSpec = { data, coef: resolveCoefPriors('test', data, inp.outcome, inp.priors), autocorrelation: false };
+      const rng = createRng(`fallback-${name}`);
+      const xs: number[][] = data.effectNames.map(() => []);
+      for (let c = 0; c < 4; c++) {
+        const d = run(spec, rng.fork(`chain-${c}`), 500, 2500);
+        for (let i = 0; i < 2500; i++) data.effectNames.forEach((_, j) => xs[j]!.push(d[i * data.p + 1 + j] as number));
+      }
+      data.effectNames.forEach((t, j) => {
+        const v = xs[j]!;
+        const m = v.reduce((a, b) => a + b, 0) / v.length;
+        const sd = Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
+        const exp = jags[name]!.expected.effects[t]!;
+        expect(Math.abs(m - exp.mean)).toBeLessThan(0.05 * exp.sd);
+        expect(Math.abs(sd / exp.sd - 1)).toBeLessThan(0.05);
+      });
+    }
   });
   it('the normal model reports its Gibbs sampler', () => {
     const fx = jags.normal!;
