@@ -176,7 +176,7 @@ describe('fallback when the Laplace approximation is poor', () => {
       const xs: number[][] = data.effectNames.map(() => []);
       for (let c = 0; c < 4; c++) {
         const d = run(spec, rng.fork(`chain-${c}`), 500, 2500);
-        for (let i = 0; i < 2500; i++) data.effectNames.forEach((_, j) => xs[j]!.push(d[i * data.p + 1 + j] as number));
+        for (let i = 0; i < 2500; i++) for (let j = 0; j < data.effectNames.length; j++) xs[j]!.push(d[i * data.p + 1 + j] as number);
       }
       data.effectNames.forEach((t, j) => {
         const v = xs[j]!;
