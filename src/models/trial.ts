@@ -176,12 +176,17 @@ function naturalDiff(outcome: TrialOutcome, b0: number, bk: number): number {
  * With a normal outcome, a known `model.sigma` and no autocorrelation the posterior is computed
  * in closed form (`method: 'exact'`; mixture priors give mixture posteriors, enumerating the
  * components' combinations — beyond 4096 combinations it falls back to MCMC; P(best) over three
- * or more arms is then a Monte Carlo estimate from 20,000 exact posterior draws). Otherwise it
- * is sampled (`method: 'mcmc'`): Gibbs with a conjugate β block and inverse-gamma σ² (slice
- * sampling for a half-normal sd prior and for ρ) for the normal model; Pólya-Gamma Gibbs for the
- * binomial model (exact Devroye draws; for an observation with more than 170 trials the
- * PG(trials, ·) variable is drawn from its moment-matched normal, as BayesLogit's hybrid
- * sampler does, so the cost does not grow with the trials); independence-t plus adaptive random-walk Metropolis for the Poisson model.
+ * arms is exact too (bivariate normal orthant probabilities), over four or more a Monte Carlo
+ * estimate from 20,000 exact posterior draws). Otherwise it is sampled (`method: 'mcmc'`):
+ * Gibbs with a conjugate β block and inverse-gamma σ² (slice sampling for a half-normal sd prior
+ * and for ρ) for the normal model. The binomial and Poisson models first try an independence
+ * Metropolis–Hastings sampler on the likelihood collapsed to sufficient statistics per distinct
+ * design row, with a multivariate-t proposal at the Laplace approximation, used when a pilot
+ * from it has Pareto k̂ < 0.7 and relative ESS ≥ 0.5; otherwise (a poor approximation, e.g.
+ * separation under a vague prior) Pólya-Gamma Gibbs for the binomial model (exact Devroye
+ * draws; for an observation with more than 170 trials the PG(trials, ·) variable is drawn from
+ * its moment-matched normal, as BayesLogit's hybrid sampler does) and independence-t plus
+ * adaptive random-walk Metropolis for the Poisson model. `diagnostics.sampler` says which ran.
  * Chains run on `rng.fork('chain-<i>')` streams of the seed; diagnostics are rank-normalised
  * split R-hat and bulk/tail ESS.
  *
@@ -216,6 +221,7 @@ function naturalDiff(outcome: TrialOutcome, b0: number, bk: number): number {
  * @see Schmid & Yang (2022), Bayesian models for N-of-1 trials, Harvard Data Science Review.
  * @see Polson, Scott & Windle (2013), JASA 108(504) (Pólya-Gamma augmentation).
  * @see Vehtari et al. (2021), Bayesian Analysis 16(2) (R-hat, ESS).
+ * @see Vehtari et al. (2024), Pareto smoothed importance sampling, JMLR 25(72) (k̂ of the GLM proposal).
  */
 export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
   const inp = plainObject(FN, 'input', input) as unknown as AnalyzeTrialInput;
