@@ -118,11 +118,16 @@ function logPosterior(
   }
   const { rows, X, sumY, sumN } = c;
   const bin = c.outcome === 'binomial';
+  const derivs = g !== undefined || h !== undefined;
   for (let r = 0; r < rows; r++) {
     let eta = 0;
     for (let a = 0; a < p; a++) eta += (X[r * p + a] as number) * (b[a] as number);
     const yr = sumY[r] as number;
     const nr = sumN[r] as number;
+    if (!derivs) {
+      lp += bin ? yr * eta - nr * log1pExp(eta) : yr * eta - nr * Math.exp(eta);
+      continue;
+    }
     let mu: number;
     let wgt: number;
     if (bin) {
