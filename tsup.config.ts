@@ -37,6 +37,9 @@ export default defineConfig([
     platform: 'neutral',
     splitting: true,
     treeshake: true,
+    // Inline the @stdlib functions: loading them as ~450 separate CommonJS files took about
+    // 0.3–1 s at import, the bulk of a fresh process's first analysis (docs/bench/models.md).
+    noExternal: [/^@stdlib\//],
   },
   {
     entry,
@@ -54,6 +57,7 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     splitting: false,
+    noExternal: [/^@stdlib\//],
     banner: { js: '#!/usr/bin/env node' },
   },
 ]);

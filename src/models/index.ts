@@ -13,6 +13,7 @@ export type {
   McmcDiagnostics,
   McmcOptions,
   ParameterDiagnostics,
+  SamplerInfo,
   TrialAnalysis,
   TrialDraws,
   TrialModelOptions,

@@ -6,7 +6,7 @@
 import { addArgmaxShare } from '../bayes/argmax.js';
 import { ConvergenceError } from '../errors.js';
 import { diagnoseRaw, sortedQuantile } from './diagnostics.js';
-import type { EffectSummary, McmcDiagnostics, ParameterDiagnostics } from './types.js';
+import type { EffectSummary, McmcDiagnostics, ParameterDiagnostics, SamplerInfo } from './types.js';
 
 /** Summary of draws of one effect. @internal */
 export function summarizeDraws(
@@ -91,53 +91,86 @@ export function concat(chains: readonly Float64Array[]): Float64Array {
   return out;
 }
 
-/** Builds the diagnostics record and applies the strict option. @internal */
+/**
+ * Builds the diagnostics record and applies the strict option. What every result reports (the
+ * effects' R-hat and ESS) is computed at once; the other parameters' entries of `parameters`,
+ * and `converged` / `reasons` (which need every parameter), are computed when first read and
+ * then kept (enumerable getters, so spreading, `JSON.stringify` and `structuredClone` see plain
+ * values). With `strict` everything is computed at once, to throw before returning.
+ * @internal
+ */
 export function buildDiagnostics(
   fn: string,
   params: Record<string, Float64Array[]>,
   effectKeys: Record<string, string>,
-  o: { chains: number; draws: number; warmup: number; maxRhat: number; minEss: number; strict: boolean },
+  o: { chains: number; draws: number; warmup: number; maxRhat: number; minEss: number; strict: boolean; sampler?: SamplerInfo },
 ): McmcDiagnostics {
-  const parameters: Record<string, ParameterDiagnostics> = {};
-  const reasons: string[] = [];
-  for (const [name, chains] of Object.entries(params)) {
+  const cache = new Map<string, { dg: ParameterDiagnostics; reasons: string[] }>();
+  const diagnoseOne = (name: string): { dg: ParameterDiagnostics; reasons: string[] } => {
+    const hit = cache.get(name);
+    if (hit !== undefined) return hit;
+    const chains = params[name] as Float64Array[];
+    const reasons: string[] = [];
+    let dg: ParameterDiagnostics;
     // A sampler that produced NaN or ±Infinity has failed: say so rather than rank-normalising
     // the bad values into finite-looking diagnostics (NaN would sort anywhere).
     if (chains.some((c) => c.some((x) => !Number.isFinite(x)))) {
-      parameters[name] = { rhat: Number.NaN, essBulk: Number.NaN, essTail: Number.NaN };
+      dg = { rhat: Number.NaN, essBulk: Number.NaN, essTail: Number.NaN };
       reasons.push(`${name}: non-finite draws`);
-      continue;
+    } else {
+      dg = diagnoseRaw(chains);
+      // A constant (e.g. a fixed value) has NaN diagnostics: nothing to diagnose.
+      if (!Number.isNaN(dg.rhat)) {
+        if (!(dg.rhat <= o.maxRhat)) reasons.push(`${name}: R-hat ${dg.rhat.toFixed(3)} > ${o.maxRhat}`);
+        if (!(dg.essBulk >= o.minEss)) reasons.push(`${name}: bulk ESS ${Math.round(dg.essBulk)} < ${o.minEss}`);
+        if (!(dg.essTail >= o.minEss)) reasons.push(`${name}: tail ESS ${Math.round(dg.essTail)} < ${o.minEss}`);
+      }
     }
-    const dg = diagnoseRaw(chains);
-    parameters[name] = dg;
-    if (Number.isNaN(dg.rhat)) continue; // constant (e.g. a fixed value): nothing to diagnose
-    if (!(dg.rhat <= o.maxRhat)) reasons.push(`${name}: R-hat ${dg.rhat.toFixed(3)} > ${o.maxRhat}`);
-    if (!(dg.essBulk >= o.minEss)) reasons.push(`${name}: bulk ESS ${Math.round(dg.essBulk)} < ${o.minEss}`);
-    if (!(dg.essTail >= o.minEss)) reasons.push(`${name}: tail ESS ${Math.round(dg.essTail)} < ${o.minEss}`);
+    const out = { dg, reasons };
+    cache.set(name, out);
+    return out;
+  };
+  const names = Object.keys(params);
+  const parameters: Record<string, ParameterDiagnostics> = {};
+  for (const name of names) {
+    Object.defineProperty(parameters, name, {
+      enumerable: true,
+      configurable: true,
+      get: () => diagnoseOne(name).dg,
+    });
   }
+  let allReasons: string[] | undefined;
+  const reasonsOf = (): string[] => {
+    if (allReasons === undefined) {
+      allReasons = [];
+      for (const name of names) allReasons.push(...diagnoseOne(name).reasons);
+    }
+    return allReasons;
+  };
   const rhat: Record<string, number> = {};
   const ess: Record<string, number> = {};
   for (const [treatment, key] of Object.entries(effectKeys)) {
-    const dg = parameters[key] as ParameterDiagnostics;
+    const dg = diagnoseOne(key).dg;
     rhat[treatment] = dg.rhat;
     ess[treatment] = Math.min(dg.essBulk, dg.essTail);
   }
-  const diagnostics: McmcDiagnostics = {
-    rhat,
-    ess,
-    parameters,
-    converged: reasons.length === 0,
-    reasons,
-    chains: o.chains,
-    draws: o.draws,
-    warmup: o.warmup,
-  };
-  if (o.strict && reasons.length > 0) {
-    throw new ConvergenceError(`${fn}: the sampler did not converge (${reasons.join('; ')})`, {
+  if (o.strict && reasonsOf().length > 0) {
+    throw new ConvergenceError(`${fn}: the sampler did not converge (${reasonsOf().join('; ')})`, {
       fn,
       field: 'mcmc',
       value: { rhat, ess },
     });
   }
+  const diagnostics = {
+    rhat,
+    ess,
+    parameters,
+    chains: o.chains,
+    draws: o.draws,
+    warmup: o.warmup,
+    ...(o.sampler ? { sampler: o.sampler } : {}),
+  } as unknown as { -readonly [K in keyof McmcDiagnostics]: McmcDiagnostics[K] };
+  Object.defineProperty(diagnostics, 'converged', { enumerable: true, configurable: true, get: () => reasonsOf().length === 0 });
+  Object.defineProperty(diagnostics, 'reasons', { enumerable: true, configurable: true, get: () => reasonsOf() });
   return diagnostics;
 }

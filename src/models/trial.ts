@@ -21,7 +21,10 @@ import type { NormalMixture, PreparedTrial } from './data.js';
 import { checkOutcome, knownKeys, normalMixture, ownValue, prepareTrial } from './data.js';
 import type { Layout, ModelSpec } from './engine.js';
 import { checkRhoPrior, layoutOf, runBinomialChain, runNormalChain, runPoissonChain } from './engine.js';
-import { drawFromPrecision, spdInverse, spdLogDet } from './linalg.js';
+import { planGlmImh } from './kernels/glm-imh.js';
+import { backSolveT } from '../linalg/dense.js';
+import { bivariateNormalUpper } from './bvn.js';
+import { choleskyInto, spdInverse, spdLogDet } from './linalg.js';
 import {
   buildDiagnostics,
   chainColumn,
@@ -33,6 +36,7 @@ import type {
   AnalyzeTrialInput,
   EffectSummary,
   McmcOptions,
+  SamplerInfo,
   TrialAnalysis,
   TrialDraws,
   TrialOutcome,
@@ -172,12 +176,17 @@ function naturalDiff(outcome: TrialOutcome, b0: number, bk: number): number {
  * With a normal outcome, a known `model.sigma` and no autocorrelation the posterior is computed
  * in closed form (`method: 'exact'`; mixture priors give mixture posteriors, enumerating the
  * components' combinations — beyond 4096 combinations it falls back to MCMC; P(best) over three
- * or more arms is then a Monte Carlo estimate from 20,000 exact posterior draws). Otherwise it
- * is sampled (`method: 'mcmc'`): Gibbs with a conjugate β block and inverse-gamma σ² (slice
- * sampling for a half-normal sd prior and for ρ) for the normal model; Pólya-Gamma Gibbs for the
- * binomial model (exact Devroye draws; for an observation with more than 170 trials the
- * PG(trials, ·) variable is drawn from its moment-matched normal, as BayesLogit's hybrid
- * sampler does, so the cost does not grow with the trials); independence-t plus adaptive random-walk Metropolis for the Poisson model.
+ * arms is exact too (bivariate normal orthant probabilities), over four or more a Monte Carlo
+ * estimate from 20,000 exact posterior draws). Otherwise it is sampled (`method: 'mcmc'`):
+ * Gibbs with a conjugate β block and inverse-gamma σ² (slice sampling for a half-normal sd prior
+ * and for ρ) for the normal model. The binomial and Poisson models first try an independence
+ * Metropolis–Hastings sampler on the likelihood collapsed to sufficient statistics per distinct
+ * design row, with a multivariate-t proposal at the Laplace approximation, used when a pilot
+ * from it has Pareto k̂ < 0.7 and relative ESS ≥ 0.5; otherwise (a poor approximation, e.g.
+ * separation under a vague prior) Pólya-Gamma Gibbs for the binomial model (exact Devroye
+ * draws; for an observation with more than 170 trials the PG(trials, ·) variable is drawn from
+ * its moment-matched normal, as BayesLogit's hybrid sampler does) and independence-t plus
+ * adaptive random-walk Metropolis for the Poisson model. `diagnostics.sampler` says which ran.
  * Chains run on `rng.fork('chain-<i>')` streams of the seed; diagnostics are rank-normalised
  * split R-hat and bulk/tail ESS.
  *
@@ -212,6 +221,7 @@ function naturalDiff(outcome: TrialOutcome, b0: number, bk: number): number {
  * @see Schmid & Yang (2022), Bayesian models for N-of-1 trials, Harvard Data Science Review.
  * @see Polson, Scott & Windle (2013), JASA 108(504) (Pólya-Gamma augmentation).
  * @see Vehtari et al. (2021), Bayesian Analysis 16(2) (R-hat, ESS).
+ * @see Vehtari et al. (2024), Pareto smoothed importance sampling, JMLR 25(72) (k̂ of the GLM proposal).
  */
 export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
   const inp = plainObject(FN, 'input', input) as unknown as AnalyzeTrialInput;
@@ -300,13 +310,29 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
     }
   }
   const lay = layoutOf(spec, outcome);
-  const run = outcome === 'normal' ? runNormalChain : outcome === 'binomial' ? runBinomialChain : runPoissonChain;
+  // GLMs: independence MH on the collapsed likelihood when the Laplace proposal passes the
+  // Pareto-k̂ check; otherwise the exact Pólya-Gamma Gibbs / Poisson Metropolis samplers.
+  const imh = outcome === 'normal' ? undefined : planGlmImh(spec, outcome, rng.fork('glm-imh-pilot'));
+  const run = imh?.usable
+    ? imh.run
+    : outcome === 'normal'
+      ? runNormalChain
+      : outcome === 'binomial'
+        ? runBinomialChain
+        : runPoissonChain;
   const chains: Float64Array[] = [];
   for (let c = 0; c < mc.chains; c++) {
     chains.push(run(spec, rng.fork(`chain-${c}`), mc.warmup, mc.draws));
     mc.onProgress?.(c + 1, mc.chains);
   }
-  return { method: 'mcmc', ...base, ...summarizeChains(FN, spec, outcome, lay, chains, betterIs, thresholds, mc, yShift) };
+  const sampler: SamplerInfo =
+    imh === undefined
+      ? { name: 'gibbs' }
+      : imh.usable
+        ? { name: 'independence-mh', paretoK: imh.paretoK, pilotRelativeEss: imh.relativeEss, collapsedRows: imh.rows, acceptance: imh.acceptance() }
+        : { name: outcome === 'binomial' ? 'polya-gamma-gibbs' : 'metropolis', paretoK: imh.paretoK, pilotRelativeEss: imh.relativeEss, collapsedRows: imh.rows };
+  const summary = summarizeChains(FN, spec, outcome, lay, chains, betterIs, thresholds, mc, yShift, sampler);
+  return { method: 'mcmc', ...base, ...summary };
 }
 
 function summarizeChains(
@@ -319,6 +345,7 @@ function summarizeChains(
   thresholds: Record<string, number>,
   mc: ResolvedMcmc,
   yShift: number,
+  sampler: SamplerInfo,
 ): Pick<TrialAnalysis, 'effects' | 'probBest' | 'diagnostics' | 'draws'> {
   const data = spec.data;
   const params: Record<string, Float64Array[]> = {};
@@ -332,7 +359,7 @@ function summarizeChains(
   if (data.trendColumn >= 0) params.trend = chainColumn(chains, lay.width, data.trendColumn);
   if (lay.sigmaIndex >= 0) params.sigma = chainColumn(chains, lay.width, lay.sigmaIndex);
   if (lay.rhoIndex >= 0) params.rho = chainColumn(chains, lay.width, lay.rhoIndex);
-  const diagnostics = buildDiagnostics(fn, params, effectKeys, mc);
+  const diagnostics = buildDiagnostics(fn, params, effectKeys, { ...mc, sampler });
   const b0 = concat(params.intercept);
   const effects: Record<string, EffectSummary> = {};
   const armValues: Float64Array[] = [];
@@ -470,17 +497,23 @@ function exactNormal(
     }
     effects[t] = s;
   });
-  const needDraws = d.effectNames.length > 1 || nDraws > 0;
-  let probBest: Record<string, number>;
-  let draws: TrialDraws | undefined;
-  if (needDraws) {
-    const nd = Math.max(nDraws, d.effectNames.length > 1 ? 20_000 : 0);
+  const k = d.effectNames.length;
+  // P(best): closed form for two arms (one effect) and three arms (bivariate normal orthants,
+  // per mixture combination); beyond that from 20,000 exact posterior draws.
+  const nMc = k > 2 ? 20_000 : 0;
+  const nd = Math.max(nDraws, nMc);
+  let all: Float64Array | undefined;
+  if (nd > 0) {
+    // One Cholesky factor per combination (not per draw): β = μ_c + L_c⁻ᵀ ε, Q_c = L_c L_cᵀ.
+    const chols: Float64Array[] = [];
+    for (let c = 0; c < combos; c++) {
+      const l = new Float64Array(p * p);
+      if (!choleskyInto(precs[c] as Float64Array, p, l)) return null;
+      chols.push(l);
+    }
     const r = rng.fork('exact-draws');
-    const all = new Float64Array(nd * p);
-    const out = new Float64Array(p);
+    all = new Float64Array(nd * p);
     const z = new Float64Array(p);
-    const bBuf = new Float64Array(p);
-    const lBuf = new Float64Array(p * p);
     for (let i = 0; i < nd; i++) {
       let u = r.uniform();
       let c = 0;
@@ -488,30 +521,35 @@ function exactNormal(
         u -= w[c] as number;
         c++;
       }
-      bBuf.set(lins[c] as Float64Array);
-      drawFromPrecision(precs[c] as Float64Array, bBuf, p, r, out, z, lBuf);
-      all.set(out, i * p);
+      for (let a = 0; a < p; a++) z[a] = r.normal();
+      backSolveT(chols[c] as Float64Array, p, z, z);
+      const mu = means[c] as Float64Array;
+      const o = i * p;
+      for (let a = 0; a < p; a++) all[o + a] = (mu[a] as number) + (z[a] as number);
     }
+  }
+  let probBest: Record<string, number>;
+  if (k === 1) probBest = exactTwoArmBest(d.treatments, d.reference, effects, betterIs);
+  else if (k === 2) probBest = exactThreeArmBest(d.treatments, d.reference, d.effectNames, w, means, covs, p, betterIs);
+  else {
+    const src = all as Float64Array;
     const arms = d.treatments.map((t) => {
       const col = t === d.reference ? -1 : 1 + d.effectNames.indexOf(t);
-      const v = new Float64Array(nd);
-      if (col >= 0) for (let i = 0; i < nd; i++) v[i] = all[i * p + col] as number;
+      const v = new Float64Array(nMc);
+      if (col >= 0) for (let i = 0; i < nMc; i++) v[i] = src[i * p + col] as number;
       return v;
     });
-    probBest =
-      d.effectNames.length > 1
-        ? probBestFromDraws(d.treatments, arms, betterIs)
-        : exactTwoArmBest(d.treatments, d.reference, effects, betterIs);
-    if (nDraws > 0) {
-      const col = (j: number): number[] => Array.from({ length: nDraws }, (_, i) => all[i * p + j] as number);
-      const eff: Record<string, readonly number[]> = {};
-      d.effectNames.forEach((t, j) => {
-        eff[t] = col(1 + j);
-      });
-      draws = { intercept: col(0).map((v) => v + yShift), effects: eff, ...(d.trendColumn >= 0 ? { trend: col(d.trendColumn) } : {}) };
-    }
-  } else {
-    probBest = exactTwoArmBest(d.treatments, d.reference, effects, betterIs);
+    probBest = probBestFromDraws(d.treatments, arms, betterIs);
+  }
+  let draws: TrialDraws | undefined;
+  if (nDraws > 0 && all !== undefined) {
+    const src = all;
+    const col = (j: number): number[] => Array.from({ length: nDraws }, (_, i) => src[i * p + j] as number);
+    const eff: Record<string, readonly number[]> = {};
+    d.effectNames.forEach((t, j) => {
+      eff[t] = col(1 + j);
+    });
+    draws = { intercept: col(0).map((v) => v + yShift), effects: eff, ...(d.trendColumn >= 0 ? { trend: col(d.trendColumn) } : {}) };
   }
   return { effects, probBest, ...(draws ? { draws } : {}) };
 }
@@ -529,6 +567,64 @@ function exactTwoArmBest(
       out[t] = pb;
       out[reference] = 1 - pb;
     }
+  }
+  return out;
+}
+
+/**
+ * P(best) over three arms (the reference, effects e₁ and e₂) in closed form: with s = ±1 for
+ * betterIs, P(ref) = P(−s·e₁ > 0, −s·e₂ > 0), P(arm 1) = P(s·e₁ > 0, s·(e₁ − e₂) > 0) and
+ * likewise arm 2, each a bivariate normal orthant per mixture combination, weighted. Ties have
+ * probability zero under a continuous posterior, so the shared tie rule plays no part.
+ */
+function exactThreeArmBest(
+  treatments: readonly string[],
+  reference: string,
+  effectNames: readonly string[],
+  w: Float64Array,
+  means: readonly Float64Array[],
+  covs: readonly Float64Array[],
+  p: number,
+  betterIs: 'higher' | 'lower',
+): Record<string, number> {
+  const s = betterIs === 'higher' ? 1 : -1;
+  let pRef = 0;
+  let p1 = 0;
+  let p2 = 0;
+  // P(U > 0, V > 0) for (U, V) = (a·e, b·e), a, b coefficient pairs on (e₁, e₂).
+  const orthant = (mu: Float64Array, cov: Float64Array, a1: number, a2: number, b1: number, b2: number): number => {
+    const m1 = mu[1] as number;
+    const m2 = mu[2] as number;
+    const v11 = cov[1 * p + 1] as number;
+    const v12 = cov[1 * p + 2] as number;
+    const v22 = cov[2 * p + 2] as number;
+    const mu_ = a1 * m1 + a2 * m2;
+    const mv = b1 * m1 + b2 * m2;
+    const vu = a1 * a1 * v11 + 2 * a1 * a2 * v12 + a2 * a2 * v22;
+    const vv = b1 * b1 * v11 + 2 * b1 * b2 * v12 + b2 * b2 * v22;
+    const cuv = a1 * b1 * v11 + (a1 * b2 + a2 * b1) * v12 + a2 * b2 * v22;
+    const su = Math.sqrt(vu);
+    const sv = Math.sqrt(vv);
+    const r = Math.max(-1, Math.min(1, cuv / (su * sv)));
+    return bivariateNormalUpper(-mu_ / su, -mv / sv, r);
+  };
+  for (let c = 0; c < w.length; c++) {
+    const wc = w[c] as number;
+    if (!(wc > 0)) continue;
+    const mu = means[c] as Float64Array;
+    const cov = covs[c] as Float64Array;
+    const a = orthant(mu, cov, -s, 0, 0, -s);
+    const b = orthant(mu, cov, s, 0, s, -s);
+    const e = orthant(mu, cov, 0, s, -s, s);
+    // The three events partition the space (up to null sets); normalise away round-off.
+    const tot = a + b + e;
+    pRef += (wc * a) / tot;
+    p1 += (wc * b) / tot;
+    p2 += (wc * e) / tot;
+  }
+  const out: Record<string, number> = {};
+  for (const t of treatments) {
+    out[t] = t === reference ? pRef : t === effectNames[0] ? p1 : p2;
   }
   return out;
 }

@@ -151,6 +151,26 @@ export interface McmcDiagnostics {
   readonly chains: number;
   readonly draws: number;
   readonly warmup: number;
+  /** Which sampler produced the draws (analyzeTrial), and its own diagnostics. */
+  readonly sampler?: SamplerInfo;
+}
+
+/**
+ * The sampler analyzeTrial used. `'independence-mh'`: binomial/Poisson without AR(1), the
+ * likelihood collapsed to sufficient statistics per distinct design row, a multivariate-t
+ * proposal at the Laplace approximation, used when its pilot has Pareto k̂ < 0.7 and relative
+ * ESS ≥ 0.5; `'polya-gamma-gibbs'` / `'metropolis'`: the fallbacks otherwise; `'gibbs'`: the normal model.
+ */
+export interface SamplerInfo {
+  readonly name: 'gibbs' | 'independence-mh' | 'polya-gamma-gibbs' | 'metropolis';
+  /** GLMs: Pareto k̂ of the Laplace-t proposal's pilot importance ratios (Vehtari et al. 2024). */
+  readonly paretoK?: number;
+  /** GLMs: the pilot's importance-sampling ESS over its 1,000 draws (below 0.5 the fallback is used). */
+  readonly pilotRelativeEss?: number;
+  /** GLMs: number of distinct design rows the likelihood was collapsed to. */
+  readonly collapsedRows?: number;
+  /** Independence MH: acceptance rate over all chains. */
+  readonly acceptance?: number;
 }
 
 /** Posterior draws (all chains concatenated), returned when `mcmc.keepDraws` is true. */
