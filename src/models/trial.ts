@@ -19,12 +19,15 @@ import {
 } from '../validate.js';
 import type { NormalMixture, PreparedTrial } from './data.js';
 import { checkOutcome, knownKeys, normalMixture, ownValue, prepareTrial } from './data.js';
+import type { ChainModel } from './driver.js';
+import { namedDraws, runChains } from './driver.js';
+import type { DrawLayout } from './driver.js';
 import type { Layout, ModelSpec } from './engine.js';
-import { checkRhoPrior, layoutOf, runBinomialChain, runNormalChain, runPoissonChain } from './engine.js';
-import { drawFromPrecision, spdInverse, spdLogDet } from './linalg.js';
+import { binomialModel, checkRhoPrior, layoutOf, normalModel, poissonModel } from './engine.js';
+import { drawFromPrecision, spdInverse, spdLogDet } from '../linalg/dense.js';
+import { sampleMoments } from './kernels/moments.js';
 import {
   buildDiagnostics,
-  chainColumn,
   concat,
   probBestFromDraws,
   summarizeDraws,
@@ -78,16 +81,6 @@ export function resolveMcmcOptions(fn: string, m: McmcOptions | undefined): Reso
   };
 }
 
-function sampleStats(y: Float64Array): { mean: number; sd: number } {
-  let m = 0;
-  for (let i = 0; i < y.length; i++) m += y[i] as number;
-  m /= y.length;
-  let v = 0;
-  for (let i = 0; i < y.length; i++) v += ((y[i] as number) - m) ** 2;
-  v = y.length > 1 ? v / (y.length - 1) : 0;
-  return { mean: m, sd: Math.sqrt(v) };
-}
-
 /** Priors of every column of X, with the documented defaults. @internal */
 export function resolveCoefPriors(
   fn: string,
@@ -96,7 +89,7 @@ export function resolveCoefPriors(
   priors: AnalyzeTrialInput['priors'],
 ): NormalMixture[] {
   const pr = priors ?? {};
-  const st = sampleStats(data.y);
+  const st = sampleMoments(data.y);
   const scaleY = st.sd > 0 ? st.sd : Math.max(1, Math.abs(st.mean));
   const coef: NormalMixture[] = [];
   const one = (m: number, s: number): NormalMixture => ({ w: Float64Array.of(1), m: Float64Array.of(m), s: Float64Array.of(s) });
@@ -136,7 +129,7 @@ export function resolveCoefPriors(
 /** Variance prior of the normal model (validated). @internal */
 export function resolveVariancePrior(fn: string, field: string, d: Dist | undefined, y: Float64Array): Dist {
   if (d === undefined) {
-    const st = sampleStats(y);
+    const st = sampleMoments(y);
     const v = st.sd > 0 ? st.sd * st.sd : 1;
     return { family: 'invGamma', shape: 1, scale: 0.5 * v };
   }
@@ -262,7 +255,7 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
   // Normal outcome: fit y − ȳ (the intercept and its prior shift by ȳ, restored in the output).
   // Cross-products of uncentred y lose the residual sum of squares to cancellation when the
   // level dwarfs the noise (y ≈ 1e8 ± 1 gave σ ≈ 0.18).
-  const yShift = outcome === 'normal' ? sampleStats(data.y).mean : 0;
+  const yShift = outcome === 'normal' ? sampleMoments(data.y).mean : 0;
   const fitData: PreparedTrial = yShift === 0 ? data : { ...data, y: data.y.map((v) => v - yShift) };
   const fitCoef = yShift === 0 ? coef : [shiftMixture(coef[0] as NormalMixture, -yShift), ...coef.slice(1)];
   const spec: ModelSpec = {
@@ -300,12 +293,13 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
     }
   }
   const lay = layoutOf(spec, outcome);
-  const run = outcome === 'normal' ? runNormalChain : outcome === 'binomial' ? runBinomialChain : runPoissonChain;
-  const chains: Float64Array[] = [];
-  for (let c = 0; c < mc.chains; c++) {
-    chains.push(run(spec, rng.fork(`chain-${c}`), mc.warmup, mc.draws));
-    mc.onProgress?.(c + 1, mc.chains);
-  }
+  const chainModel: ChainModel<unknown> =
+    outcome === 'normal'
+      ? (normalModel(spec) as ChainModel<unknown>)
+      : outcome === 'binomial'
+        ? (binomialModel(spec) as ChainModel<unknown>)
+        : (poissonModel(spec) as ChainModel<unknown>);
+  const chains = runChains(chainModel, rng, mc);
   return { method: 'mcmc', ...base, ...summarizeChains(FN, spec, outcome, lay, chains, betterIs, thresholds, mc, yShift) };
 }
 
@@ -321,17 +315,17 @@ function summarizeChains(
   yShift: number,
 ): Pick<TrialAnalysis, 'effects' | 'probBest' | 'diagnostics' | 'draws'> {
   const data = spec.data;
-  const params: Record<string, Float64Array[]> = {};
-  params.intercept = chainColumn(chains, lay.width, 0);
-  if (yShift !== 0) for (const c of params.intercept) for (let i = 0; i < c.length; i++) c[i] = (c[i] as number) + yShift;
   const effectKeys: Record<string, string> = {};
+  const layout: [string, number][] = [['intercept', 0]];
   data.effectNames.forEach((t, j) => {
-    params[`effect[${t}]`] = chainColumn(chains, lay.width, 1 + j);
+    layout.push([`effect[${t}]`, 1 + j]);
     effectKeys[t] = `effect[${t}]`;
   });
-  if (data.trendColumn >= 0) params.trend = chainColumn(chains, lay.width, data.trendColumn);
-  if (lay.sigmaIndex >= 0) params.sigma = chainColumn(chains, lay.width, lay.sigmaIndex);
-  if (lay.rhoIndex >= 0) params.rho = chainColumn(chains, lay.width, lay.rhoIndex);
+  if (data.trendColumn >= 0) layout.push(['trend', data.trendColumn]);
+  if (lay.sigmaIndex >= 0) layout.push(['sigma', lay.sigmaIndex]);
+  if (lay.rhoIndex >= 0) layout.push(['rho', lay.rhoIndex]);
+  const params = namedDraws(chains, lay.width, layout as DrawLayout) as Record<string, Float64Array[]> & { intercept: Float64Array[] };
+  if (yShift !== 0) for (const c of params.intercept) for (let i = 0; i < c.length; i++) c[i] = (c[i] as number) + yShift;
   const diagnostics = buildDiagnostics(fn, params, effectKeys, mc);
   const b0 = concat(params.intercept);
   const effects: Record<string, EffectSummary> = {};
