@@ -188,17 +188,20 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     return { id, data };
   });
   const K = effectNames.length;
-  let ally = 0;
-  let nAll = 0;
-  for (const { data } of prepared) {
-    for (let i = 0; i < data.n; i++) ally += data.y[i] as number;
-    nAll += data.n;
+  const nAll = prepared.reduce((t, { data }) => t + data.n, 0);
+  const allY = new Float64Array(nAll);
+  {
+    let o = 0;
+    for (const { data } of prepared) {
+      allY.set(data.y, o);
+      o += data.n;
+    }
   }
-  const ybar = ally / nAll;
-  let ss = 0;
-  for (const { data } of prepared) for (let i = 0; i < data.n; i++) ss += ((data.y[i] as number) - ybar) ** 2;
+  const allMoments = sampleMoments(allY);
+  const ybar = allMoments.mean;
+  const ally = ybar * nAll;
   // Scale of the defaults: the outcome's sd (normal) or 1 on the link scale (binomial, Poisson).
-  const sy = outcome !== 'normal' ? 1 : nAll > 1 && ss > 0 ? Math.sqrt(ss / (nAll - 1)) : 1;
+  const sy = outcome !== 'normal' ? 1 : allMoments.sd > 0 ? allMoments.sd : 1;
 
   const muPrior: NormalMixture[] = effectNames.map((k) => {
     const d = ownValue(priors.populationEffects, k);
@@ -232,14 +235,6 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     priors.intercept === undefined
       ? { w: Float64Array.of(1), m: Float64Array.of(intDefault.m), s: Float64Array.of(intDefault.s) }
       : normalMixture(FN, 'priors.intercept', priors.intercept);
-  const allY = new Float64Array(nAll);
-  {
-    let o = 0;
-    for (const { data } of prepared) {
-      allY.set(data.y, o);
-      o += data.n;
-    }
-  }
   const varPrior: Dist =
     outcome === 'normal'
       ? resolveVariancePrior(FN, 'priors.variance', priors.variance, allY)
