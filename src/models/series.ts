@@ -10,7 +10,7 @@ import { cdfRaw, validateDist } from '../distributions/index.js';
 import { createRng } from '../rng/index.js';
 import { boolean, fail, finite, nonEmptyString, oneOf, plainObject } from '../validate.js';
 import type { NormalMixture, PreparedTrial } from './data.js';
-import { knownKeys, mixtureMoments, normalMixture, ownValue, prepareTrial } from './data.js';
+import { dropEmptyArms, knownKeys, mixtureMoments, normalMixture, ownValue, prepareTrial } from './data.js';
 import type { ChainModel } from './driver.js';
 import { namedDraws, runChains } from './driver.js';
 import type { ArKernel, RhoKernel } from './kernels/ar1.js';
@@ -123,6 +123,14 @@ interface Patient {
  * conjugate (mixture priors through a component indicator); τ_k by slice sampling on log τ_k.
  * Chains run on forked RNG streams.
  *
+ * Sparse patients (as real series have them) are accepted: a patient with a single observation
+ * or two (every prior of the model is proper, so the patient's σ_j, α_j and β_j are identified
+ * by the priors and by the population level; the patient contributes what their data say), a
+ * patient who never received an arm (that arm's effect is not part of the patient's model and
+ * so carries no information to μ_k; the patient has no `individuals` entry for it, its
+ * predictive effect is the population's), and a period with no observations. A patient needs at
+ * least one observation outside washout.
+ *
  * @param input - the trials, outcome, reference arm, direction and priors
  * @returns population and individual effect summaries with diagnostics
  * @throws ValidationError (code 'E_INVALID_ARGUMENT') for bad input (as {@link analyzeTrial}),
@@ -183,9 +191,11 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
       trend: false,
       uniqueDays: autocorrelation,
       field: `trials[${j}].`,
+      allowEmptyArms: true,
     });
+    if (data.n < 1) fail(FN, `trials[${j}].observations`, 'must include at least one observation outside washout', data.n);
     for (const e of data.effectNames) if (!effectNames.includes(e)) effectNames.push(e);
-    return { id, data };
+    return { id, data: dropEmptyArms(data) };
   });
   const K = effectNames.length;
   const nAll = prepared.reduce((t, { data }) => t + data.n, 0);

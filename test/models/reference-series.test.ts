@@ -48,3 +48,31 @@ describe('analyzeSeries agrees with JAGS (hierarchical effect)', () => {
   });
   }
 });
+
+describe('analyzeSeries agrees with JAGS on a sparse series (issue 13)', () => {
+  it('a patient with 2 observations, one who never took the drug, one with an unrecorded period', () => {
+    const fx = JSON.parse(readFileSync(new URL('../fixtures/models-sparse-series.json', import.meta.url), 'utf8')) as {
+      input: AnalyzeSeriesInput;
+      expected: SeriesExpected;
+    };
+    expect(fx.input.trials.find((t) => t.id === 'p5')!.observations).toHaveLength(2);
+    const r = analyzeSeries({ ...fx.input, mcmc: { chains: 4, draws: 6000, warmup: 1000, seed: 'ref-sparse' } });
+    expect(r.diagnostics.converged).toBe(true);
+    const pop = r.population.drug!;
+    const exp = fx.expected.population.drug;
+    expect(Math.abs(pop.mean - exp.mean)).toBeLessThan(0.05 * exp.sd);
+    expect(Math.abs(pop.sd / exp.sd - 1)).toBeLessThan(0.05);
+    expect(Math.abs(pop.probBetter - exp.probBetter)).toBeLessThan(0.02);
+    expect(Math.abs(pop.heterogeneity.mean - exp.heterogeneity.mean)).toBeLessThan(0.05 * exp.heterogeneity.sd);
+    expect(Math.abs(pop.heterogeneity.sd / exp.heterogeneity.sd - 1)).toBeLessThan(0.05);
+    for (const [id, rec] of Object.entries(fx.expected.individuals)) {
+      const got = r.individuals[id]!.drug!;
+      expect(Math.abs(got.mean - rec.drug.mean)).toBeLessThan(0.05 * rec.drug.sd);
+      expect(Math.abs(got.sd / rec.drug.sd - 1)).toBeLessThan(0.05);
+      expect(Math.abs(got.probBetter - rec.drug.probBetter)).toBeLessThan(0.02);
+    }
+    // p6 never took the drug: no individual drug effect, and no drug parameter in its model.
+    expect(r.individuals.p6).toEqual({});
+    expect(Object.keys(r.diagnostics.parameters).filter((k) => k.startsWith('effect[p6,'))).toEqual([]);
+  });
+});
