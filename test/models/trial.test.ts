@@ -145,6 +145,19 @@ describe('analyzeTrial: MCMC behaviour', () => {
     const total = Object.values(r.probBest).reduce((s, v) => s + v, 0);
     expect(total).toBeCloseTo(1, 12);
     expect(Object.keys(r.probBest).sort()).toEqual(['A', 'B', 'C']);
+    // The order of the arms must follow the data: rank the arms by their observed means
+    // (flat-ish default priors, equal numbers of days per arm) and P(best) must rank them alike,
+    // the best arm by far (true effects 1 and 0.5 against 0, sd 1, 14 days per arm).
+    const obs = simulate(d3, { B: 1, C: 0.5 }, 1, 3);
+    const armMean = (t: string): number => {
+      const v = obs.filter((o) => d3.periods.some((p) => p.treatment === t && o.day >= p.startDay && o.day <= p.endDay)).map((o) => o.value);
+      return v.reduce((s, x) => s + x, 0) / v.length;
+    };
+    const byData = ['A', 'B', 'C'].sort((a, b) => armMean(b) - armMean(a));
+    const byProbBest = ['A', 'B', 'C'].sort((a, b) => r.probBest[b]! - r.probBest[a]!);
+    expect(byProbBest).toEqual(byData);
+    expect(r.probBest[byData[0]!]!).toBeGreaterThan(0.5);
+    expect(r.probBest[byData[2]!]!).toBeLessThan(r.probBest[byData[1]!]!);
     expect(r.diagnostics!.converged).toBe(true);
     expect(r.diagnostics!.reasons).toEqual([]);
     for (const t of ['B', 'C']) {
