@@ -27,6 +27,7 @@ import { drawIndicator } from './samplers.js';
 import { buildDiagnostics, concat, probBestFromDraws, summarizeDraws } from './summarize.js';
 import { resolveMcmcOptions, resolveVariancePrior } from './trial.js';
 import type { EffectSummary, McmcDiagnostics, McmcOptions, TrialObservation } from './types.js';
+import { convergenceWarnings } from './types.js';
 
 /** One patient's trial in a series. */
 export interface SeriesTrial {
@@ -84,6 +85,8 @@ export interface SeriesAnalysis {
   /** P(best) of the population means (reference included). */
   readonly probBest: Record<string, number>;
   readonly diagnostics: McmcDiagnostics;
+  /** Plain sentences a reader must see, as in {@link TrialAnalysis.warnings} (non-convergence with `strict` off). */
+  readonly warnings?: readonly string[];
   /** Population draws (all chains), returned when `mcmc.keepDraws` is true. */
   readonly draws?: {
     readonly mu: Record<string, readonly number[]>;
@@ -349,6 +352,7 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     individuals,
     probBest: probBestFromDraws(popArms, armVals, betterIs),
     diagnostics,
+    warnings: convergenceWarnings(diagnostics),
     ...(draws !== undefined ? { draws } : {}),
   };
 }

@@ -35,11 +35,13 @@ import {
 import type {
   AnalyzeTrialInput,
   EffectSummary,
+  McmcDiagnostics,
   McmcOptions,
   TrialAnalysis,
   TrialDraws,
   TrialOutcome,
 } from './types.js';
+import { convergenceWarnings } from './types.js';
 
 const FN = 'analyzeTrial';
 
@@ -289,7 +291,7 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
   if (outcome === 'normal' && sigma !== undefined && !autocorrelation) {
     const exact = exactNormal(spec, sigma, betterIs, thresholds, rng, mc.keepDraws ? mc.chains * mc.draws : 0, yShift);
     if (exact !== null) {
-      return { method: 'exact', ...base, effects: exact.effects, probBest: exact.probBest, ...(exact.draws ? { draws: exact.draws } : {}) };
+      return { method: 'exact', ...base, effects: exact.effects, probBest: exact.probBest, warnings: [], ...(exact.draws ? { draws: exact.draws } : {}) };
     }
   }
   const lay = layoutOf(spec, outcome);
@@ -300,7 +302,8 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
         ? (binomialModel(spec) as ChainModel<unknown>)
         : (poissonModel(spec) as ChainModel<unknown>);
   const chains = runChains(chainModel, rng, mc);
-  return { method: 'mcmc', ...base, ...summarizeChains(FN, spec, outcome, lay, chains, betterIs, thresholds, mc, yShift) };
+  const sum = summarizeChains(FN, spec, outcome, lay, chains, betterIs, thresholds, mc, yShift);
+  return { method: 'mcmc', ...base, ...sum, warnings: convergenceWarnings(sum.diagnostics as McmcDiagnostics) };
 }
 
 function summarizeChains(

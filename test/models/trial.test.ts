@@ -423,3 +423,16 @@ describe('posteriorPredictive', () => {
     expect(pp.samples![0]!.every((v) => Number.isInteger(v) && v >= 0)).toBe(true);
   });
 });
+
+describe('analyzeTrial / analyzeSeries: warnings (issue 15)', () => {
+  it('say in result.warnings when the chains did not converge (strict off), and nothing when they did', () => {
+    const bad = analyzeTrial({ ...base, mcmc: { draws: 20, warmup: 0, minEss: 1e6 } });
+    expect(bad.diagnostics!.converged).toBe(false);
+    expect(bad.warnings).toHaveLength(1);
+    expect(bad.warnings![0]).toMatch(/did not converge/);
+    expect(bad.warnings![0]).toContain(bad.diagnostics!.reasons[0]!);
+    const good = analyzeTrial({ ...base, mcmc: { seed: 'x', draws: 300 } });
+    expect(good.diagnostics!.converged).toBe(true);
+    expect(good.warnings).toEqual([]);
+  });
+});
