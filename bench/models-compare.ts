@@ -2,7 +2,7 @@
  * Side-by-side timing of two copies of the models (e.g. main's `src/` unpacked elsewhere and
  * this tree's), interleaved round by round so both see the same machine load. Run:
  *   git archive main src | tar -x -C /tmp/base && ln -s "$PWD/node_modules" /tmp/base/node_modules
- *   npx tsx bench/models-compare.ts /tmp/base/src [rounds]
+ *   npx tsx bench/models-compare.ts /tmp/base/src [rounds] [case-name-prefix]
  * Prints the median wall time per case for each copy and their ratio.
  */
 import { readFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ const other = (await import(pathToFileURL(`${baseDir}/models/index.ts`).href)) a
 const ours = (await import('../src/models/index.js')) as Models;
 const fx = JSON.parse(readFileSync(new URL('../test/fixtures/models.json', import.meta.url), 'utf8')) as Record<string, { input: never }>;
 
-const cases: [string, (m: Models, seed: number) => unknown][] = [
+const allCases: [string, (m: Models, seed: number) => unknown][] = [
   ['normal (4 x 400, warm-up 100)', (m, seed) => m.analyzeTrial({ ...(fx.normal!.input as object), mcmc: { chains: 4, draws: 400, warmup: 100, seed } } as never)],
   ['ar1 (4 x 400, warm-up 150)', (m, seed) => m.analyzeTrial({ ...(fx.ar1!.input as object), mcmc: { chains: 4, draws: 400, warmup: 150, seed } } as never)],
   ['binomial (4 x 400, warm-up 100)', (m, seed) => m.analyzeTrial({ ...(fx.binomial!.input as object), mcmc: { chains: 4, draws: 400, warmup: 100, seed } } as never)],
@@ -29,6 +29,7 @@ const cases: [string, (m: Models, seed: number) => unknown][] = [
   ['poisson series of 200 (4 x 400, warm-up 100)', (m, seed) => m.analyzeSeries({ ...bigSeries(200, 'poisson'), mcmc: { chains: 4, draws: 400, warmup: 100, seed } })],
 ];
 
+const cases = allCases.filter(([n]) => n.startsWith(process.argv[4] ?? ''));
 const median = (x: number[]): number => {
   const s = [...x].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
