@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { bench, describe } from 'vitest';
 import { analyzeSeries, analyzeTrial, essBulk, essTail } from '../src/models/index.js';
 import type { AnalyzeSeriesInput, AnalyzeTrialInput } from '../src/models/index.js';
+import { bigSeries } from './models-data.js';
 
 const fx = JSON.parse(readFileSync(new URL('../test/fixtures/models.json', import.meta.url), 'utf8')) as Record<
   string,
@@ -56,5 +57,17 @@ describe('models', () => {
       const r = run(s.name, s.draws, s.warmup, seed++);
       sink.total += r.probBest[fx[s.name]!.input.reference] ?? 0;
     }, { time: 1500, warmupTime: 300 });
+  }
+});
+
+const big = { normal: bigSeries(1000, 'normal'), poisson: bigSeries(200, 'poisson') };
+
+describe('large series', () => {
+  for (const [name, input] of Object.entries(big)) {
+    let seed = 0;
+    bench(`${name} series of ${input.trials.length} patients (4 chains x 400, warm-up 100)`, () => {
+      const r = analyzeSeries({ ...input, mcmc: { chains: 4, draws: 400, warmup: 100, seed: seed++ } });
+      sink.total += r.probBest.placebo ?? 0;
+    }, { time: 3000, iterations: 3, warmupIterations: 1 });
   }
 });

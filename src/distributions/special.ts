@@ -8,6 +8,7 @@
  */
 import gammaincStdlib from '@stdlib/math-base-special-gammainc';
 import gammaln from '@stdlib/math-base-special-gammaln';
+import erfc from '@stdlib/math-base-special-erfc';
 import log1p from '@stdlib/math-base-special-log1p';
 
 const LN_2PI = Math.log(2 * Math.PI);
@@ -256,4 +257,22 @@ export function solveMonotone(
     if (derivative) df = derivative(x);
   }
   return x;
+}
+
+/**
+ * log Φ(x) of the standard normal, accurate far into the lower tail: log(½·erfc(−x/√2)) above
+ * −30, the asymptotic series φ(x)/|x|·(1 − 1/x² + 3/x⁴ − 15/x⁶) below (relative error < 1e-12
+ * there). Internal: the one log Φ of the package (Pólya-Gamma proposal weights, the Gaussian
+ * mechanism's δ).
+ *
+ * @example
+ * ```ts
+ * logNormalCdfStd(0); // returns log(0.5) ≈ -0.693
+ * ```
+ * @see Abramowitz & Stegun (1964), 26.2.12 (the asymptotic expansion of the normal tail).
+ */
+export function logNormalCdfStd(x: number): number {
+  if (x > -30) return Math.log(0.5 * erfc(-x * Math.SQRT1_2));
+  const x2 = x * x;
+  return -0.5 * x2 - Math.log(-x) - 0.5 * LN_2PI + Math.log1p(-1 / x2 + 3 / (x2 * x2) - 15 / (x2 * x2 * x2));
 }

@@ -44,10 +44,12 @@ export function choleskyTry(a: Float64Array, d: number, jitter: number, out: Flo
 }
 
 /**
- * Lower Cholesky factor of a symmetric positive (semi-)definite matrix, adding diagonal jitter
- * (1e-10, 1e-9, ... up to 1 times the mean absolute diagonal) when the plain factorisation
- * fails. If even that fails (non-finite input), returns the identity scaled to the diagonal so
- * that callers never see NaN. Returns the jitter used.
+ * Lower Cholesky factor of a symmetric positive (semi-)definite matrix: the one jitter policy of
+ * the package (bandits and samplers alike). The plain factorisation is tried first; when
+ * round-off makes a pivot non-positive, diagonal jitter of 1e-10, 1e-9, ... up to 1 times the
+ * mean absolute diagonal is added, smallest first. If even that fails (non-finite input), `out`
+ * becomes the identity scaled to the diagonal so that callers never see NaN, and the return
+ * value is `Infinity`. Returns the jitter used (0 when none was needed).
  */
 export function cholesky(a: Float64Array, d: number, out: Float64Array): number {
   if (choleskyTry(a, d, 0, out)) return 0;
@@ -61,6 +63,14 @@ export function cholesky(a: Float64Array, d: number, out: Float64Array): number 
   out.fill(0);
   for (let i = 0; i < d; i++) out[i * d + i] = Math.sqrt(scale);
   return Number.POSITIVE_INFINITY;
+}
+
+/**
+ * {@link cholesky} as a success flag: true when the factor is exact or jittered, false when the
+ * matrix could not be factorised at all (then `out` holds the scaled identity).
+ */
+export function choleskyOk(a: Float64Array, d: number, out: Float64Array): boolean {
+  return cholesky(a, d, out) !== Number.POSITIVE_INFINITY;
 }
 
 /** Solves L y = b (L lower triangular) into `out` (which may be `b` itself). */
@@ -109,6 +119,69 @@ export function cholInverse(l: Float64Array, d: number, out: Float64Array): Floa
     }
   }
   return out;
+}
+
+/** out = base + s · L z for a lower-triangular L (a correlated proposal); `out` must not alias `z`. */
+export function lowerMulAdd(
+  l: Float64Array,
+  d: number,
+  z: ArrayLike<number>,
+  base: ArrayLike<number>,
+  s: number,
+  out: Float64Array,
+): Float64Array {
+  for (let i = 0; i < d; i++) {
+    let t = 0;
+    for (let k = 0; k <= i; k++) t += l[i * d + k]! * z[k]!;
+    out[i] = base[i]! + s * t;
+  }
+  return out;
+}
+
+/**
+ * Draws β ~ N(Q⁻¹·b, Q⁻¹) given the precision Q (d×d, stride d) and the linear term b
+ * (overwritten by the mean); the draw goes to `out`, `z` and `l` are scratch (`l` receives Q's
+ * factor). Buffers may be longer than needed. Returns false when Q cannot be factorised even
+ * with {@link cholesky}'s jitter (then `out` is untouched).
+ * @see Rue (2001), Fast sampling of Gaussian Markov random fields, JRSS B 63(2) (algorithm 2.5).
+ */
+export function drawFromPrecision(
+  q: Float64Array,
+  b: Float64Array,
+  d: number,
+  rng: { normal(): number },
+  out: Float64Array,
+  z: Float64Array,
+  l: Float64Array = new Float64Array(d * d),
+): boolean {
+  if (!choleskyOk(q, d, l)) return false;
+  forwardSolve(l, d, b, b);
+  backSolveT(l, d, b, b); // b = Q⁻¹ b
+  for (let i = 0; i < d; i++) z[i] = rng.normal();
+  backSolveT(l, d, z, z); // z = L⁻ᵀ ε ~ N(0, Q⁻¹)
+  for (let i = 0; i < d; i++) out[i] = b[i]! + z[i]!;
+  return true;
+}
+
+/** Inverse of an SPD matrix through {@link cholesky} (a new array; null when it cannot be factorised). */
+export function spdInverse(a: Float64Array, d: number): Float64Array | null {
+  const l = new Float64Array(d * d);
+  if (!choleskyOk(a, d, l)) return null;
+  return cholInverse(l, d, new Float64Array(d * d));
+}
+
+/** log det of an SPD matrix through {@link cholesky} (NaN when it cannot be factorised). */
+export function spdLogDet(a: Float64Array, d: number): number {
+  const l = new Float64Array(d * d);
+  if (!choleskyOk(a, d, l)) return Number.NaN;
+  let s = 0;
+  for (let i = 0; i < d; i++) s += Math.log(l[i * d + i]!);
+  return 2 * s;
+}
+
+/** In-place Cholesky (the lower triangle of `a` becomes L, the upper is zeroed); false when it fails. */
+export function choleskyInPlace(a: Float64Array, d: number): boolean {
+  return choleskyOk(a.slice(), d, a);
 }
 
 /** xᵀ M x. */

@@ -82,7 +82,7 @@ export function prepareTrial(
   observationsIn: unknown,
   outcome: TrialOutcome,
   reference: string,
-  o: { includeWashout: boolean; trend: boolean; uniqueDays: boolean; field?: string },
+  o: { includeWashout: boolean; trend: boolean; uniqueDays: boolean; field?: string; allowEmptyArms?: boolean },
 ): PreparedTrial {
   const pre = o.field ?? '';
   const design = checkDesign(fn, `${pre}design`, designIn);
@@ -140,7 +140,7 @@ export function prepareTrial(
   const perArm: Record<string, number> = {};
   for (const t of treatments) perArm[t] = 0;
   for (const k of kept) perArm[treatments[k.arm] as string] = (perArm[treatments[k.arm] as string] as number) + 1;
-  for (const t of treatments) {
+  for (const t of o.allowEmptyArms === true ? [] : treatments) {
     if ((perArm[t] as number) < 1) {
       fail(fn, `${pre}observations`, `must include at least one observation (outside washout) for every arm; arm '${t}' has none`, perArm[t]);
     }
@@ -200,6 +200,29 @@ export function prepareTrial(
     droppedRunIn,
     perArm,
   };
+}
+
+/**
+ * The trial without the columns of non-reference arms that have no observations (a patient of
+ * a series who never received an arm): their coefficients would only echo their prior. The
+ * reference arm's level stays the intercept even when it was never observed (the priors then
+ * identify it). Returns `d` itself when every arm was observed. @internal
+ */
+export function dropEmptyArms(d: PreparedTrial): PreparedTrial {
+  const keep = d.effectNames.filter((t) => (d.perArm[t] as number) > 0);
+  if (keep.length === d.effectNames.length) return d;
+  const cols = [0, ...keep.map((t) => d.effectColumn[d.treatments.indexOf(t)] as number)];
+  if (d.trendColumn >= 0) cols.push(d.trendColumn);
+  const p = cols.length;
+  const X = new Float64Array(d.n * p);
+  for (let i = 0; i < d.n; i++) cols.forEach((c, k) => {
+    X[i * p + k] = d.X[i * d.p + c] as number;
+  });
+  const effectColumn = new Int32Array(d.treatments.length).fill(-1);
+  keep.forEach((t, j) => {
+    effectColumn[d.treatments.indexOf(t)] = 1 + j;
+  });
+  return { ...d, X, p, effectNames: keep, effectColumn, trendColumn: d.trendColumn >= 0 ? p - 1 : -1 };
 }
 
 /** Normal or mixture-of-normals prior as component arrays. @internal */

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import erfc from '@stdlib/math-base-special-erfc';
+import { logNormalCdfStd } from '../distributions/special.js';
 import type { Rng } from '../rng/index.js';
 import { fail, finite } from '../validate.js';
 import type { NormalMixture } from './data.js';
@@ -51,13 +51,6 @@ export function sliceStep(
 const PI = Math.PI;
 const TRUNC = 0.64;
 
-/** log Φ(x) for the standard normal. */
-function logPhi(x: number): number {
-  if (x > -30) return Math.log(0.5 * erfc(-x / Math.SQRT2));
-  // Asymptotic tail: Φ(x) ≈ φ(x)/|x| (1 − 1/x²).
-  return -0.5 * x * x - Math.log(-x) - 0.5 * Math.log(2 * PI) + Math.log1p(-1 / (x * x));
-}
-
 /**
  * The n-th term a_n(x) of the alternating series, given `pre` = (2/(πx))^{3/2} for x ≤ TRUNC
  * (precomputed once per proposal: the series is evaluated for several n at one x).
@@ -75,8 +68,8 @@ function massTexpon(z: number): number {
   const b = Math.sqrt(1 / t) * (t * z - 1);
   const a = -Math.sqrt(1 / t) * (t * z + 1);
   const x0 = Math.log(fz) + fz * t;
-  const xb = x0 - z + logPhi(b);
-  const xa = x0 + z + logPhi(a);
+  const xb = x0 - z + logNormalCdfStd(b);
+  const xa = x0 + z + logNormalCdfStd(a);
   const qdivp = (4 / PI) * (Math.exp(xb) + Math.exp(xa));
   return 1 / (1 + qdivp);
 }

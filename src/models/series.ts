@@ -6,19 +6,28 @@
  */
 import type { TrialDesign } from '../design/types.js';
 import type { Dist } from '../distributions/index.js';
-import { cdfRaw, logPdfRaw, quantileRaw, validateDist } from '../distributions/index.js';
+import { cdfRaw, validateDist } from '../distributions/index.js';
 import { createRng } from '../rng/index.js';
-import type { Rng } from '../rng/index.js';
 import { boolean, fail, finite, nonEmptyString, oneOf, plainObject } from '../validate.js';
 import type { NormalMixture, PreparedTrial } from './data.js';
-import { knownKeys, mixtureMoments, normalMixture, ownValue, prepareTrial } from './data.js';
-import { drawFromPrecision } from './linalg.js';
-import type { ArKernel } from './engine.js';
-import { arKernel, checkRhoPrior, initRho, poissonLaplace, rhoLogPrior } from './engine.js';
-import { drawIndicator, polyaGammaMass, polyaGammaSumWithMass, sliceStep } from './samplers.js';
-import { buildDiagnostics, chainColumn, concat, probBestFromDraws, summarizeDraws } from './summarize.js';
+import { dropEmptyArms, knownKeys, mixtureMoments, normalMixture, ownValue, prepareTrial } from './data.js';
+import type { ChainModel } from './driver.js';
+import { namedDraws, runChains } from './driver.js';
+import type { ArKernel, RhoKernel } from './kernels/ar1.js';
+import { arKernel, checkRhoPrior, initRho, rhoKernel } from './kernels/ar1.js';
+import { coefScratch, crossProducts, drawCoefficients } from './kernels/coefficients.js';
+import type { PatientLikelihood, PopulationState } from './kernels/hierarchical.js';
+import { membership, populationKernel } from './kernels/hierarchical.js';
+import { sampleMoments } from './kernels/moments.js';
+import { polyaGammaLinear, polyaGammaSweep } from './kernels/polya-gamma.js';
+import { logExposure, poissonLaplace, poissonPatientStep } from './kernels/poisson.js';
+import type { VarianceKernel } from './kernels/variance.js';
+import { residualSS, varianceKernel } from './kernels/variance.js';
+import { drawIndicator } from './samplers.js';
+import { buildDiagnostics, concat, probBestFromDraws, summarizeDraws } from './summarize.js';
 import { resolveMcmcOptions, resolveVariancePrior } from './trial.js';
 import type { EffectSummary, McmcDiagnostics, McmcOptions, TrialObservation } from './types.js';
+import { convergenceWarnings } from './types.js';
 
 /** One patient's trial in a series. */
 export interface SeriesTrial {
@@ -76,6 +85,8 @@ export interface SeriesAnalysis {
   /** P(best) of the population means (reference included). */
   readonly probBest: Record<string, number>;
   readonly diagnostics: McmcDiagnostics;
+  /** Plain sentences a reader must see, as in {@link TrialAnalysis.warnings} (non-convergence with `strict` off). */
+  readonly warnings?: readonly string[];
   /** Population draws (all chains), returned when `mcmc.keepDraws` is true. */
   readonly draws?: {
     readonly mu: Record<string, readonly number[]>;
@@ -92,10 +103,6 @@ interface Patient {
   readonly data: PreparedTrial;
   /** Global treatment index of each column 1..p−1. */
   readonly colTreatment: Int32Array;
-  readonly xtx: Float64Array;
-  readonly xty: Float64Array;
-  /** y'y (one element, so the AR(1) update can refresh it). */
-  readonly yty: Float64Array;
   /**
    * Normal outcome: the patient's mean outcome, subtracted from `data.y` (so the intercept is
    * fitted as α_j − shift, with its prior shifted alike): uncentred cross-products lose the
@@ -118,6 +125,14 @@ interface Patient {
  * random-walk Metropolis steps shaped by the patient's Laplace approximation (Poisson); μ_k
  * conjugate (mixture priors through a component indicator); τ_k by slice sampling on log τ_k.
  * Chains run on forked RNG streams.
+ *
+ * Sparse patients (as real series have them) are accepted: a patient with a single observation
+ * or two (every prior of the model is proper, so the patient's σ_j, α_j and β_j are identified
+ * by the priors and by the population level; the patient contributes what their data say), a
+ * patient who never received an arm (that arm's effect is not part of the patient's model and
+ * so carries no information to μ_k; the patient has no `individuals` entry for it, its
+ * predictive effect is the population's), and a period with no observations. A patient needs at
+ * least one observation outside washout.
  *
  * @param input - the trials, outcome, reference arm, direction and priors
  * @returns population and individual effect summaries with diagnostics
@@ -179,22 +194,27 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
       trend: false,
       uniqueDays: autocorrelation,
       field: `trials[${j}].`,
+      allowEmptyArms: true,
     });
+    if (data.n < 1) fail(FN, `trials[${j}].observations`, 'must include at least one observation outside washout', data.n);
     for (const e of data.effectNames) if (!effectNames.includes(e)) effectNames.push(e);
-    return { id, data };
+    return { id, data: dropEmptyArms(data) };
   });
   const K = effectNames.length;
-  let ally = 0;
-  let nAll = 0;
-  for (const { data } of prepared) {
-    for (let i = 0; i < data.n; i++) ally += data.y[i] as number;
-    nAll += data.n;
+  const nAll = prepared.reduce((t, { data }) => t + data.n, 0);
+  const allY = new Float64Array(nAll);
+  {
+    let o = 0;
+    for (const { data } of prepared) {
+      allY.set(data.y, o);
+      o += data.n;
+    }
   }
-  const ybar = ally / nAll;
-  let ss = 0;
-  for (const { data } of prepared) for (let i = 0; i < data.n; i++) ss += ((data.y[i] as number) - ybar) ** 2;
+  const allMoments = sampleMoments(allY);
+  const ybar = allMoments.mean;
+  const ally = ybar * nAll;
   // Scale of the defaults: the outcome's sd (normal) or 1 on the link scale (binomial, Poisson).
-  const sy = outcome !== 'normal' ? 1 : nAll > 1 && ss > 0 ? Math.sqrt(ss / (nAll - 1)) : 1;
+  const sy = outcome !== 'normal' ? 1 : allMoments.sd > 0 ? allMoments.sd : 1;
 
   const muPrior: NormalMixture[] = effectNames.map((k) => {
     const d = ownValue(priors.populationEffects, k);
@@ -228,14 +248,6 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     priors.intercept === undefined
       ? { w: Float64Array.of(1), m: Float64Array.of(intDefault.m), s: Float64Array.of(intDefault.s) }
       : normalMixture(FN, 'priors.intercept', priors.intercept);
-  const allY = new Float64Array(nAll);
-  {
-    let o = 0;
-    for (const { data } of prepared) {
-      allY.set(data.y, o);
-      o += data.n;
-    }
-  }
   const varPrior: Dist =
     outcome === 'normal'
       ? resolveVariancePrior(FN, 'priors.variance', priors.variance, allY)
@@ -252,68 +264,40 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     }
   }
   const patients: Patient[] = prepared.map(({ id, data: raw }) => {
-    let yShift = 0;
-    if (outcome === 'normal') {
-      for (let i = 0; i < raw.n; i++) yShift += raw.y[i] as number;
-      yShift /= raw.n;
-    }
+    // Normal outcome: fit y − ȳ_j per patient (the intercept and its prior shift alike, restored
+    // in the output); uncentred cross-products lose the residual sum of squares to
+    // cancellation when the level dwarfs the noise.
+    const yShift = outcome === 'normal' ? sampleMoments(raw.y).mean : 0;
     const data: PreparedTrial = yShift === 0 ? raw : { ...raw, y: raw.y.map((v) => v - yShift) };
-    const p = data.p;
-    if (outcome === 'normal' && data.n <= p) {
-      fail(FN, `trials(${id}).observations`, `must number more than ${p} to estimate the patient's variance`, data.n);
-    }
-    const xtx = new Float64Array(p * p);
-    const xty = new Float64Array(p);
-    let yty = 0;
-    for (let i = 0; i < data.n; i++) {
-      const yi = data.y[i] as number;
-      yty += yi * yi;
-      for (let a = 0; a < p; a++) {
-        const xa = data.X[i * p + a] as number;
-        xty[a] = (xty[a] as number) + xa * yi;
-        for (let b = 0; b < p; b++) xtx[a * p + b] = (xtx[a * p + b] as number) + xa * (data.X[i * p + b] as number);
-      }
-    }
     const colTreatment = Int32Array.from(data.effectNames, (e) => effectNames.indexOf(e));
-    return { id, data, colTreatment, xtx, xty, yty: Float64Array.of(yty), yShift };
+    return { id, data, colTreatment, yShift };
   });
   const rng = createRng(mc.seed);
-  // Layout per draw: μ (K), τ (K), then per patient: α, β (its own arms), σ, ρ.
-  const offsets: number[] = [];
-  const hasSigma = outcome === 'normal' ? 1 : 0;
-  const hasRho = autocorrelation ? 1 : 0;
-  let width = 2 * K;
-  for (const pt of patients) {
-    offsets.push(width);
-    width += pt.data.p + hasSigma + hasRho;
-  }
   let rhoPrior: Dist | undefined;
   if (priors.rho !== undefined) {
     if (!autocorrelation) fail(FN, 'priors.rho', 'needs model.autocorrelation', priors.rho);
     rhoPrior = checkRhoPrior(FN, 'priors.rho', validateDist(priors.rho, FN, 'priors.rho'));
   }
-  const chains: Float64Array[] = [];
-  for (let c = 0; c < mc.chains; c++) {
-    chains.push(runSeriesChain(outcome, autocorrelation, rhoPrior, patients, K, muPrior, tauPrior, intPrior, varPrior, offsets, width, rng.fork(`chain-${c}`), mc.warmup, mc.draws, sy));
-    mc.onProgress?.(c + 1, mc.chains);
-  }
+  const spec: SeriesSpec = { outcome, autocorrelation, rhoPrior, patients, K, muPrior, tauPrior, intPrior, varPrior, scale: sy };
+  const { offsets, width } = seriesLayout(spec);
+  const chains = runChains(seriesModel(spec), rng, mc);
   // Diagnostics and summaries.
-  const params: Record<string, Float64Array[]> = {};
+  const layout: [string, number][] = [];
   const effectKeys: Record<string, string> = {};
   effectNames.forEach((k, i) => {
-    params[`mu[${k}]`] = chainColumn(chains, width, i);
-    params[`tau[${k}]`] = chainColumn(chains, width, K + i);
+    layout.push([`mu[${k}]`, i], [`tau[${k}]`, K + i]);
     effectKeys[k] = `mu[${k}]`;
   });
   patients.forEach((pt, j) => {
     const o = offsets[j] as number;
-    params[`intercept[${pt.id}]`] = chainColumn(chains, width, o);
+    layout.push([`intercept[${pt.id}]`, o]);
     pt.data.effectNames.forEach((e, c) => {
-      params[`effect[${pt.id},${e}]`] = chainColumn(chains, width, o + 1 + c);
+      layout.push([`effect[${pt.id},${e}]`, o + 1 + c]);
     });
-    if (hasSigma) params[`sigma[${pt.id}]`] = chainColumn(chains, width, o + pt.data.p);
-    if (hasRho) params[`rho[${pt.id}]`] = chainColumn(chains, width, o + pt.data.p + 1);
+    if (outcome === 'normal') layout.push([`sigma[${pt.id}]`, o + pt.data.p]);
+    if (autocorrelation) layout.push([`rho[${pt.id}]`, o + pt.data.p + 1]);
   });
+  const params = namedDraws(chains, width, layout);
   const diagnostics = buildDiagnostics(FN, params, effectKeys, mc);
   const population: Record<string, PopulationEffectSummary> = {};
   const armVals: Float64Array[] = [];
@@ -368,207 +352,84 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     individuals,
     probBest: probBestFromDraws(popArms, armVals, betterIs),
     diagnostics,
+    warnings: convergenceWarnings(diagnostics),
     ...(draws !== undefined ? { draws } : {}),
   };
 }
 
-/** The patient's (whitened) residual sum of squares y'y − 2cᵀX'y + cᵀX'Xc, at least 0. */
-function residualSS(pt: Patient, c: Float64Array): number {
-  const p = pt.data.p;
-  let ssr = pt.yty[0] as number;
-  for (let a = 0; a < p; a++) {
-    const ca = c[a] as number;
-    ssr -= 2 * ca * (pt.xty[a] as number);
-    for (let bb = 0; bb < p; bb++) ssr += ca * (pt.xtx[a * p + bb] as number) * (c[bb] as number);
-  }
-  return Math.max(ssr, 0);
+/** Everything a series chain needs (the model spec of {@link analyzeSeries}). */
+interface SeriesSpec {
+  readonly outcome: 'normal' | 'binomial' | 'poisson';
+  readonly autocorrelation: boolean;
+  readonly rhoPrior: Dist | undefined;
+  readonly patients: readonly Patient[];
+  /** Number of non-reference treatments of the series. */
+  readonly K: number;
+  readonly muPrior: readonly NormalMixture[];
+  readonly tauPrior: readonly Dist[];
+  readonly intPrior: NormalMixture;
+  /** Normal only: each patient's residual-variance prior. */
+  readonly varPrior: Dist;
+  /** The outcome's scale (normal) or 1: starting values of τ. */
+  readonly scale: number;
 }
 
-function runSeriesChain(
-  outcome: 'normal' | 'binomial' | 'poisson',
-  autocorrelation: boolean,
-  rhoPrior: Dist | undefined,
-  patients: readonly Patient[],
-  K: number,
-  muPrior: readonly NormalMixture[],
-  tauPrior: readonly Dist[],
-  intPrior: NormalMixture,
-  varPrior: Dist,
-  offsets: readonly number[],
-  width: number,
-  rng: Rng,
-  warmup: number,
-  draws: number,
-  sy: number,
-): Float64Array {
+/** Draw layout: μ (K), τ (K), then per patient at `offsets[j]`: α, β (its own arms), σ (normal), ρ (AR(1)). */
+function seriesLayout(spec: SeriesSpec): { offsets: Int32Array; width: number } {
+  const offsets = new Int32Array(spec.patients.length);
+  let width = 2 * spec.K;
+  spec.patients.forEach((pt, j) => {
+    offsets[j] = width;
+    width += pt.data.p + (spec.outcome === 'normal' ? 1 : 0) + (spec.autocorrelation ? 1 : 0);
+  });
+  return { offsets, width };
+}
+
+/** One series chain's state (plain data). */
+interface SeriesState {
+  readonly pop: PopulationState;
+  /** Per patient: intercept (shifted by yShift for a normal outcome), then effects. */
+  readonly coefs: Float64Array[];
+  readonly intComp: Int32Array;
+  readonly sigma2: Float64Array;
+  readonly rho: Float64Array;
+  /** Normal: per patient XᵀX, Xᵀy, yᵀy (whitened at ρ_j with AR(1)); binomial: XᵀΩX of this sweep in `xtx`, Xᵀκ in `xty`. */
+  readonly xtx: Float64Array[];
+  readonly xty: Float64Array[];
+  readonly yty: Float64Array;
+  /** Poisson: random-walk scales and warm-up acceptances. */
+  readonly rwScale: Float64Array;
+  readonly rwAcc: Float64Array;
+  /** The patients' likelihoods as the population move reads them (views of the arrays above). */
+  readonly lik: PatientLikelihood;
+}
+
+/**
+ * The series model over the shared kernels: per patient the Gaussian coefficient block given
+ * σ_j² (normal, then σ_j² and ρ_j) or given Pólya-Gamma ω (binomial), or two shaped random-walk
+ * Metropolis steps (Poisson); then the population kernel's centred and ancillary moves.
+ */
+function seriesModel(spec: SeriesSpec): ChainModel<SeriesState> {
+  const { outcome, patients, intPrior } = spec;
   const J = patients.length;
-  const out = new Float64Array(draws * width);
-  const mu = new Float64Array(K);
-  const tau = new Float64Array(K);
-  const muComp = new Int32Array(K);
-  const logw = new Float64Array(16);
-  const coefs = patients.map((pt) => new Float64Array(pt.data.p));
-  const sigma2 = new Float64Array(J);
-  const intComp = new Int32Array(J);
+  const { offsets, width } = seriesLayout(spec);
   const maxP = Math.max(...patients.map((pt) => pt.data.p));
-  const q = new Float64Array(maxP * maxP);
-  const l = new Float64Array(maxP * maxP);
-  const b = new Float64Array(maxP);
-  const z = new Float64Array(maxP);
-  const tmp = new Float64Array(maxP);
-  const sumE = new Float64Array(K);
-  const cntE = new Float64Array(K);
-  const ssE = new Float64Array(K);
-  for (let k = 0; k < K; k++) {
-    const m = mixtureMoments(muPrior[k] as NormalMixture);
-    mu[k] = m.mean + 0.1 * Math.min(1, m.sd) * rng.normal();
-    tau[k] = sy * (0.2 + 0.3 * rng.uniform());
-    // Start inside the prior's support (e.g. uniform(0, 0.01)): a slice sampler started where
-    // the density is zero would never move.
-    const pr = tauPrior[k] as Dist;
-    if (!(logPdfRaw(pr, tau[k] as number) > Number.NEGATIVE_INFINITY)) {
-      const f0 = cdfRaw(pr, 0);
-      tau[k] = quantileRaw(pr, f0 + (1 - f0) * (0.25 + 0.5 * rng.uniform()));
-    }
-  }
-  patients.forEach((pt, j) => {
-    const d = pt.data;
-    let m = 0;
-    for (let i = 0; i < d.n; i++) m += d.y[i] as number;
-    m /= d.n;
-    let v = 0;
-    for (let i = 0; i < d.n; i++) v += ((d.y[i] as number) - m) ** 2;
-    sigma2[j] = v > 0 ? (v / (d.n - 1)) * Math.exp(0.2 * rng.normal()) : 1;
-    const c = coefs[j] as Float64Array;
-    c[0] = (outcome === 'normal' ? m : mixtureMoments(intPrior).mean) + 0.1 * rng.normal();
-    for (let a = 1; a < d.p; a++) c[a] = mu[pt.colTreatment[a - 1] as number] as number;
-  });
-  const pmean = new Float64Array(maxP);
-  const psd = new Float64Array(maxP);
-  // AR(1): per-patient ρ_j; the patient's cross-products are those of its whitened data.
-  const rho = new Float64Array(J);
-  const kernels = autocorrelation ? patients.map((pt) => arKernel(pt.data)) : [];
-  const mmBuf = new Float64Array((maxP + 1) * (maxP + 1));
-  const setCross = (j: number): void => {
-    const pt = patients[j] as Patient;
-    const p = pt.data.p;
-    const m = p + 1;
-    (kernels[j] as ArKernel).cross(rho[j] as number, mmBuf);
-    for (let a = 0; a < p; a++) {
-      for (let bb = 0; bb < p; bb++) pt.xtx[a * p + bb] = mmBuf[a * m + bb] as number;
-      pt.xty[a] = mmBuf[a * m + p] as number;
-    }
-    pt.yty[0] = mmBuf[p * m + p] as number;
-  };
-  if (autocorrelation) {
-    for (let j = 0; j < J; j++) {
-      rho[j] = initRho(rhoPrior, rng);
-      setCross(j);
-    }
-  }
-  const normalPatient = (j: number, pt: Patient, c: Float64Array): void => {
-    const p = pt.data.p;
-    const s2 = sigma2[j] as number;
-    for (let a = 0; a < p; a++) {
-      const prec = 1 / ((psd[a] as number) * (psd[a] as number));
-      for (let bb = 0; bb < p; bb++) q[a * p + bb] = (pt.xtx[a * p + bb] as number) / s2;
-      q[a * p + a] = (q[a * p + a] as number) + prec;
-      b[a] = (pt.xty[a] as number) / s2 + prec * (pmean[a] as number);
-    }
-    drawFromPrecision(q.subarray(0, p * p), b.subarray(0, p), p, rng, tmp.subarray(0, p), z.subarray(0, p), l.subarray(0, p * p));
-    for (let a = 0; a < p; a++) c[a] = tmp[a] as number;
-    const ssr = residualSS(pt, c);
-    const n = pt.data.n;
-    if (varPrior.family === 'invGamma') {
-      sigma2[j] = 1 / rng.gamma(varPrior.shape + 0.5 * n, varPrior.scale + 0.5 * ssr);
-    } else if (varPrior.family === 'halfNormal') {
-      const sc = varPrior.scale;
-      const logf = (ls: number): number => {
-        const s = Math.exp(ls);
-        return -n * ls - ssr / (2 * s * s) - (s * s) / (2 * sc * sc) + ls;
-      };
-      sigma2[j] = Math.exp(2 * sliceStep(0.5 * Math.log(sigma2[j] as number), logf, 0.5, -50, 50, rng));
-    }
-    if (autocorrelation) {
-      const ker = kernels[j] as ArKernel;
-      ker.setCoefficients(c);
-      const s2n = sigma2[j] as number;
-      rho[j] = sliceStep(rho[j] as number, (r) => rhoLogPrior(rhoPrior, r) + ker.logLik(r, s2n), 0.25, -1, 1, rng);
-      setCross(j);
-    }
-  };
-  // Likelihood of each patient's coefficients given the latent variables, for the
-  // non-centred (interweaving) moves of μ and τ below. Binomial: the Pólya-Gamma augmented
-  // likelihood exp(κᵀXβ − ½ βᵀXᵀΩXβ) with this sweep's ω.
-  const qLik = patients.map((pt) => new Float64Array(pt.data.p * pt.data.p));
-  const kLik = patients.map((pt) => {
-    const { n, p, X, y, trials } = pt.data;
-    const k = new Float64Array(p);
-    for (let i = 0; i < n; i++) {
-      for (let a = 0; a < p; a++) k[a] = (k[a] as number) + (X[i * p + a] as number) * ((y[i] as number) - 0.5 * (trials[i] as number));
-    }
-    return k;
-  });
-  const patientLogLik = (j: number, c: Float64Array): number => {
-    const pt = patients[j] as Patient;
-    const p = pt.data.p;
-    if (outcome === 'normal') {
-      return -residualSS(pt, c) / (2 * (sigma2[j] as number));
-    }
-    if (outcome === 'binomial') {
-      const ql = qLik[j] as Float64Array;
-      const kl = kLik[j] as Float64Array;
-      let v = 0;
-      for (let a = 0; a < p; a++) {
-        const ca = c[a] as number;
-        v += ca * (kl[a] as number);
-        for (let bb = 0; bb < p; bb++) v -= 0.5 * ca * (ql[a * p + bb] as number) * (c[bb] as number);
-      }
-      return v;
-    }
-    const { n, X, y, exposure } = pt.data;
-    let ll = 0;
-    for (let i = 0; i < n; i++) {
-      let eta = Math.log(exposure[i] as number);
-      for (let a = 0; a < p; a++) eta += (X[i * p + a] as number) * (c[a] as number);
-      ll += (y[i] as number) * eta - Math.exp(eta);
-    }
-    return ll;
-  };
-  const binomialPatient = (j: number, pt: Patient, c: Float64Array): void => {
-    const { n, p, X, y, trials } = pt.data;
-    q.fill(0, 0, p * p);
-    for (let a = 0; a < p; a++) b[a] = 0;
-    let lastPsi = Number.NaN;
-    let mass = 0;
-    for (let i = 0; i < n; i++) {
-      let psi = 0;
-      for (let a = 0; a < p; a++) psi += (X[i * p + a] as number) * (c[a] as number);
-      const nt = trials[i] as number;
-      if (psi !== lastPsi) {
-        mass = polyaGammaMass(psi);
-        lastPsi = psi;
-      }
-      const om = polyaGammaSumWithMass(nt, psi, mass, rng);
-      const kappa = (y[i] as number) - 0.5 * nt;
-      for (let a = 0; a < p; a++) {
-        const xa = X[i * p + a] as number;
-        if (xa === 0) continue;
-        b[a] = (b[a] as number) + xa * kappa;
-        for (let bb = 0; bb < p; bb++) q[a * p + bb] = (q[a * p + bb] as number) + om * xa * (X[i * p + bb] as number);
-      }
-    }
-    (qLik[j] as Float64Array).set(q.subarray(0, p * p));
-    for (let a = 0; a < p; a++) {
-      const prec = 1 / ((psd[a] as number) * (psd[a] as number));
-      q[a * p + a] = (q[a * p + a] as number) + prec;
-      b[a] = (b[a] as number) + prec * (pmean[a] as number);
-    }
-    drawFromPrecision(q.subarray(0, p * p), b.subarray(0, p), p, rng, tmp.subarray(0, p), z.subarray(0, p), l.subarray(0, p * p));
-    for (let a = 0; a < p; a++) c[a] = tmp[a] as number;
-  };
-  // Poisson: random-walk Metropolis per patient, shaped by a Laplace approximation, scale adapted in warm-up.
-  const lap =
+  const maxN = Math.max(...patients.map((pt) => pt.data.n));
+  const ws = coefScratch(maxP);
+  const pm = new Float64Array(maxP);
+  const ps = new Float64Array(maxP);
+  const prop = new Float64Array(maxP);
+  const zs = new Float64Array(maxP);
+  const omega = new Float64Array(maxN);
+  const logw = new Float64Array(16);
+  const ps0 = Int32Array.from(patients, (pt) => pt.data.p);
+  const pop = populationKernel(spec.muPrior, spec.tauPrior, membership(patients.map((pt) => pt.colTreatment), spec.K));
+  const varK = outcome === 'normal' ? varianceKernel(spec.varPrior) : null;
+  const ars = spec.autocorrelation ? patients.map((pt) => arKernel(pt.data)) : [];
+  const rhoKs = ars.map((k) => rhoKernel(k, spec.rhoPrior));
+  const logE = outcome === 'poisson' ? patients.map((pt) => logExposure(pt.data)) : [];
+  // Poisson: each patient's Laplace approximation (prior: the intercept's, and μ's moments widened by the scale) shapes the walk.
+  const lapChol =
     outcome === 'poisson'
       ? patients.map((pt) => {
           const p = pt.data.p;
@@ -578,188 +439,115 @@ function runSeriesChain(
           m0[0] = im.mean;
           s0[0] = im.sd;
           for (let a = 1; a < p; a++) {
-            const k = pt.colTreatment[a - 1] as number;
-            const mm = mixtureMoments(muPrior[k] as NormalMixture);
+            const mm = mixtureMoments(spec.muPrior[pt.colTreatment[a - 1] as number] as NormalMixture);
             m0[a] = mm.mean;
-            s0[a] = Math.sqrt(mm.sd * mm.sd + sy * sy);
+            s0[a] = Math.sqrt(mm.sd * mm.sd + spec.scale * spec.scale);
           }
-          return poissonLaplace(pt.data, m0, s0);
+          return poissonLaplace(pt.data, m0, s0).chol;
         })
       : [];
-  const rwScale = new Float64Array(J).fill(2.38 / Math.sqrt(maxP));
-  const rwAcc = new Float64Array(J);
-  const prop = new Float64Array(maxP);
-  const logPostPois = (pt: Patient, beta: Float64Array): number => {
-    const { n, p, X, y, exposure } = pt.data;
-    let lp = 0;
-    for (let a = 0; a < p; a++) {
-      const dlt = ((beta[a] as number) - (pmean[a] as number)) / (psd[a] as number);
-      lp -= 0.5 * dlt * dlt;
-    }
-    for (let i = 0; i < n; i++) {
-      let eta = Math.log(exposure[i] as number);
-      for (let a = 0; a < p; a++) eta += (X[i * p + a] as number) * (beta[a] as number);
-      lp += (y[i] as number) * eta - Math.exp(eta);
-    }
-    return lp;
-  };
-  const poissonPatient = (j: number, pt: Patient, c: Float64Array, warmIt: number): void => {
-    const p = pt.data.p;
-    const L = (lap[j] as { chol: Float64Array }).chol;
-    const cur = c;
-    let lpCur = logPostPois(pt, cur);
-    for (let rep = 0; rep < 2; rep++) {
-      for (let a = 0; a < p; a++) z[a] = rng.normal();
-      for (let a = 0; a < p; a++) {
-        let s = 0;
-        for (let k = 0; k <= a; k++) s += (L[a * p + k] as number) * (z[k] as number);
-        prop[a] = (cur[a] as number) + (rwScale[j] as number) * s;
+  return {
+    width,
+    init(rng) {
+      const popState = pop.init(rng, spec.scale);
+      const coefs = patients.map((pt) => new Float64Array(pt.data.p));
+      const sigma2 = new Float64Array(J);
+      const xtx = patients.map((pt) => new Float64Array(pt.data.p * pt.data.p));
+      const xty = patients.map((pt) => new Float64Array(pt.data.p));
+      const yty = new Float64Array(J);
+      patients.forEach((pt, j) => {
+        const d = pt.data;
+        const mom = sampleMoments(d.y);
+        sigma2[j] = mom.variance > 0 ? mom.variance * Math.exp(0.2 * rng.normal()) : spec.scale * spec.scale;
+        const c = coefs[j] as Float64Array;
+        c[0] = (outcome === 'normal' ? mom.mean : mixtureMoments(intPrior).mean) + 0.1 * rng.normal();
+        for (let a = 1; a < d.p; a++) c[a] = popState.mu[pt.colTreatment[a - 1] as number] as number;
+        if (outcome === 'normal') yty[j] = crossProducts(d.X, d.n, d.p, null, d.y, xtx[j] as Float64Array, xty[j] as Float64Array);
+        if (outcome === 'binomial') polyaGammaLinear(d.X, d.n, d.p, d.y, d.trials, xty[j] as Float64Array);
+      });
+      const rho = new Float64Array(J);
+      for (let j = 0; j < ars.length; j++) {
+        rho[j] = initRho(spec.rhoPrior, rng);
+        yty[j] = (ars[j] as ArKernel).crossStats(rho[j] as number, xtx[j] as Float64Array, xty[j] as Float64Array);
       }
-      const pr = prop.subarray(0, p);
-      const lpProp = logPostPois(pt, pr);
-      const acc = Math.log(rng.uniform()) < lpProp - lpCur;
-      if (acc) {
-        cur.set(pr);
-        lpCur = lpProp;
-      }
-      if (warmIt >= 0) rwAcc[j] = (rwAcc[j] as number) + (acc ? 1 : 0);
-    }
-    if (warmIt >= 0 && (warmIt + 1) % 25 === 0) {
-      rwScale[j] = (rwScale[j] as number) * Math.exp((rwAcc[j] as number) / 50 - 0.3);
-      rwAcc[j] = 0;
-    }
-  };
-  const total = warmup + draws;
-  for (let it = 0; it < total; it++) {
-    // Patients: (α_j, β_j) | σ_j², μ, τ, then σ_j² (normal); PG Gibbs (binomial); Metropolis (Poisson).
-    for (let j = 0; j < J; j++) {
-      const pt = patients[j] as Patient;
-      const p = pt.data.p;
-      const c = coefs[j] as Float64Array;
-      for (let a = 0; a < p; a++) {
-        if (a === 0) {
-          pmean[a] = (intPrior.m[intComp[j] as number] as number) - pt.yShift;
-          psd[a] = intPrior.s[intComp[j] as number] as number;
-        } else {
+      const lik: PatientLikelihood =
+        outcome === 'poisson'
+          ? {
+              kind: 'poisson',
+              X: patients.map((pt) => pt.data.X),
+              y: patients.map((pt) => pt.data.y),
+              logE,
+              n: Int32Array.from(patients, (pt) => pt.data.n),
+              p: ps0,
+            }
+          : { kind: 'gaussian', p: ps0, prec: xtx, lin: xty, scale: new Float64Array(J).fill(1) };
+      return {
+        pop: popState,
+        coefs,
+        intComp: new Int32Array(J),
+        sigma2,
+        rho,
+        xtx,
+        xty,
+        yty,
+        rwScale: new Float64Array(J).fill(2.38 / Math.sqrt(maxP)),
+        rwAcc: new Float64Array(J),
+        lik,
+      };
+    },
+    step(rng, s, warmIt) {
+      const { mu, tau } = s.pop;
+      for (let j = 0; j < J; j++) {
+        const pt = patients[j] as Patient;
+        const d = pt.data;
+        const p = d.p;
+        const c = s.coefs[j] as Float64Array;
+        const ic = s.intComp[j] as number;
+        pm[0] = (intPrior.m[ic] as number) - pt.yShift;
+        ps[0] = intPrior.s[ic] as number;
+        for (let a = 1; a < p; a++) {
           const k = pt.colTreatment[a - 1] as number;
-          pmean[a] = mu[k] as number;
-          psd[a] = tau[k] as number;
+          pm[a] = mu[k] as number;
+          ps[a] = tau[k] as number;
         }
-      }
-      if (outcome === 'normal') normalPatient(j, pt, c);
-      else if (outcome === 'binomial') binomialPatient(j, pt, c);
-      else poissonPatient(j, pt, c, it < warmup ? it : -1);
-      if (intPrior.w.length > 1) intComp[j] = drawIndicator(intPrior, (c[0] as number) + pt.yShift, rng, logw);
-    }
-    // Population: μ_k | β, τ_k (conjugate), τ_k | β, μ_k (slice on log τ).
-    sumE.fill(0);
-    cntE.fill(0);
-    for (let j = 0; j < J; j++) {
-      const pt = patients[j] as Patient;
-      const c = coefs[j] as Float64Array;
-      for (let a = 1; a < pt.data.p; a++) {
-        const k = pt.colTreatment[a - 1] as number;
-        sumE[k] = (sumE[k] as number) + (c[a] as number);
-        cntE[k] = (cntE[k] as number) + 1;
-      }
-    }
-    for (let k = 0; k < K; k++) {
-      const mix = muPrior[k] as NormalMixture;
-      const s0 = mix.s[muComp[k] as number] as number;
-      const t2 = (tau[k] as number) ** 2;
-      const prec = 1 / (s0 * s0) + (cntE[k] as number) / t2;
-      const mean = ((mix.m[muComp[k] as number] as number) / (s0 * s0) + (sumE[k] as number) / t2) / prec;
-      mu[k] = mean + rng.normal() / Math.sqrt(prec);
-      if (mix.w.length > 1) muComp[k] = drawIndicator(mix, mu[k] as number, rng, logw);
-    }
-    ssE.fill(0);
-    for (let j = 0; j < J; j++) {
-      const pt = patients[j] as Patient;
-      const c = coefs[j] as Float64Array;
-      for (let a = 1; a < pt.data.p; a++) {
-        const k = pt.colTreatment[a - 1] as number;
-        ssE[k] = (ssE[k] as number) + ((c[a] as number) - (mu[k] as number)) ** 2;
-      }
-    }
-    for (let k = 0; k < K; k++) {
-      const cnt = cntE[k] as number;
-      const ssk = ssE[k] as number;
-      const pr = tauPrior[k] as Dist;
-      const logf = (lt: number): number => {
-        const t = Math.exp(lt);
-        return logPdfRaw(pr, t) + lt - cnt * lt - ssk / (2 * t * t);
-      };
-      tau[k] = Math.exp(sliceStep(Math.log(tau[k] as number), logf, 1, -30, 30, rng));
-    }
-    // Interweaving (ASIS, Yu & Meng 2011): redraw τ_k and μ_k in the non-centred
-    // parameterisation β_jk = μ_k + τ_k·η_jk with η fixed; this breaks the funnel between τ_k
-    // and the patients' effects that slows the centred Gibbs steps when τ_k is small.
-    for (let k = 0; k < K; k++) {
-      const js: number[] = [];
-      const cols: number[] = [];
-      for (let j = 0; j < J; j++) {
-        const col = (patients[j] as Patient).colTreatment.indexOf(k);
-        if (col >= 0) {
-          js.push(j);
-          cols.push(col + 1);
+        const xtx = s.xtx[j] as Float64Array;
+        const xty = s.xty[j] as Float64Array;
+        if (outcome === 'normal') {
+          drawCoefficients(xtx, xty, 1 / (s.sigma2[j] as number), pm, ps, p, rng, c, ws);
+          const ssr = residualSS(xtx, xty, s.yty[j] as number, c, p);
+          s.sigma2[j] = (varK as VarianceKernel).step(rng, s.sigma2[j] as number, d.n, ssr);
+          if (spec.autocorrelation) {
+            s.rho[j] = (rhoKs[j] as RhoKernel).step(rng, s.rho[j] as number, c, s.sigma2[j] as number);
+            s.yty[j] = (ars[j] as ArKernel).crossStats(s.rho[j] as number, xtx, xty);
+          }
+          if (s.lik.kind === 'gaussian') s.lik.scale[j] = 1 / (s.sigma2[j] as number);
+        } else if (outcome === 'binomial') {
+          polyaGammaSweep(d.X, d.n, p, d.trials, c, rng, omega);
+          crossProducts(d.X, d.n, p, omega, null, xtx, null);
+          drawCoefficients(xtx, xty, 1, pm, ps, p, rng, c, ws);
+        } else {
+          poissonPatientStep(d, logE[j] as Float64Array, lapChol[j] as Float64Array, pm, ps, c, j, s.rwScale, s.rwAcc, warmIt, rng, prop, zs);
         }
+        if (intPrior.w.length > 1) s.intComp[j] = drawIndicator(intPrior, (c[0] as number) + pt.yShift, rng, logw);
       }
-      const eta = js.map((j, i) => (((coefs[j] as Float64Array)[cols[i] as number] as number) - (mu[k] as number)) / (tau[k] as number));
-      const setAll = (m: number, t: number): void => {
-        js.forEach((j, i) => {
-          (coefs[j] as Float64Array)[cols[i] as number] = m + t * (eta[i] as number);
-        });
-      };
-      const totalLik = (m: number, t: number): number => {
-        setAll(m, t);
-        let s = 0;
-        for (const j of js) s += patientLogLik(j, coefs[j] as Float64Array);
-        return s;
-      };
-      const pr = tauPrior[k] as Dist;
-      const m0 = mu[k] as number;
-      const lt = sliceStep(
-        Math.log(tau[k] as number),
-        (x) => {
-          const t = Math.exp(x);
-          return logPdfRaw(pr, t) + x + totalLik(m0, t);
-        },
-        1,
-        -30,
-        30,
-        rng,
-      );
-      tau[k] = Math.exp(lt);
-      const mix = muPrior[k] as NormalMixture;
-      const ci = muComp[k] as number;
-      const ms = mix.s[ci] as number;
-      const mm = mix.m[ci] as number;
-      const t1 = tau[k] as number;
-      mu[k] = sliceStep(
-        m0,
-        (m) => -0.5 * ((m - mm) / ms) ** 2 + totalLik(m, t1),
-        Math.max(0.1 * ms, 0.05),
-        Number.NEGATIVE_INFINITY,
-        Number.POSITIVE_INFINITY,
-        rng,
-      );
-      setAll(mu[k] as number, t1);
-      if (mix.w.length > 1) muComp[k] = drawIndicator(mix, mu[k] as number, rng, logw);
-    }
-    if (it >= warmup) {
-      const o = (it - warmup) * width;
-      out.set(mu, o);
-      out.set(tau, o + K);
+      pop.centred(rng, s.pop, s.coefs);
+      pop.ancillary(rng, s.pop, s.coefs, s.lik);
+      return s;
+    },
+    write(s, out, o) {
+      out.set(s.pop.mu, o);
+      out.set(s.pop.tau, o + spec.K);
       for (let j = 0; j < J; j++) {
+        const pt = patients[j] as Patient;
         const off = o + (offsets[j] as number);
-        out.set(coefs[j] as Float64Array, off);
-        out[off] = ((coefs[j] as Float64Array)[0] as number) + (patients[j] as Patient).yShift;
-        if (outcome === 'normal') out[off + (patients[j] as Patient).data.p] = Math.sqrt(sigma2[j] as number);
-        if (autocorrelation) out[off + (patients[j] as Patient).data.p + 1] = rho[j] as number;
+        const c = s.coefs[j] as Float64Array;
+        out.set(c, off);
+        out[off] = (c[0] as number) + pt.yShift;
+        if (outcome === 'normal') out[off + pt.data.p] = Math.sqrt(s.sigma2[j] as number);
+        if (spec.autocorrelation) out[off + pt.data.p + 1] = s.rho[j] as number;
       }
-    }
-  }
-  return out;
+    },
+  };
 }
 
 /** Options of {@link seriesToPrior}. */

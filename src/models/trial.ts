@@ -19,15 +19,17 @@ import {
 } from '../validate.js';
 import type { NormalMixture, PreparedTrial } from './data.js';
 import { checkOutcome, knownKeys, normalMixture, ownValue, prepareTrial } from './data.js';
+import type { ChainModel } from './driver.js';
+import { namedDraws, runChains } from './driver.js';
+import type { DrawLayout } from './driver.js';
 import type { Layout, ModelSpec } from './engine.js';
-import { checkRhoPrior, layoutOf, runBinomialChain, runNormalChain, runPoissonChain } from './engine.js';
+import { binomialModel, checkRhoPrior, layoutOf, normalModel, poissonModel } from './engine.js';
 import { planGlmImh } from './kernels/glm-imh.js';
-import { backSolveT } from '../linalg/dense.js';
+import { backSolveT, choleskyOk, drawFromPrecision, spdInverse, spdLogDet } from '../linalg/dense.js';
 import { bivariateNormalUpper } from './bvn.js';
-import { choleskyInto, spdInverse, spdLogDet } from './linalg.js';
+import { sampleMoments } from './kernels/moments.js';
 import {
   buildDiagnostics,
-  chainColumn,
   concat,
   probBestFromDraws,
   summarizeDraws,
@@ -35,12 +37,14 @@ import {
 import type {
   AnalyzeTrialInput,
   EffectSummary,
+  McmcDiagnostics,
   McmcOptions,
   SamplerInfo,
   TrialAnalysis,
   TrialDraws,
   TrialOutcome,
 } from './types.js';
+import { convergenceWarnings } from './types.js';
 
 const FN = 'analyzeTrial';
 
@@ -82,16 +86,6 @@ export function resolveMcmcOptions(fn: string, m: McmcOptions | undefined): Reso
   };
 }
 
-function sampleStats(y: Float64Array): { mean: number; sd: number } {
-  let m = 0;
-  for (let i = 0; i < y.length; i++) m += y[i] as number;
-  m /= y.length;
-  let v = 0;
-  for (let i = 0; i < y.length; i++) v += ((y[i] as number) - m) ** 2;
-  v = y.length > 1 ? v / (y.length - 1) : 0;
-  return { mean: m, sd: Math.sqrt(v) };
-}
-
 /** Priors of every column of X, with the documented defaults. @internal */
 export function resolveCoefPriors(
   fn: string,
@@ -100,7 +94,7 @@ export function resolveCoefPriors(
   priors: AnalyzeTrialInput['priors'],
 ): NormalMixture[] {
   const pr = priors ?? {};
-  const st = sampleStats(data.y);
+  const st = sampleMoments(data.y);
   const scaleY = st.sd > 0 ? st.sd : Math.max(1, Math.abs(st.mean));
   const coef: NormalMixture[] = [];
   const one = (m: number, s: number): NormalMixture => ({ w: Float64Array.of(1), m: Float64Array.of(m), s: Float64Array.of(s) });
@@ -140,7 +134,7 @@ export function resolveCoefPriors(
 /** Variance prior of the normal model (validated). @internal */
 export function resolveVariancePrior(fn: string, field: string, d: Dist | undefined, y: Float64Array): Dist {
   if (d === undefined) {
-    const st = sampleStats(y);
+    const st = sampleMoments(y);
     const v = st.sd > 0 ? st.sd * st.sd : 1;
     return { family: 'invGamma', shape: 1, scale: 0.5 * v };
   }
@@ -272,7 +266,7 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
   // Normal outcome: fit y − ȳ (the intercept and its prior shift by ȳ, restored in the output).
   // Cross-products of uncentred y lose the residual sum of squares to cancellation when the
   // level dwarfs the noise (y ≈ 1e8 ± 1 gave σ ≈ 0.18).
-  const yShift = outcome === 'normal' ? sampleStats(data.y).mean : 0;
+  const yShift = outcome === 'normal' ? sampleMoments(data.y).mean : 0;
   const fitData: PreparedTrial = yShift === 0 ? data : { ...data, y: data.y.map((v) => v - yShift) };
   const fitCoef = yShift === 0 ? coef : [shiftMixture(coef[0] as NormalMixture, -yShift), ...coef.slice(1)];
   const spec: ModelSpec = {
@@ -306,24 +300,28 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
   if (outcome === 'normal' && sigma !== undefined && !autocorrelation) {
     const exact = exactNormal(spec, sigma, betterIs, thresholds, rng, mc.keepDraws ? mc.chains * mc.draws : 0, yShift);
     if (exact !== null) {
-      return { method: 'exact', ...base, effects: exact.effects, probBest: exact.probBest, ...(exact.draws ? { draws: exact.draws } : {}) };
+      return { method: 'exact', ...base, effects: exact.effects, probBest: exact.probBest, warnings: [], ...(exact.draws ? { draws: exact.draws } : {}) };
     }
   }
   const lay = layoutOf(spec, outcome);
   // GLMs: independence MH on the collapsed likelihood when the Laplace proposal passes the
-  // Pareto-k̂ check; otherwise the exact Pólya-Gamma Gibbs / Poisson Metropolis samplers.
+  // Pareto-k̂ check; otherwise the exact Pólya-Gamma Gibbs / Poisson Metropolis kernels.
   const imh = outcome === 'normal' ? undefined : planGlmImh(spec, outcome, rng.fork('glm-imh-pilot'));
-  const run = imh?.usable
-    ? imh.run
-    : outcome === 'normal'
-      ? runNormalChain
-      : outcome === 'binomial'
-        ? runBinomialChain
-        : runPoissonChain;
-  const chains: Float64Array[] = [];
-  for (let c = 0; c < mc.chains; c++) {
-    chains.push(run(spec, rng.fork(`chain-${c}`), mc.warmup, mc.draws));
-    mc.onProgress?.(c + 1, mc.chains);
+  let chains: Float64Array[];
+  if (imh?.usable) {
+    chains = [];
+    for (let c = 0; c < mc.chains; c++) {
+      chains.push(imh.run(spec, rng.fork(`chain-${c}`), mc.warmup, mc.draws));
+      mc.onProgress?.(c + 1, mc.chains);
+    }
+  } else {
+    const chainModel: ChainModel<unknown> =
+      outcome === 'normal'
+        ? (normalModel(spec) as ChainModel<unknown>)
+        : outcome === 'binomial'
+          ? (binomialModel(spec) as ChainModel<unknown>)
+          : (poissonModel(spec) as ChainModel<unknown>);
+    chains = runChains(chainModel, rng, mc);
   }
   const sampler: SamplerInfo =
     imh === undefined
@@ -331,8 +329,8 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
       : imh.usable
         ? { name: 'independence-mh', paretoK: imh.paretoK, pilotRelativeEss: imh.relativeEss, collapsedRows: imh.rows, acceptance: imh.acceptance() }
         : { name: outcome === 'binomial' ? 'polya-gamma-gibbs' : 'metropolis', paretoK: imh.paretoK, pilotRelativeEss: imh.relativeEss, collapsedRows: imh.rows };
-  const summary = summarizeChains(FN, spec, outcome, lay, chains, betterIs, thresholds, mc, yShift, sampler);
-  return { method: 'mcmc', ...base, ...summary };
+  const sum = summarizeChains(FN, spec, outcome, lay, chains, betterIs, thresholds, mc, yShift, sampler);
+  return { method: 'mcmc', ...base, ...sum, warnings: convergenceWarnings(sum.diagnostics as McmcDiagnostics) };
 }
 
 function summarizeChains(
@@ -348,17 +346,17 @@ function summarizeChains(
   sampler: SamplerInfo,
 ): Pick<TrialAnalysis, 'effects' | 'probBest' | 'diagnostics' | 'draws'> {
   const data = spec.data;
-  const params: Record<string, Float64Array[]> = {};
-  params.intercept = chainColumn(chains, lay.width, 0);
-  if (yShift !== 0) for (const c of params.intercept) for (let i = 0; i < c.length; i++) c[i] = (c[i] as number) + yShift;
   const effectKeys: Record<string, string> = {};
+  const layout: [string, number][] = [['intercept', 0]];
   data.effectNames.forEach((t, j) => {
-    params[`effect[${t}]`] = chainColumn(chains, lay.width, 1 + j);
+    layout.push([`effect[${t}]`, 1 + j]);
     effectKeys[t] = `effect[${t}]`;
   });
-  if (data.trendColumn >= 0) params.trend = chainColumn(chains, lay.width, data.trendColumn);
-  if (lay.sigmaIndex >= 0) params.sigma = chainColumn(chains, lay.width, lay.sigmaIndex);
-  if (lay.rhoIndex >= 0) params.rho = chainColumn(chains, lay.width, lay.rhoIndex);
+  if (data.trendColumn >= 0) layout.push(['trend', data.trendColumn]);
+  if (lay.sigmaIndex >= 0) layout.push(['sigma', lay.sigmaIndex]);
+  if (lay.rhoIndex >= 0) layout.push(['rho', lay.rhoIndex]);
+  const params = namedDraws(chains, lay.width, layout as DrawLayout) as Record<string, Float64Array[]> & { intercept: Float64Array[] };
+  if (yShift !== 0) for (const c of params.intercept) for (let i = 0; i < c.length; i++) c[i] = (c[i] as number) + yShift;
   const diagnostics = buildDiagnostics(fn, params, effectKeys, { ...mc, sampler });
   const b0 = concat(params.intercept);
   const effects: Record<string, EffectSummary> = {};
@@ -508,7 +506,7 @@ function exactNormal(
     const chols: Float64Array[] = [];
     for (let c = 0; c < combos; c++) {
       const l = new Float64Array(p * p);
-      if (!choleskyInto(precs[c] as Float64Array, p, l)) return null;
+      if (!choleskyOk(precs[c] as Float64Array, p, l)) return null;
       chols.push(l);
     }
     const r = rng.fork('exact-draws');

@@ -195,6 +195,13 @@ export interface TrialAnalysis {
   readonly probBest: Record<string, number>;
   /** Present when `method` is 'mcmc'. */
   readonly diagnostics?: McmcDiagnostics;
+  /**
+   * What a reader must know before trusting the numbers, in plain sentences: today, that the
+   * sampler did not converge (with `mcmc.strict` off; strict throws instead), with the reasons.
+   * Empty when there is nothing to say (always for the exact path). Always set by
+   * {@link analyzeTrial}; optional in the type so that hand-built results stay valid.
+   */
+  readonly warnings?: readonly string[];
   /** What was used: observations kept and dropped. */
   readonly data: {
     readonly used: number;
@@ -212,4 +219,9 @@ export interface TrialAnalysis {
   };
   /** Posterior draws, when `mcmc.keepDraws` (the exact path draws them from the closed form). */
   readonly draws?: TrialDraws;
+}
+
+/** The `warnings` of an MCMC result: one sentence when the diagnostics failed. @internal */
+export function convergenceWarnings(d: McmcDiagnostics): string[] {
+  return d.converged ? [] : [`the sampler did not converge; do not rely on these numbers (${d.reasons.join('; ')}); run more draws or warm-up`];
 }

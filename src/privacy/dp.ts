@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import erfc from '@stdlib/math-base-special-erfc';
+import { logNormalCdfStd } from '../distributions/special.js';
 import { fail, finite, finiteArray, oneOf, plainObject, positive } from '../validate.js';
 import { type PrivacyAccountant, restorePrivacyAccountant } from './accountant.js';
 import { cryptoBits, discreteGaussian, discreteLaplace, exactRational } from './noise.js';
@@ -74,7 +75,6 @@ export interface AnalyticGaussianOptions {
 }
 
 const SQRT1_2 = Math.SQRT1_2;
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 /** Laplace grid: γ = 2^(⌊log2 Δ⌋ − 20): one extra grid step costs < 2⁻¹⁹ of the scale. */
 const LAPLACE_GRID_BITS = 20;
 /** Gaussian grid: Δ spans ≥ 2^10 steps (σ spans at most 2^40 steps). */
@@ -91,18 +91,11 @@ function phi(x: number): number {
   return 0.5 * erfc(-x * SQRT1_2);
 }
 
-/** log Φ(x), accurate far into the lower tail. */
-function logPhi(x: number): number {
-  if (x > -30) return Math.log(phi(x));
-  const x2 = x * x;
-  return -0.5 * x2 - Math.log(-x) - LOG_SQRT_2PI + Math.log1p(-1 / x2 + 3 / (x2 * x2) - 15 / (x2 * x2 * x2));
-}
-
 /** δ(σ) of the Gaussian mechanism (Balle & Wang 2018, Theorem 8). */
 function gaussianDelta(sigma: number, epsilon: number, sensitivity: number): number {
   const a = sensitivity / (2 * sigma);
   const b = (epsilon * sigma) / sensitivity;
-  return phi(a - b) - Math.exp(epsilon + logPhi(-a - b));
+  return phi(a - b) - Math.exp(epsilon + logNormalCdfStd(-a - b));
 }
 
 /**

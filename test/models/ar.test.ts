@@ -19,7 +19,7 @@ import { sampleBinomialRaw, samplePoissonRaw } from '../../src/models/predictive
 import { gammaQ } from '../../src/distributions/index.js';
 import { createRng } from '../../src/rng/index.js';
 import { prepareTrial } from '../../src/models/data.js';
-import { arKernel } from '../../src/models/engine.js';
+import { arKernel } from '../../src/models/kernels/ar1.js';
 import { buildDiagnostics } from '../../src/models/summarize.js';
 
 const D: TrialDesign = {

@@ -145,6 +145,19 @@ describe('analyzeTrial: MCMC behaviour', () => {
     const total = Object.values(r.probBest).reduce((s, v) => s + v, 0);
     expect(total).toBeCloseTo(1, 12);
     expect(Object.keys(r.probBest).sort()).toEqual(['A', 'B', 'C']);
+    // The order of the arms must follow the data: rank the arms by their observed means
+    // (flat-ish default priors, equal numbers of days per arm) and P(best) must rank them alike,
+    // the best arm by far (true effects 1 and 0.5 against 0, sd 1, 14 days per arm).
+    const obs = simulate(d3, { B: 1, C: 0.5 }, 1, 3);
+    const armMean = (t: string): number => {
+      const v = obs.filter((o) => d3.periods.some((p) => p.treatment === t && o.day >= p.startDay && o.day <= p.endDay)).map((o) => o.value);
+      return v.reduce((s, x) => s + x, 0) / v.length;
+    };
+    const byData = ['A', 'B', 'C'].sort((a, b) => armMean(b) - armMean(a));
+    const byProbBest = ['A', 'B', 'C'].sort((a, b) => r.probBest[b]! - r.probBest[a]!);
+    expect(byProbBest).toEqual(byData);
+    expect(r.probBest[byData[0]!]!).toBeGreaterThan(0.5);
+    expect(r.probBest[byData[2]!]!).toBeLessThan(r.probBest[byData[1]!]!);
     expect(r.diagnostics!.converged).toBe(true);
     expect(r.diagnostics!.reasons).toEqual([]);
     for (const t of ['B', 'C']) {
@@ -408,5 +421,18 @@ describe('posteriorPredictive', () => {
     const expected = a.reduce((s, v, i) => s + 2 * Math.exp(v + b[i]!), 0) / a.length;
     expect(Math.abs(pp.average.mean / expected - 1)).toBeLessThan(0.03);
     expect(pp.samples![0]!.every((v) => Number.isInteger(v) && v >= 0)).toBe(true);
+  });
+});
+
+describe('analyzeTrial / analyzeSeries: warnings (issue 15)', () => {
+  it('say in result.warnings when the chains did not converge (strict off), and nothing when they did', () => {
+    const bad = analyzeTrial({ ...base, mcmc: { draws: 20, warmup: 0, minEss: 1e6 } });
+    expect(bad.diagnostics!.converged).toBe(false);
+    expect(bad.warnings).toHaveLength(1);
+    expect(bad.warnings![0]).toMatch(/did not converge/);
+    expect(bad.warnings![0]).toContain(bad.diagnostics!.reasons[0]!);
+    const good = analyzeTrial({ ...base, mcmc: { seed: 'x', draws: 300 } });
+    expect(good.diagnostics!.converged).toBe(true);
+    expect(good.warnings).toEqual([]);
   });
 });

@@ -9,12 +9,11 @@
  *
  * @packageDocumentation
  */
-import { backSolveT } from '../../linalg/dense.js';
+import { backSolveT, choleskyOk } from '../../linalg/dense.js';
 import type { Rng } from '../../rng/index.js';
 import type { NormalMixture } from '../data.js';
 import { mixtureMoments } from '../data.js';
 import type { ModelSpec } from '../engine.js';
-import { choleskyInto } from '../linalg.js';
 import { paretoKHat } from '../psis.js';
 
 /** Collapsed data of a GLM: distinct rows of X with their sufficient statistics. @internal */
@@ -213,7 +212,7 @@ export function planGlmImh(spec: ModelSpec, outcome: 'binomial' | 'poisson', rng
   let lp = logPosterior(c, coef, mode, g, h);
   let ok = Number.isFinite(lp);
   for (let it = 0; it < 100 && ok; it++) {
-    if (!choleskyInto(h, p, l)) {
+    if (!choleskyOk(h, p, l)) {
       ok = false;
       break;
     }
@@ -242,7 +241,7 @@ export function planGlmImh(spec: ModelSpec, outcome: 'binomial' | 'poisson', rng
     if (!moved || mx < 1e-9) break;
   }
   // Proposal: β = mode + L⁻ᵀ z / √(w/ν)... with Q = H = L Lᵀ the Laplace precision.
-  ok = ok && Number.isFinite(lp) && choleskyInto(h, p, l);
+  ok = ok && Number.isFinite(lp) && choleskyOk(h, p, l);
   let logDetL = 0;
   for (let a = 0; a < p; a++) logDetL += Math.log(l[a * p + a] as number);
   const z = new Float64Array(p);
