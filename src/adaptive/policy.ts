@@ -1,4 +1,5 @@
 import { type Rng, type RngState, type Seed, createRng, restoreRng } from '../rng/index.js';
+import { checkRng } from '../rng/rng.js';
 import { fail, integer, knownKeys, nonEmptyString, plainObject, setOwn, uniqueLabels } from '../validate.js';
 import {
   type AllocationControls,
@@ -304,10 +305,7 @@ export function makePolicy(name: PolicyName, base: PolicyBase, core: PolicyCore)
         if (base.rng === null) fail(fnSelect, 'rng', 'must be given when the policy has no `seed`', rngArg);
         rng = base.rng;
       } else {
-        if (typeof rngArg !== 'object' || typeof (rngArg as Rng).uniform !== 'function') {
-          fail(fnSelect, 'rng', 'must be an Rng (createRng)', rngArg);
-        }
-        rng = rngArg;
+        rng = checkRng(fnSelect, 'rng', rngArg);
       }
       const x = ctx(fnSelect, 'context', context);
       const k = active.length;

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { normalQuantileStd } from '../distributions/special.js';
+import { normalQuantileStdKernel as normalQuantileStd } from '../distributions/special.js';
 import { isWashoutDay, treatmentOnDay } from '../design/lookup.js';
 import type { TrialDesign } from '../design/types.js';
 import { fail, finite, plainObject } from '../validate.js';
