@@ -135,10 +135,16 @@ export function oneOf<T extends string>(fn: string, field: string, value: unknow
   return value as T;
 }
 
-/** A plain (non-null, non-array) object. */
+/** A plain (non-null, non-array) object whose own properties are data, not getters. */
 export function plainObject(fn: string, field: string, value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     fail(fn, field, 'must be an object', value);
+  }
+  // Own getters are refused before any is read: one that throws (or changes its answer between
+  // reads) would otherwise escape as a foreign error or validate one value and use another.
+  for (const k of Object.keys(value)) {
+    const d = Object.getOwnPropertyDescriptor(value, k);
+    if (d !== undefined && d.get !== undefined) fail(fn, `${field}.${k}`, 'must be a data property (no getters)', undefined);
   }
   return value as Record<string, unknown>;
 }

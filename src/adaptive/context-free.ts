@@ -658,6 +658,7 @@ function buildValue(kind: ValueKind, base: PolicyBase, param: number, initialVal
  * ```ts
  * const p = ucb1({ arms: ['a', 'b'], seed: 3 });
  * p.select().probabilities; // { a: 0.5, b: 0.5 } (both untried)
+ * p.select().unscored; // ['a', 'b']: untried arms have no finite index, so `scores` omits them
  * ```
  * @see Auer, Cesa-Bianchi & Fischer (2002), Finite-time analysis of the multiarmed bandit problem, Machine Learning 47.
  */

@@ -1,5 +1,6 @@
 import { type Rng, type RngState, type Seed, createRng, restoreRng } from '../rng/index.js';
-import { fail, integer, nonEmptyString, plainObject, uniqueLabels } from '../validate.js';
+import { checkRng } from '../rng/rng.js';
+import { fail, integer, knownKeys, nonEmptyString, plainObject, setOwn, uniqueLabels } from '../validate.js';
 import {
   type AllocationControls,
   type ResolvedAllocationControls,
@@ -50,6 +51,12 @@ export interface BanditSelection {
    * xᵀμₐ), or the linear predictor xᵀθ̂ₐ at the posterior mode (logistic Thompson, logit scale).
    */
   readonly scores?: Readonly<Record<string, number>>;
+  /**
+   * Active arms left out of `scores` because their score is unbounded: UCB1's arms not yet
+   * tried (their index is +∞, so they are chosen first). Present only when some arm is left
+   * out; `scores` never holds Infinity or NaN (JSON would turn them into null).
+   */
+  readonly unscored?: readonly string[];
 }
 
 /** One observed reward, for {@link BanditPolicy.updateMany}. */
@@ -205,9 +212,25 @@ export interface PolicyBase {
   rng: Rng | null;
 }
 
-/** Validates the options shared by every policy. */
+/** Options every policy accepts (PolicyBaseOptions and its AllocationControls). */
+const BASE_KEYS = ['arms', 'seed', 'minProbability', 'maxProbability', 'burnIn', 'power'] as const;
+/** Each policy's own option keys, beside {@link BASE_KEYS}: a misspelt one (`drawz`, `lamda`) is refused. */
+const POLICY_KEYS: Readonly<Record<string, readonly string[]>> = {
+  thompsonSampling: ['likelihood', 'priors', 'draws'],
+  topTwoThompson: ['likelihood', 'priors', 'draws', 'leaderProbability'],
+  ucb1: ['exploration'],
+  epsilonGreedy: ['epsilon', 'initialValue'],
+  softmax: ['temperature', 'initialValue'],
+  linUCB: ['dimension', 'lambda', 'alpha'],
+  linearThompson: ['dimension', 'lambda', 'noiseSd', 'draws'],
+  logisticThompson: ['dimension', 'lambda', 'draws'],
+};
+
+/** Validates the options shared by every policy, and refuses option keys the policy `fn` does not know. */
 export function resolveBase(fn: string, o: PolicyBaseOptions): PolicyBase {
   plainObject(fn, 'options', o);
+  const own = Object.hasOwn(POLICY_KEYS, fn) ? POLICY_KEYS[fn] : undefined;
+  if (own !== undefined) knownKeys(fn, 'options', o, [...BASE_KEYS, ...own]);
   const arms = uniqueLabels(fn, 'arms', o.arms);
   const controls = resolveControls(fn, o);
   checkFeasible(fn, controls, arms.length);
@@ -347,9 +370,10 @@ export function makePolicy(name: PolicyName, base: PolicyBase, core: PolicyCore)
   let position = new Int32Array(0); // arm index → index in `active`, or -1 when retired
   const refreshTemplates = (): void => {
     allTemplate = {};
-    for (const a of base.arms) allTemplate[a] = 0.5;
+    // setOwn: an arm named '__proto__' stays a key (plain assignment would drop it).
+    for (const a of base.arms) setOwn(allTemplate, a, 0.5);
     activeTemplate = {};
-    for (const i of active) activeTemplate[base.arms[i]!] = 0.5;
+    for (const i of active) setOwn(activeTemplate, base.arms[i]!, 0.5);
     position = new Int32Array(base.arms.length).fill(-1);
     active.forEach((i, j) => {
       position[i] = j;
@@ -383,10 +407,7 @@ export function makePolicy(name: PolicyName, base: PolicyBase, core: PolicyCore)
         if (base.rng === null) fail(fnSelect, 'rng', 'must be given when the policy has no `seed`', rngArg);
         rng = base.rng;
       } else {
-        if (typeof rngArg !== 'object' || typeof (rngArg as Rng).uniform !== 'function') {
-          fail(fnSelect, 'rng', 'must be an Rng (createRng)', rngArg);
-        }
-        rng = rngArg;
+        rng = checkRng(fnSelect, 'rng', rngArg);
       }
       const x = ctx(fnSelect, 'context', context);
       const k = active.length;
@@ -425,12 +446,22 @@ export function makePolicy(name: PolicyName, base: PolicyBase, core: PolicyCore)
         method: 'exact' | 'monte-carlo';
         draws?: number;
         scores?: Record<string, number>;
+        unscored?: string[];
       } = { arm: base.arms[active[chosen]!]!, probabilities, method: info.method };
       if (info.draws !== undefined) out.draws = info.draws;
       if (info.scores) {
         const sc: Record<string, number> = { ...activeTemplate };
-        for (const i of active) sc[base.arms[i]!] = scores[i]!;
+        const unscored: string[] = [];
+        for (const i of active) {
+          const v = scores[i]!;
+          if (Number.isFinite(v)) sc[base.arms[i]!] = v;
+          else {
+            delete sc[base.arms[i]!];
+            unscored.push(base.arms[i]!);
+          }
+        }
         out.scores = sc;
+        if (unscored.length > 0) out.unscored = unscored;
       }
       return out;
     },

@@ -2,7 +2,7 @@ import type { Dist } from '../distributions/index.js';
 import { sampleRaw, validateDist } from '../distributions/index.js';
 import type { Rng, Seed } from '../rng/index.js';
 import { toRng } from '../rng/index.js';
-import { fail, integer, oneOf, plainObject } from '../validate.js';
+import { fail, integer, oneOf, plainObject, denseArray, knownKeys, LIMITS, ownEntries, setOwn } from '../validate.js';
 import { addArgmaxShare } from './argmax.js';
 import { hypot2 } from './components.js';
 import { upperTail } from './summarize.js';
@@ -56,6 +56,7 @@ export function probabilityBetterNormal(a: Dist, b: Dist, options: { betterIs?: 
   if (da.family !== 'normal') fail(fn, 'a.family', "must be 'normal'", da.family);
   if (db.family !== 'normal') fail(fn, 'b.family', "must be 'normal'", db.family);
   const o = plainObject(fn, 'options', options);
+  knownKeys(fn, 'options', o, ['betterIs']);
   const betterIs = o.betterIs === undefined ? 'higher' : oneOf(fn, 'options.betterIs', o.betterIs, ['higher', 'lower']);
   // D = A − B ~ N(μa − μb, √(σa² + σb²)); P(D > 0) for higher, P(D < 0) for lower.
   const diff: Dist = { family: 'normal', mean: da.mean - db.mean, sd: hypot2(da.sd, db.sd) };
@@ -94,16 +95,17 @@ export function probabilityOfBest(
 ): number[] | Record<string, number> {
   const fn = 'probabilityOfBest';
   const isArray = Array.isArray(dists);
-  if (!isArray) plainObject(fn, 'dists', dists);
-  const keys = isArray ? null : Object.keys(dists);
+  const entries = isArray ? null : ownEntries(fn, 'dists', dists);
+  const keys = entries === null ? null : entries.map(([k]) => k);
   const list: Dist[] = isArray
-    ? (dists as readonly Dist[]).map((d, i) => validateDist(d, fn, `dists[${i}]`))
-    : (keys as string[]).map((k) => validateDist((dists as Record<string, Dist>)[k], fn, `dists.${k}`));
+    ? denseArray(fn, 'dists', dists).map((d, i) => validateDist(d, fn, `dists[${i}]`))
+    : (entries as [string, unknown][]).map(([k, d]) => validateDist(d, fn, `dists.${k}`));
   if (list.length === 0) fail(fn, 'dists', 'must hold at least one distribution', dists);
   const o = plainObject(fn, 'options', options);
+  knownKeys(fn, 'options', o, ['betterIs', 'rng', 'draws', 'method']);
   const betterIs = o.betterIs === undefined ? 'higher' : oneOf(fn, 'options.betterIs', o.betterIs, ['higher', 'lower']);
   const method = o.method === undefined ? 'auto' : oneOf(fn, 'options.method', o.method, ['auto', 'monteCarlo']);
-  const draws = o.draws === undefined ? 20000 : integer(fn, 'options.draws', o.draws, 1);
+  const draws = o.draws === undefined ? 20000 : integer(fn, 'options.draws', o.draws, 1, LIMITS.draws);
   let probs: number[];
   const [d0, d1] = list;
   if (list.length === 1) {
@@ -127,7 +129,7 @@ export function probabilityOfBest(
   if (isArray) return probs;
   const out: Record<string, number> = {};
   (keys as string[]).forEach((key, i) => {
-    out[key] = probs[i] as number;
+    setOwn(out, key, probs[i] as number);
   });
   return out;
 }

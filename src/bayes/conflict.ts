@@ -1,6 +1,6 @@
 import type { Dist } from '../distributions/index.js';
 import { cdfRaw } from '../distributions/index.js';
-import { fail, integer, plainObject } from '../validate.js';
+import { fail, integer, plainObject, knownKeys } from '../validate.js';
 import {
   binomialUpdateCore,
   likelihoodOfData,
@@ -86,6 +86,7 @@ export function priorDataConflict(
 ): PriorDataConflict {
   const fn = 'priorDataConflict';
   const o = plainObject(fn, 'options', options);
+  knownKeys(fn, 'options', o, ['robustComponent']);
   const kind = likelihoodOfData(fn, data);
   let upd: UpdateResult;
   let pred: Dist | CountPredictive;

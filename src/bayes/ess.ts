@@ -2,7 +2,7 @@ import betaln from '@stdlib/math-base-special-betaln';
 import gammaln from '@stdlib/math-base-special-gammaln';
 import type { Dist, DistOf } from '../distributions/index.js';
 import { mean as distMean, quantileRaw, variance as distVariance } from '../distributions/index.js';
-import { fail, oneOf, plainObject, positive } from '../validate.js';
+import { fail, oneOf, plainObject, positive, knownKeys } from '../validate.js';
 import { type ConjugateFamily, type FlatPrior, flatPrior } from './components.js';
 import { integrate } from './quadrature.js';
 
@@ -181,6 +181,7 @@ function elirMixture<F extends ConjugateFamily>(
 export function effectiveSampleSize(prior: Dist, options: EffectiveSampleSizeOptions): number {
   const fn = 'effectiveSampleSize';
   const o = plainObject(fn, 'options', options);
+  knownKeys(fn, 'options', o, ['method', 'likelihood', 'sigma']);
   const likelihood = oneOf(fn, 'options.likelihood', o.likelihood, ['normal', 'binomial', 'poisson']);
   const method = o.method === undefined ? 'elir' : oneOf(fn, 'options.method', o.method, ['elir', 'moment', 'morita']);
   let sigma = 1;

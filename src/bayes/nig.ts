@@ -107,9 +107,15 @@ export function normalInverseGammaMarginals(nig: NormalInverseGamma): {
   return marginals(p);
 }
 
-function marginals(p: NormalInverseGamma): { mean: DistOf<'studentT'>; variance: DistOf<'invGamma'> } {
+function marginals(p: NormalInverseGamma, fn = 'normalInverseGammaMarginals'): { mean: DistOf<'studentT'>; variance: DistOf<'invGamma'> } {
+  const df = 2 * p.shape;
+  const scale = Math.sqrt(p.scale / (p.shape * p.n0));
+  // Finite but extreme parameters (shape 1e308) would give df = Infinity or a scale of 0.
+  if (!Number.isFinite(df) || !(scale > 0 && Number.isFinite(scale))) {
+    fail(fn, 'nig', 'has parameters too extreme for its marginals (2·shape and √(scale / (shape·n0)) must be finite and > 0)', p);
+  }
   return {
-    mean: { family: 'studentT', df: 2 * p.shape, location: p.mean, scale: Math.sqrt(p.scale / (p.shape * p.n0)) },
+    mean: { family: 'studentT', df, location: p.mean, scale },
     variance: { family: 'invGamma', shape: p.shape, scale: p.scale },
   };
 }

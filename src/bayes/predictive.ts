@@ -3,7 +3,7 @@ import betaln from '@stdlib/math-base-special-betaln';
 import gammaln from '@stdlib/math-base-special-gammaln';
 import log1p from '@stdlib/math-base-special-log1p';
 import type { Dist, DistOf } from '../distributions/index.js';
-import { fail, integer, plainObject, positive } from '../validate.js';
+import { fail, integer, plainObject, positive, knownKeys } from '../validate.js';
 import { buildMixture, conjugateFamilyOf, flatPrior, hypot2 } from './components.js';
 import { type NormalInverseGamma, readNormalInverseGamma } from './nig.js';
 
@@ -74,6 +74,7 @@ export function predictive(prior: Dist, options?: PredictiveOptions): Dist | Cou
 export function predictive(prior: Dist | NormalInverseGamma, options: PredictiveOptions = {}): Dist | CountPredictive {
   const fn = 'predictive';
   const o = plainObject(fn, 'options', options);
+  knownKeys(fn, 'options', o, ['n', 'sigma', 'exposure']);
   if (typeof prior === 'object' && prior !== null && (prior as { kind?: unknown }).kind === 'normalInverseGamma') {
     const p = readNormalInverseGamma(fn, 'prior', prior);
     const n = o.n === undefined ? 1 : positive(fn, 'options.n', o.n);
@@ -92,7 +93,7 @@ export function predictive(prior: Dist | NormalInverseGamma, options: Predictive
     return normalPredictive(fn, prior, n, sigma);
   }
   if (family === 'beta') {
-    const n = o.n === undefined ? 1 : integer(fn, 'options.n', o.n, 1);
+    const n = o.n === undefined ? 1 : integer(fn, 'options.n', o.n, 1, 1e9);
     return betaBinomialPredictive(fn, prior, n);
   }
   const e = o.exposure !== undefined ? positive(fn, 'options.exposure', o.exposure) : o.n === undefined ? 1 : positive(fn, 'options.n', o.n);

@@ -1,6 +1,6 @@
 import type { Dist } from '../distributions/index.js';
 import { mean as distMean, validateDist } from '../distributions/index.js';
-import { fail, finite, plainObject, positive, probability } from '../validate.js';
+import { fail, finite, plainObject, positive, probability, knownKeys } from '../validate.js';
 import { buildMixture, conjugateFamilyOf } from './components.js';
 
 /** Options of {@link robustify}. */
@@ -59,6 +59,7 @@ export interface RobustifyOptions {
 export function robustify(prior: Dist, options: RobustifyOptions): Dist {
   const fn = 'robustify';
   const o = plainObject(fn, 'options', options);
+  knownKeys(fn, 'options', o, ['weight', 'mean', 'n', 'sigma']);
   const w = probability(fn, 'options.weight', o.weight);
   const family = conjugateFamilyOf(fn, prior);
   const p = validateDist(prior, fn, 'prior');

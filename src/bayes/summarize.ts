@@ -1,7 +1,7 @@
 import type { Dist } from '../distributions/index.js';
 import { cdfRaw, logPdfRaw, mean as distMean, quantileRaw, validateDist, variance } from '../distributions/index.js';
 import { gammaQ, solveMonotone } from '../distributions/index.js';
-import { fail, finite, oneOf, plainObject } from '../validate.js';
+import { fail, finite, knownKeys, oneOf, plainObject } from '../validate.js';
 import type { BetterIs } from './types.js';
 
 /** Options of {@link summarize}. */
@@ -192,6 +192,7 @@ function newtonQuantile(d: Dist, p: number, x0: number): number {
 export function summarize(dist: Dist, options: SummarizeOptions = {}): PosteriorSummary {
   const fn = 'summarize';
   const o = plainObject(fn, 'options', options);
+  knownKeys(fn, 'options', o, ['level', 'threshold', 'betterIs']);
   const d = validateDist(dist, fn, 'dist');
   const level = o.level === undefined ? 0.95 : finite(fn, 'options.level', o.level);
   if (!(level > 0 && level < 1)) fail(fn, 'options.level', 'must be a number in (0, 1)', level);

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { Seed } from '../rng/rng.js';
-import { fail, integer, oneOf, plainObject, seed as seedGuard, uniqueLabels } from '../validate.js';
+import { fail, integer, knownKeys, oneOf, plainObject, seed as seedGuard, uniqueLabels } from '../validate.js';
 import { fitsCalendar, isoDate } from './dates.js';
 import type { Randomization } from './types.js';
 
@@ -104,6 +104,25 @@ export interface DesignOptions {
 }
 
 /**
+ * Every key of {@link DesignOptions}, and the derived fields of a `TrialDesign` (`totalDays`,
+ * `periods`: recomputed, so `designTrial(design)` re-creates a design). Any other key (a
+ * misspelt `washotDays`) is refused.
+ */
+const DESIGN_OPTION_KEYS = [
+  'treatments',
+  'blocks',
+  'periodDays',
+  'washoutDays',
+  'runInDays',
+  'randomization',
+  'maxConsecutive',
+  'seed',
+  'startDate',
+  'totalDays',
+  'periods',
+] as const;
+
+/**
  * {@link DesignOptions} with every default filled in and every value checked.
  *
  * @example
@@ -142,6 +161,7 @@ export interface ResolvedDesignOptions {
  */
 export function resolveDesignOptions(options: DesignOptions, fn = 'designTrial'): ResolvedDesignOptions {
   const o = plainObject(fn, 'options', options);
+  knownKeys(fn, 'options', o, DESIGN_OPTION_KEYS);
   const treatments = uniqueLabels(fn, 'treatments', o.treatments, 2);
   if (treatments.length > MAX_DESIGN_TREATMENTS) {
     fail(fn, 'treatments', `must hold at most ${MAX_DESIGN_TREATMENTS} labels`, o.treatments);

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { integer } from '../validate.js';
+import { integer, LIMITS } from '../validate.js';
 
 /**
  * The rows of a Williams design for `k` treatments, as 0-based treatment indices: `k` rows for
@@ -14,9 +14,9 @@ import { integer } from '../validate.js';
  * Construction: first row 0, 1, k−1, 2, k−2, 3, …; row i adds i (mod k) to every entry; for
  * odd k the reversed rows are appended.
  *
- * @param k - number of treatments, an integer ≥ 2
+ * @param k - number of treatments, an integer in [2, 1000] (1000 × 1000 entries at most)
  * @returns the rows (k or 2k arrays of length k)
- * @throws ValidationError when `k` is not an integer ≥ 2
+ * @throws ValidationError when `k` is not an integer in [2, 1000]
  * @example
  * ```ts
  * williamsSquare(4);
@@ -26,7 +26,7 @@ import { integer } from '../validate.js';
  * effects of treatments. Australian Journal of Scientific Research, Series A, 2(2), 149–168.
  */
 export function williamsSquare(k: number): number[][] {
-  integer('williamsSquare', 'k', k, 2);
+  integer('williamsSquare', 'k', k, 2, LIMITS.squareOrder);
   const first: number[] = [0];
   for (let j = 1; first.length < k; j++) {
     first.push(j);

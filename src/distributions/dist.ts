@@ -155,7 +155,10 @@ export function mixture(
  * @throws ValidationError naming the field at fault (unknown family, bad parameter, weights
  *   that are not a distribution)
  */
-export function validateDist(d: unknown, fn = 'validateDist', field = 'dist'): Dist {
+export function validateDist(d: unknown, fnName = 'validateDist', fieldName = 'dist'): Dist {
+  // Names only ever go into messages: anything but a string falls back to the defaults.
+  const fn = typeof fnName === 'string' ? fnName : 'validateDist';
+  const field = typeof fieldName === 'string' ? fieldName : 'dist';
   if (typeof d !== 'object' || d === null || Array.isArray(d)) fail(fn, field, 'must be a distribution object', d);
   const o = d as Record<string, unknown>;
   const f = field === '' ? '' : `${field}.`;

@@ -10,10 +10,18 @@ import tLogPdf from '@stdlib/stats-base-dists-t-logpdf';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import gammaincinv from '@stdlib/math-base-special-gammaincinv';
 import { ValidationError } from '../errors.js';
-import type { Rng } from '../rng/rng.js';
-import { fail } from '../validate.js';
+import { checkRng, type Rng } from '../rng/rng.js';
+import { fail, LIMITS } from '../validate.js';
 import { type Dist, validateDist } from './dist.js';
-import { GAMMA_OWN_KERNEL_SHAPE, gammaP, gammaPInv, gammaQ, logSumExp, normalQuantileStd, solveMonotone } from './special.js';
+import {
+  GAMMA_OWN_KERNEL_SHAPE,
+  gammaPKernel as gammaP,
+  gammaPInvKernel as gammaPInv,
+  gammaQKernel as gammaQ,
+  logSumExpKernel as logSumExp,
+  normalQuantileStdKernel as normalQuantileStd,
+  solveMonotoneKernel as solveMonotone,
+} from './special.js';
 
 const LN2 = Math.LN2;
 
@@ -44,7 +52,30 @@ function checkPoint(fn: string, x: number): void {
  * ```
  */
 export function mean(d: Dist): number {
-  return checked('mean', d, () => meanRaw(d));
+  return noOverflow('mean', d, checked('mean', d, () => meanRaw(d)), () => false);
+}
+
+/**
+ * Turns ±Infinity from finite parameters (an overflow: `variance(studentT(5, 0, 1e308))`) into a
+ * ValidationError; a moment that truly diverges (`diverges(d)`) stays Infinity, as documented.
+ */
+function noOverflow(fn: string, d: Dist, value: number, diverges: (d: Dist) => boolean): number {
+  if (Number.isFinite(value) || diverges(d)) return value;
+  throw new ValidationError(`${fn}: the result overflows a double for these parameters`, { fn, field: 'dist', value: d });
+}
+
+/** True when the variance is +Infinity mathematically (Student-t 1 < df ≤ 2, inverse gamma 1 < shape ≤ 2, or a mixture with such a component). */
+function varianceDiverges(d: Dist): boolean {
+  switch (d.family) {
+    case 'studentT':
+      return d.df <= 2;
+    case 'invGamma':
+      return d.shape <= 2;
+    case 'mixture':
+      return d.components.some((c) => varianceDiverges(c.dist));
+    default:
+      return false;
+  }
 }
 
 function meanRaw(d: Dist): number {
@@ -76,10 +107,11 @@ function meanRaw(d: Dist): number {
 /**
  * The variance of a distribution (`Infinity` where it diverges: Student-t with 1 < df ≤ 2,
  * inverse gamma with 1 < shape ≤ 2).
- * @throws ValidationError when the variance is undefined (the mean does not exist)
+ * @throws ValidationError when the variance is undefined (the mean does not exist), or
+ *   overflows a double for finite parameters (`studentT(5, 0, 1e308)`)
  */
 export function variance(d: Dist): number {
-  return checked('variance', d, () => varianceRaw(d));
+  return noOverflow('variance', d, checked('variance', d, () => varianceRaw(d)), varianceDiverges);
 }
 
 function varianceRaw(d: Dist): number {
@@ -126,7 +158,9 @@ export function logPdf(d: Dist, x: number): number {
   return checked('logPdf', d, () => logPdfRaw(d, x));
 }
 
-/** Log density without argument checks (for hot loops; may return NaN on invalid input). */
+/** Log density without argument checks (for hot loops; may return NaN on invalid input).
+ * @internal
+ */
 export function logPdfRaw(d: Dist, x: number): number {
   switch (d.family) {
     case 'normal':
@@ -180,7 +214,9 @@ export function cdf(d: Dist, x: number): number {
   return checked('cdf', d, () => cdfRaw(d, x));
 }
 
-/** CDF without argument checks. */
+/** CDF without argument checks.
+ * @internal
+ */
 export function cdfRaw(d: Dist, x: number): number {
   switch (d.family) {
     case 'normal':
@@ -225,7 +261,9 @@ export function quantile(d: Dist, p: number): number {
   return checked('quantile', d, () => quantileRaw(d, p));
 }
 
-/** Quantile without argument checks. */
+/** Quantile without argument checks.
+ * @internal
+ */
 export function quantileRaw(d: Dist, p: number): number {
   switch (d.family) {
     case 'normal':
@@ -285,19 +323,27 @@ function mixtureQuantile(d: Extract<Dist, { family: 'mixture' }>, p: number): nu
  * ```
  */
 export function sample(d: Dist, rng: Rng): number {
-  return checked('sample', d, () => sampleRaw(d, rng));
+  checkRng('sample', 'rng', rng);
+  return noOverflow('sample', d, checked('sample', d, () => sampleRaw(d, rng)), () => false);
 }
 
-/** `n` draws from `d` in a Float64Array. */
+/** `n` draws from `d` in a Float64Array (n at most 10,000,000). */
 export function sampleMany(d: Dist, rng: Rng, n: number): Float64Array {
-  if (!Number.isSafeInteger(n) || n < 0) fail('sampleMany', 'n', 'must be a non-negative integer', n);
+  if (!Number.isSafeInteger(n) || n < 0 || n > LIMITS.draws) fail('sampleMany', 'n', `must be an integer in [0, ${LIMITS.draws}]`, n);
   validateDist(d, 'sampleMany', 'dist');
+  checkRng('sampleMany', 'rng', rng);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = sampleRaw(d, rng);
+  for (let i = 0; i < n; i++) {
+    const x = sampleRaw(d, rng);
+    if (!Number.isFinite(x)) noOverflow('sampleMany', d, x, () => false);
+    out[i] = x;
+  }
   return out;
 }
 
-/** One draw without checks. */
+/** One draw without checks.
+ * @internal
+ */
 export function sampleRaw(d: Dist, rng: Rng): number {
   switch (d.family) {
     case 'normal':

@@ -10,10 +10,11 @@
  *
  * @example
  * ```ts
- * logSumExp([1000, 1000]); // returns ~1000.693
+ * logSumExpKernel([1000, 1000]); // returns ~1000.693
  * ```
+ * @internal Unchecked kernel of `logSumExp` (for hot loops; may return NaN on bad input).
  */
-export function logSumExp(xs: ArrayLike<number>): number {
+export function logSumExpKernel(xs: ArrayLike<number>): number {
   let m = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < xs.length; i++) if ((xs[i] as number) > m) m = xs[i] as number;
   if (m === Number.NEGATIVE_INFINITY || m === Number.POSITIVE_INFINITY) return m;

@@ -10,13 +10,17 @@ import gammaincStdlib from '@stdlib/math-base-special-gammainc';
 import gammaln from '@stdlib/math-base-special-gammaln';
 import erfc from '@stdlib/math-base-special-erfc';
 import log1p from '@stdlib/math-base-special-log1p';
+import { denseArray, fail, finite, LIMITS, probability } from '../validate.js';
 
 const LN_2PI = Math.log(2 * Math.PI);
 
-export { logSumExp } from './logsumexp.js';
+export { logSumExpKernel } from './logsumexp.js';
+import { logSumExpKernel } from './logsumexp.js';
 
-/** log(1 + t) − t, accurate for small t (series) and for all t > −1. */
-export function log1pmx(t: number): number {
+/** log(1 + t) − t, accurate for small t (series) and for all t > −1.
+ * @internal Unchecked kernel of `log1pmx` (for hot loops; may return NaN on bad input).
+ */
+export function log1pmxKernel(t: number): number {
   if (Math.abs(t) < 0.1) {
     // −t²/2 + t³/3 − t⁴/4 + ... ; 30 terms reach double precision for |t| < 0.1.
     let term = t;
@@ -41,7 +45,7 @@ function stirlingRemainder(a: number): number {
 /** log(x^a e^(−x) / Γ(a)), the common prefactor of P(a, x) and Q(a, x), without cancellation. */
 function logGammaPrefactor(a: number, x: number): number {
   if (a < 10) return a * Math.log(x) - x - gammaln(a);
-  return a * log1pmx((x - a) / a) + 0.5 * Math.log(a) - 0.5 * LN_2PI - stirlingRemainder(a);
+  return a * log1pmxKernel((x - a) / a) + 0.5 * Math.log(a) - 0.5 * LN_2PI - stirlingRemainder(a);
 }
 
 /** Above this shape, {@link gammaP}/{@link gammaQ} use their own series/continued fraction. */
@@ -59,8 +63,9 @@ export const GAMMA_OWN_KERNEL_SHAPE = 100;
  *
  * @see Press et al., Numerical Recipes, 3rd ed., §6.2 (series and continued fraction).
  * @see DiDonato & Morris (1986), ACM TOMS 12(4): 377–393 (prefactor without cancellation).
+ * @internal Unchecked kernel of `gammaP` (for hot loops; may return NaN on bad input).
  */
-export function gammaP(a: number, x: number): number {
+export function gammaPKernel(a: number, x: number): number {
   if (Number.isNaN(a) || Number.isNaN(x) || a <= 0) return Number.NaN;
   if (x <= 0) return 0;
   if (x === Number.POSITIVE_INFINITY) return 1;
@@ -68,8 +73,10 @@ export function gammaP(a: number, x: number): number {
   return x < a + 1 ? gammaSeries(a, x) : 1 - gammaContinuedFraction(a, x);
 }
 
-/** Upper regularised incomplete gamma Q(a, x) = 1 − P(a, x); see {@link gammaP}. */
-export function gammaQ(a: number, x: number): number {
+/** Upper regularised incomplete gamma Q(a, x) = 1 − P(a, x); see {@link gammaP}.
+ * @internal Unchecked kernel of `gammaQ` (for hot loops; may return NaN on bad input).
+ */
+export function gammaQKernel(a: number, x: number): number {
   if (Number.isNaN(a) || Number.isNaN(x) || a <= 0) return Number.NaN;
   if (x <= 0) return 1;
   if (x === Number.POSITIVE_INFINITY) return 0;
@@ -122,18 +129,19 @@ function gammaContinuedFraction(a: number, x: number): number {
  * {@link GAMMA_OWN_KERNEL_SHAPE}.
  *
  * @see Wilson & Hilferty (1931), PNAS 17: 684–688.
+ * @internal Unchecked kernel of `gammaPInv` (for hot loops; may return NaN on bad input).
  */
-export function gammaPInv(a: number, p: number, upper = false): number {
+export function gammaPInvKernel(a: number, p: number, upper = false): number {
   if (Number.isNaN(p) || p < 0 || p > 1 || !(a > 0)) return Number.NaN;
   const lowerP = upper ? 1 - p : p;
   if ((upper && p === 1) || (!upper && p === 0)) return 0;
   if ((upper && p === 0) || (!upper && p === 1)) return Number.POSITIVE_INFINITY;
-  const z = normalQuantileStd(lowerP);
+  const z = normalQuantileStdKernel(lowerP);
   const t = 1 - 1 / (9 * a) + z / (3 * Math.sqrt(a));
   let x0 = a * t * t * t;
   if (!(x0 > 0)) x0 = a * 1e-3;
   // Bracket around the guess, then solve.
-  const f = upper ? (x: number) => p - gammaQ(a, x) : (x: number) => gammaP(a, x) - p;
+  const f = upper ? (x: number) => p - gammaQKernel(a, x) : (x: number) => gammaPKernel(a, x) - p;
   const logDensity = (x: number) => logGammaPrefactor(a, x) - Math.log(x);
   let lo = x0;
   let hi = x0;
@@ -148,7 +156,7 @@ export function gammaPInv(a: number, p: number, upper = false): number {
     hi = x0 + step * k;
     k *= 2;
   }
-  return solveMonotone(f, lo, hi, x0, (x) => Math.exp(logDensity(x)));
+  return solveMonotoneKernel(f, lo, hi, x0, (x) => Math.exp(logDensity(x)));
 }
 
 // Coefficients of Wichura's AS 241 (PPND16), Applied Statistics 37(3), 1988.
@@ -173,12 +181,13 @@ function poly(c: readonly number[], x: number): number {
  *
  * @example
  * ```ts
- * normalQuantileStd(0.975); // returns ~1.959963984540054
+ * normalQuantileStdKernel(0.975); // returns ~1.959963984540054
  * ```
  * @see Wichura (1988), Algorithm AS 241: The percentage points of the normal distribution,
  *   Applied Statistics 37(3): 477–484.
+ * @internal Unchecked kernel of `normalQuantileStd` (for hot loops; may return NaN on bad input).
  */
-export function normalQuantileStd(p: number): number {
+export function normalQuantileStdKernel(p: number): number {
   if (Number.isNaN(p) || p < 0 || p > 1) return Number.NaN;
   if (p === 0) return Number.NEGATIVE_INFINITY;
   if (p === 1) return Number.POSITIVE_INFINITY;
@@ -214,11 +223,12 @@ export function normalQuantileStd(p: number): number {
  * @returns x with f(x) ≈ 0, to about 2 ulps
  * @example
  * ```ts
- * solveMonotone((x) => x * x - 2, 0, 2, 1, (x) => 2 * x); // returns ~1.41421356
+ * solveMonotoneKernel((x) => x * x - 2, 0, 2, 1, (x) => 2 * x); // returns ~1.41421356
  * ```
  * @see Press et al., Numerical Recipes, 3rd ed., §9.4 (rtsafe).
+ * @internal Unchecked kernel of `solveMonotone` (for hot loops; may return NaN on bad input).
  */
-export function solveMonotone(
+export function solveMonotoneKernel(
   f: (x: number) => number,
   lo: number,
   hi: number,
@@ -275,4 +285,172 @@ export function logNormalCdfStd(x: number): number {
   if (x > -30) return Math.log(0.5 * erfc(-x * Math.SQRT1_2));
   const x2 = x * x;
   return -0.5 * x2 - Math.log(-x) - 0.5 * LN_2PI + Math.log1p(-1 / x2 + 3 / (x2 * x2) - 15 / (x2 * x2 * x2));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The public, validated entry points. The kernels above (`*Kernel`) skip the checks and serve
+// the library's hot loops; these check every argument (a string shape must not loop forever)
+// and always return a finite number or throw a ValidationError.
+
+function positiveShape(fn: string, a: unknown): number {
+  if (typeof a !== 'number' || !Number.isFinite(a) || a <= 0 || a > 1e15) fail(fn, 'a', 'must be a finite number in (0, 1e15]', a);
+  return a;
+}
+
+function point(fn: string, x: unknown): number {
+  if (typeof x !== 'number' || Number.isNaN(x) || x < 0) fail(fn, 'x', 'must be a number >= 0 (Infinity allowed)', x);
+  return x;
+}
+
+/**
+ * log(Σ exp(xs[i])) without overflow or underflow.
+ *
+ * @param xs - an array of numbers, each finite or −Infinity (log 0)
+ * @returns the log-sum-exp: finite, or −Infinity when every term is −Infinity or `xs` is
+ *   empty (the log of an empty sum, log 0)
+ * @throws ValidationError for holes, NaN, +Infinity or a non-number
+ * @example
+ * ```ts
+ * logSumExp([1000, 1000]); // returns ~1000.693
+ * ```
+ * @see Blanchard, Higham & Higham (2021), Accurately computing the log-sum-exp and softmax functions, IMA J. Numer. Anal. 41(4).
+ */
+export function logSumExp(xs: ArrayLike<number>): number {
+  const fn = 'logSumExp';
+  const arr = xs instanceof Float64Array ? xs : denseArray(fn, 'xs', xs);
+  if (arr.length > LIMITS.arrayLength) fail(fn, 'xs', `must hold at most ${LIMITS.arrayLength} elements`, arr.length);
+  for (let i = 0; i < arr.length; i++) {
+    const v = arr[i];
+    if (typeof v !== 'number' || Number.isNaN(v) || v === Number.POSITIVE_INFINITY) fail(fn, `xs[${i}]`, 'must be a finite number or -Infinity', v);
+  }
+  return logSumExpKernel(arr as ArrayLike<number>);
+}
+
+/**
+ * log(1 + t) − t, accurate for small t (series) and for all t > −1.
+ *
+ * @param t - a finite number > −1
+ * @returns log1p(t) − t (finite, ≤ 0)
+ * @throws ValidationError for t ≤ −1 or a non-finite t
+ * @example
+ * ```ts
+ * log1pmx(1e-3); // returns ~-4.99667e-7
+ * ```
+ * @see DiDonato & Morris (1986), ACM TOMS 12(4): 377–393.
+ */
+export function log1pmx(t: number): number {
+  const v = finite('log1pmx', 't', t);
+  if (v <= -1) fail('log1pmx', 't', 'must be > -1', t);
+  return log1pmxKernel(v);
+}
+
+/**
+ * The regularised lower incomplete gamma function P(a, x); see the kernel notes above: stdlib
+ * up to shape 100, n1kit's own series / continued fraction above (accurate to shape 1e9).
+ *
+ * @param a - shape, a finite number in (0, 1e15]
+ * @param x - a number ≥ 0 (Infinity gives 1)
+ * @returns P(a, x) in [0, 1]
+ * @throws ValidationError for any other argument (a string never loops)
+ * @example
+ * ```ts
+ * gammaP(1, 1); // returns ~0.6321 (1 − e⁻¹)
+ * ```
+ * @see Press et al., Numerical Recipes, 3rd ed., §6.2.
+ */
+export function gammaP(a: number, x: number): number {
+  return gammaPKernel(positiveShape('gammaP', a), point('gammaP', x));
+}
+
+/**
+ * The regularised upper incomplete gamma function Q(a, x) = 1 − P(a, x).
+ *
+ * @param a - shape, a finite number in (0, 1e15]
+ * @param x - a number ≥ 0 (Infinity gives 0)
+ * @returns Q(a, x) in [0, 1]
+ * @throws ValidationError for any other argument
+ * @example
+ * ```ts
+ * gammaQ(1, 1); // returns ~0.3679 (e⁻¹)
+ * ```
+ * @see Press et al., Numerical Recipes, 3rd ed., §6.2.
+ */
+export function gammaQ(a: number, x: number): number {
+  return gammaQKernel(positiveShape('gammaQ', a), point('gammaQ', x));
+}
+
+/**
+ * Inverse of the regularised incomplete gamma: the x with P(a, x) = p (or Q(a, x) = p when
+ * `upper`), by Wilson–Hilferty and safeguarded Newton steps.
+ *
+ * @param a - shape, a finite number in (0, 1e15]
+ * @param p - a probability; the end that maps to x = ∞ (p = 1, or p = 0 when `upper`) is refused
+ * @param upper - invert Q instead of P
+ * @returns the finite x ≥ 0
+ * @throws ValidationError for any other argument
+ * @example
+ * ```ts
+ * gammaPInv(1, 1 - Math.exp(-1)); // returns ~1
+ * ```
+ * @see Wilson & Hilferty (1931), PNAS 17: 684–688.
+ */
+export function gammaPInv(a: number, p: number, upper = false): number {
+  const fn = 'gammaPInv';
+  positiveShape(fn, a);
+  probability(fn, 'p', p);
+  if (typeof upper !== 'boolean') fail(fn, 'upper', 'must be a boolean', upper);
+  if ((upper && p === 0) || (!upper && p === 1)) fail(fn, 'p', upper ? 'must be > 0 (Q = 0 only at x = Infinity)' : 'must be < 1 (P = 1 only at x = Infinity)', p);
+  return gammaPInvKernel(a, p, upper);
+}
+
+/**
+ * Standard normal quantile Φ⁻¹(p) by Wichura's AS 241, accurate to about 1 part in 1e16.
+ *
+ * @param p - a probability in the open interval (0, 1)
+ * @returns the finite quantile
+ * @throws ValidationError for p outside (0, 1) (the quantiles of 0 and 1 are infinite)
+ * @example
+ * ```ts
+ * normalQuantileStd(0.975); // returns ~1.959963984540054
+ * ```
+ * @see Wichura (1988), Algorithm AS 241, Applied Statistics 37(3): 477–484.
+ */
+export function normalQuantileStd(p: number): number {
+  return normalQuantileStdKernel(probability('normalQuantileStd', 'p', p, true));
+}
+
+/**
+ * Finds the root of an increasing function `f` inside the bracket [lo, hi] (f(lo) ≤ 0 ≤ f(hi)):
+ * Newton steps while they stay inside the bracket, bisection otherwise (`rtsafe`). At most 400
+ * iterations; never leaves the bracket, so the answer is always a finite number in [lo, hi].
+ *
+ * @param f - an increasing function
+ * @param lo - lower end of the bracket (finite)
+ * @param hi - upper end of the bracket (finite, ≥ lo)
+ * @param start - first guess (default: the midpoint)
+ * @param derivative - f′, if known
+ * @returns x in [lo, hi] with f(x) ≈ 0, to about 2 ulps
+ * @throws ValidationError when `f` or `derivative` is not a function, or the bracket is not finite and ordered
+ * @example
+ * ```ts
+ * solveMonotone((x) => x * x - 2, 0, 2, 1, (x) => 2 * x); // returns ~1.41421356
+ * ```
+ * @see Press et al., Numerical Recipes, 3rd ed., §9.4 (rtsafe).
+ */
+export function solveMonotone(
+  f: (x: number) => number,
+  lo: number,
+  hi: number,
+  start?: number,
+  derivative?: (x: number) => number,
+): number {
+  const fn = 'solveMonotone';
+  if (typeof f !== 'function') fail(fn, 'f', 'must be a function', f);
+  finite(fn, 'lo', lo);
+  finite(fn, 'hi', hi);
+  if (hi < lo) fail(fn, 'hi', `must be >= lo (${lo})`, hi);
+  if (!Number.isFinite(0.5 * (lo + hi))) fail(fn, 'hi', 'must keep (lo + hi) / 2 finite', hi);
+  if (start !== undefined) finite(fn, 'start', start);
+  if (derivative !== undefined && typeof derivative !== 'function') fail(fn, 'derivative', 'must be a function', derivative);
+  return solveMonotoneKernel(f, lo, hi, start ?? 0.5 * (lo + hi), derivative);
 }

@@ -5,10 +5,10 @@
  *
  * @packageDocumentation
  */
-import { normalQuantileStd } from '../distributions/special.js';
+import { normalQuantileStdKernel as normalQuantileStd } from '../distributions/special.js';
 import { isWashoutDay, treatmentOnDay } from '../design/lookup.js';
 import type { TrialDesign } from '../design/types.js';
-import { fail, finite, plainObject } from '../validate.js';
+import { denseArray, fail, finite, plainObject } from '../validate.js';
 
 /** A Vega-Lite specification: plain, JSON-serialisable data. */
 export type VegaLiteSpec = { readonly $schema: string } & { readonly [key: string]: unknown };
@@ -284,9 +284,11 @@ export function plotRanking(
   ranking: readonly PlotRankingItem[] | { readonly candidates: readonly PlotRankingItem[] },
   options?: PlotOptions & { readonly threshold?: number },
 ): VegaLiteSpec {
-  const items = Array.isArray(ranking) ? ranking : (ranking as { candidates: readonly PlotRankingItem[] }).candidates;
+  const items = Array.isArray(ranking) ? ranking : plainObject('plotRanking', 'ranking', ranking).candidates;
   if (!Array.isArray(items) || items.length === 0) fail('plotRanking', 'ranking', 'must hold at least one candidate', ranking);
-  const rows = items.map((c, i) => {
+  denseArray('plotRanking', 'ranking', items);
+  const rows = (items as readonly PlotRankingItem[]).map((c, i) => {
+    plainObject('plotRanking', `ranking[${i}]`, c);
     const p = c.probBest;
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) fail('plotRanking', `ranking[${i}].probBest`, 'must be a probability in [0, 1]', p);
     return { candidate: c.label ?? c.id, probBest: p, mean: c.mean ?? null };

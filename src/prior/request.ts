@@ -38,7 +38,8 @@ export function scaleForFamily(family: 'normal' | 'binomial' | 'poisson'): Prior
  * ```
  * @see {@link PriorProvider} (what a provider is asked)
  */
-export function validatePriorRequest(req: unknown, fn = 'validatePriorRequest'): PriorRequest {
+export function validatePriorRequest(req: unknown, fnName = 'validatePriorRequest'): PriorRequest {
+  const fn = typeof fnName === 'string' ? fnName : 'validatePriorRequest';
   const r = plainObject(fn, 'request', req);
   const patientIn = r.patient === undefined ? {} : plainObject(fn, 'request.patient', r.patient);
   let features: Record<string, string | number | boolean> | undefined;
@@ -111,7 +112,8 @@ export function validatePriorRequest(req: unknown, fn = 'validatePriorRequest'):
  * ```
  * @see {@link PriorProvider} (what a provider answers)
  */
-export function validatePopulationPrior(prior: unknown, fn = 'validatePopulationPrior'): PopulationPrior {
+export function validatePopulationPrior(prior: unknown, fnName = 'validatePopulationPrior'): PopulationPrior {
+  const fn = typeof fnName === 'string' ? fnName : 'validatePopulationPrior';
   const p = plainObject(fn, 'prior', prior);
   const eIn = plainObject(fn, 'prior.effects', p.effects);
   const keys = Object.keys(eIn);

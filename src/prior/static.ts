@@ -1,7 +1,7 @@
 import type { Dist } from '../distributions/dist.js';
 import { validateDist } from '../distributions/dist.js';
 import { ProviderError, formatValue } from '../errors.js';
-import { fail, finite, nonEmptyString, oneOf, plainObject } from '../validate.js';
+import { denseArray, fail, finite, nonEmptyString, oneOf, plainObject } from '../validate.js';
 import { scaleForFamily, validatePriorRequest } from './request.js';
 import { PRIOR_SCALES } from './types.js';
 import type { ElicitOptions, PopulationPrior, PriorProvider, PriorRequest, PriorScale } from './types.js';
@@ -287,7 +287,8 @@ export function migrainePriorRequest(
   candidates: readonly string[] = MIGRAINE_CANDIDATES.map((c) => c.id),
 ): PriorRequest {
   const fn = 'migrainePriorRequest';
-  const list = candidates.map((id, i) => {
+  plainObject(fn, 'features', features);
+  const list = denseArray(fn, 'candidates', candidates).map((id, i) => {
     const c = MIGRAINE_CANDIDATES.find((x) => x.id === id);
     if (c === undefined) fail(fn, `candidates[${i}]`, `must be one of ${MIGRAINE_CANDIDATES.map((x) => `'${x.id}'`).join(', ')}`, id);
     return { id: c.id, label: c.label, description: c.description };

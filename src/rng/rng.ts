@@ -174,13 +174,16 @@ function build(path: readonly string[], prng: AleaPrng, initialSpare: number | n
       // One comparison each: invalid parameters throw instead of returning NaN.
       if (!(sd >= 0 && sd < Number.POSITIVE_INFINITY)) fail('rng.normal', 'sd', 'must be a finite number >= 0', sd);
       if (!Number.isFinite(mean)) fail('rng.normal', 'mean', 'must be a finite number', mean);
-      return mean + sd * stdNormal();
+      const x = mean + sd * stdNormal();
+      if (!Number.isFinite(x)) fail('rng.normal', 'sd', 'is so large that the draw overflows a double', sd);
+      return x;
     },
     gamma(shape, rate = 1) {
       if (!(shape > 0 && shape < Number.POSITIVE_INFINITY)) fail('rng.gamma', 'shape', 'must be a finite number > 0', shape);
       if (!(rate > 0 && rate < Number.POSITIVE_INFINITY)) fail('rng.gamma', 'rate', 'must be a finite number > 0', rate);
-      if (shape >= 1) return gammaMT(shape) / rate;
-      return Math.exp(logGamma1(shape)) / rate;
+      const x = shape >= 1 ? gammaMT(shape) / rate : Math.exp(logGamma1(shape)) / rate;
+      if (!Number.isFinite(x)) fail('rng.gamma', 'rate', 'is so small that the draw overflows a double', rate);
+      return x;
     },
     beta(a, b) {
       if (!(a > 0 && a < Number.POSITIVE_INFINITY)) fail('rng.beta', 'a', 'must be a finite number > 0', a);
@@ -232,8 +235,31 @@ function build(path: readonly string[], prng: AleaPrng, initialSpare: number | n
 /** Accepts an `Rng` or a seed and returns an `Rng` (helper for options that take either). */
 export function toRng(fn: string, field: string, value: Rng | Seed): Rng {
   if (typeof value === 'string' || typeof value === 'number') return createRng(checkSeed(fn, field, value));
-  if (value === null || typeof value !== 'object' || typeof (value as Rng).uniform !== 'function') {
-    fail(fn, field, 'must be an Rng (createRng) or a seed', value);
+  return checkRng(fn, field, value, 'must be an Rng (createRng) or a seed');
+}
+
+const RNG_METHODS = ['uniform', 'normal', 'gamma', 'beta', 'integer', 'shuffle', 'fork'] as const;
+
+/**
+ * Checks that `value` is a random source: an object with every method of {@link Rng} (`{}` or
+ * `{ uniform }` alone is refused with a ValidationError, not a TypeError later).
+ *
+ * @param fn - the public function name for the message
+ * @param field - the argument's name
+ * @param value - the candidate
+ * @param expected - the message's "must be …" part
+ * @returns `value`, typed
+ * @throws ValidationError when a method is missing
+ * @example
+ * ```ts
+ * checkRng('sample', 'rng', createRng(1)); // returns the Rng
+ * ```
+ * @see {@link createRng}
+ */
+export function checkRng(fn: string, field: string, value: unknown, expected = 'must be an Rng (createRng)'): Rng {
+  if (value === null || typeof value !== 'object') fail(fn, field, expected, value);
+  for (const m of RNG_METHODS) {
+    if (typeof (value as Record<string, unknown>)[m] !== 'function') fail(fn, field, `${expected} (no ${m}() method)`, value);
   }
-  return value;
+  return value as Rng;
 }

@@ -4,7 +4,13 @@
  *
  * @packageDocumentation
  */
+import { ProviderError } from '../../errors.js';
 import { ownValue, setOwn } from '../../validate.js';
+
+/** An unusable answer: a ProviderError (code `'E_PROVIDER'`) whose message says what is wrong. */
+function answerError(message: string): ProviderError {
+  return new ProviderError(message, { fn: 'parseElicitedEffects' });
+}
 
 /** One elicited answer for one candidate: the population-average effect's mean and sd. */
 export interface ElicitedEffect {
@@ -61,7 +67,7 @@ function extractJson(raw: string): unknown {
       // try the next candidate
     }
   }
-  throw new Error('the answer holds no parsable JSON object');
+  throw answerError('the answer holds no parsable JSON object');
 }
 
 /** Largest |mean| and sd (and 1 / smallest sd) accepted from a model: beyond it the answer is nonsense and mixture moments overflow. */
@@ -76,7 +82,7 @@ const ELICITED_LIMIT = 1e100;
  * @param content - the model's answer text
  * @param ids - the candidate ids that must be present
  * @returns one `{ mean, sd }` per id
- * @throws Error (plain) saying what is wrong; the provider turns it into a `ProviderError`
+ * @throws ProviderError (`'E_PROVIDER'`) saying what is wrong; the provider retries, then reports it
  * @example
  * ```ts
  * parseElicitedEffects('Here you are: {"effects":{"mg":{"mean":-1.5,"sd":1}}}', ['mg']); // { mg: { mean: -1.5, sd: 1 } }
@@ -84,24 +90,24 @@ const ELICITED_LIMIT = 1e100;
  * @see Capstick et al. 2024, "AutoElicit", arXiv 2411.17284
  */
 export function parseElicitedEffects(content: string, ids: readonly string[]): Record<string, ElicitedEffect> {
-  if (typeof content !== 'string') throw new Error('the answer is not text');
-  if (!Array.isArray(ids)) throw new Error('the candidate ids are not an array');
+  if (typeof content !== 'string') throw answerError('the answer is not text');
+  if (!Array.isArray(ids)) throw answerError('the candidate ids are not an array');
   const parsed = extractJson(content);
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('the answer is not a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw answerError('the answer is not a JSON object');
   const top = parsed as Record<string, unknown>;
   const inner = ownValue(top, 'effects');
   const effects = typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as Record<string, unknown>) : top;
   const out: Record<string, ElicitedEffect> = {};
   for (const id of ids) {
     const e = typeof id === 'string' ? ownValue(effects, id) : undefined;
-    if (typeof e !== 'object' || e === null) throw new Error(`the answer has no effect for "${String(id)}"`);
+    if (typeof e !== 'object' || e === null) throw answerError(`the answer has no effect for "${String(id)}"`);
     const mean = ownValue(e as Record<string, unknown>, 'mean');
     const sd = ownValue(e as Record<string, unknown>, 'sd');
     if (typeof mean !== 'number' || !Number.isFinite(mean) || Math.abs(mean) > ELICITED_LIMIT) {
-      throw new Error(`"${id}".mean must be a finite number of magnitude at most 1e100`);
+      throw answerError(`"${id}".mean must be a finite number of magnitude at most 1e100`);
     }
-    if (typeof sd !== 'number' || !Number.isFinite(sd) || sd <= 0) throw new Error(`"${id}".sd must be a finite number > 0`);
-    if (sd < 1 / ELICITED_LIMIT || sd > ELICITED_LIMIT) throw new Error(`"${id}".sd must be in [1e-100, 1e100]`);
+    if (typeof sd !== 'number' || !Number.isFinite(sd) || sd <= 0) throw answerError(`"${id}".sd must be a finite number > 0`);
+    if (sd < 1 / ELICITED_LIMIT || sd > ELICITED_LIMIT) throw answerError(`"${id}".sd must be in [1e-100, 1e100]`);
     setOwn(out, id, { mean, sd });
   }
   return out;
