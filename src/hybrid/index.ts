@@ -13,5 +13,5 @@ export type {
   StartPersonalizationInput,
   UpdatePersonalizationOptions,
 } from './personalize.js';
-export { simulateMigraineDiary } from './simulate.js';
-export type { SimulateMigraineDiaryOptions } from './simulate.js';
+export { migrainePriorToLogOdds, simulateMigraineDiary } from './simulate.js';
+export type { MigrainePriorToLogOddsOptions, SimulateMigraineDiaryOptions } from './simulate.js';
