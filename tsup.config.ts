@@ -1,19 +1,48 @@
 import { defineConfig } from 'tsup';
 
+// The documented entry points (package.json "exports"). Keep the two lists in step;
+// `scripts/size.mjs` and `test/package/` check every one of them.
+const entry = {
+  index: 'src/index.ts',
+  node: 'src/node.ts',
+  demo: 'src/demo.ts',
+  worker: 'src/worker.ts',
+};
+
 export default defineConfig([
   {
-    // The library: ESM + CJS with types for both; `n1kit/node` holds the Node-only adapters.
-    entry: { index: 'src/index.ts', node: 'src/node.ts' },
-    format: ['esm', 'cjs'],
+    // ESM, one output file per source module (no bundling). With `"sideEffects": false` a
+    // bundler drops every module whose exports an app does not use, and with them their
+    // CommonJS `@stdlib` imports, which it could not drop from inside one big file.
+    // One copy of each module also means `n1kit` and `n1kit/node` share the error classes.
+    entry: ['src/**/*.ts', '!src/cli/**', '!src/**/*.d.ts'],
+    format: ['esm'],
+    bundle: false,
+    dts: false,
+    sourcemap: true,
+    clean: false,
+    target: 'es2022',
+    platform: 'neutral',
+  },
+  {
+    // CommonJS (`require('n1kit')`): bundled per entry, shared chunks so that the entries
+    // share ONE copy of the error classes (instanceof works across them). Types for both
+    // formats come from here (.d.ts and .d.cts).
+    entry,
+    format: ['cjs'],
     dts: true,
     sourcemap: true,
     clean: false,
     target: 'es2022',
     platform: 'neutral',
-    // Shared chunks, so `n1kit` and `n1kit/node` use ONE copy of the error classes
-    // (instanceof works across the two entry points).
     splitting: true,
     treeshake: true,
+  },
+  {
+    entry,
+    format: ['esm'],
+    dts: { only: true },
+    clean: false,
   },
   {
     // The `n1kit` command (Node only, ESM).

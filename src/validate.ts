@@ -98,6 +98,7 @@ export function finiteArray(
   }
   const xs = value as ArrayLike<number>;
   if (nonEmpty && xs.length === 0) fail(fn, field, 'must be a non-empty array', value);
+  if (xs.length > LIMITS.arrayLength) fail(fn, field, `must hold at most ${LIMITS.arrayLength} elements`, `${xs.length} elements`);
   for (let i = 0; i < xs.length; i++) finite(fn, `${field}[${i}]`, xs[i]);
   return Array.from(xs);
 }
@@ -115,12 +116,14 @@ export function uniqueLabels(fn: string, field: string, value: unknown, minLengt
   if (!Array.isArray(value) || value.length < minLength) {
     fail(fn, field, `must be an array of at least ${minLength} label(s)`, value);
   }
+  denseArray(fn, field, value);
   const seen = new Set<string>();
-  value.forEach((label, i) => {
+  for (let i = 0; i < value.length; i++) {
+    const label: unknown = value[i];
     nonEmptyString(fn, `${field}[${i}]`, label);
-    if (seen.has(label)) fail(fn, field, `must hold unique labels (duplicate ${formatValue(label)})`, value);
-    seen.add(label);
-  });
+    if (seen.has(label as string)) fail(fn, field, `must hold unique labels (duplicate ${formatValue(label)})`, value);
+    seen.add(label as string);
+  }
   return [...value] as string[];
 }
 
@@ -152,4 +155,97 @@ export function seed(fn: string, field: string, value: unknown): string | number
     fail(fn, field, 'must be a string or a finite number', value);
   }
   return value;
+}
+
+/**
+ * The size limits every resolver enforces (one table, documented in `docs/limits.md`). A count
+ * or size argument above its limit is refused with a {@link ValidationError} before any work
+ * starts, so no input can make n1kit allocate without bound or run for minutes.
+ */
+export const LIMITS = Object.freeze({
+  /** Elements of any input array (observations, contexts, logs, labels, …). */
+  arrayLength: 1_000_000,
+  /** Own keys of any input record (effects, probabilities, priors, …). */
+  recordKeys: 100_000,
+  /** Monte Carlo draws asked of one call (`probabilityOfBest`, `summarize`, samplers). */
+  draws: 10_000_000,
+  /** Order of a Williams square (`williamsSquare(k)`: k or 2k rows of k). */
+  squareOrder: 1_000,
+  /** Nesting depth of JSON data given to the encrypted store. */
+  jsonDepth: 256,
+});
+
+/**
+ * A dense array (no holes) of at most `max` elements (default {@link LIMITS}.arrayLength) and at
+ * least `min`. `['A', , 'B']` is refused: a hole reads as `undefined` and would become a
+ * treatment or an arm named "undefined".
+ */
+export function denseArray(fn: string, field: string, value: unknown, min = 0, max: number = LIMITS.arrayLength): readonly unknown[] {
+  if (!Array.isArray(value)) fail(fn, field, 'must be an array', value);
+  if (value.length < min) fail(fn, field, min === 1 ? 'must be a non-empty array' : `must hold at least ${min} element(s)`, value);
+  if (value.length > max) fail(fn, field, `must hold at most ${max} elements`, `${value.length} elements`);
+  for (let i = 0; i < value.length; i++) {
+    if (!(i in value)) fail(fn, `${field}[${i}]`, 'must not be a hole (sparse arrays are refused)', undefined);
+  }
+  return value;
+}
+
+/**
+ * Rejects keys outside `allowed` in an options object: a misspelt option (`washotDays`,
+ * `effect` for `effects`) would otherwise be ignored silently and the defaults used.
+ */
+export function knownKeys(fn: string, field: string, obj: object, allowed: readonly string[]): void {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.includes(k)) fail(fn, `${field}.${k}`, `is not an option (expected one of ${allowed.join(', ')})`, k);
+  }
+}
+
+/**
+ * `rec[key]` when `key` is an own property (a treatment called 'constructor' or 'toString'
+ * must not pick up Object.prototype's; an own `__proto__` key is read as data).
+ */
+export function ownValue<T>(rec: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  if (rec === undefined || rec === null || !Object.hasOwn(rec, key)) return undefined;
+  return Object.getOwnPropertyDescriptor(rec, key)?.value as T | undefined;
+}
+
+/**
+ * Sets `obj[key] = value` as an own data property, also for `key === '__proto__'` (a plain
+ * assignment would change the prototype and drop the entry).
+ */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * A record (plain object) as a list of its own enumerable entries, `__proto__` included,
+ * each value read once (a getter that throws becomes a {@link ValidationError}), at most
+ * `max` keys (default {@link LIMITS}.recordKeys).
+ */
+export function ownEntries(fn: string, field: string, value: unknown, max: number = LIMITS.recordKeys): [string, unknown][] {
+  plainObject(fn, field, value);
+  const keys = Object.keys(value as object);
+  if (keys.length > max) fail(fn, field, `must hold at most ${max} keys`, `${keys.length} keys`);
+  const out: [string, unknown][] = [];
+  for (const k of keys) {
+    const d = Object.getOwnPropertyDescriptor(value, k);
+    if (d === undefined) continue;
+    if (d.get !== undefined || d.set !== undefined) fail(fn, `${field}.${k}`, 'must be a data property (no getters)', undefined);
+    out.push([k, d.value]);
+  }
+  return out;
+}
+
+/** A record built from entries with {@link setOwn} (so `__proto__` stays an own key). */
+export function fromOwnEntries<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of entries) setOwn(out, k, v);
+  return out;
+}
+
+/**
+ * A function (for random sources: an `Rng` must have `uniform()`; see `src/rng`). */
+export function func(fn: string, field: string, value: unknown): (...args: never[]) => unknown {
+  if (typeof value !== 'function') fail(fn, field, 'must be a function', value);
+  return value as (...args: never[]) => unknown;
 }

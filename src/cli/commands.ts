@@ -12,9 +12,6 @@ import {
   designTrial,
   migrainePriorRequest,
   openAICompatiblePriorProvider,
-  plotOutcomes,
-  plotPosterior,
-  plotSchedule,
   staticPriorProvider,
   validateDesign,
 } from '../index.js';
@@ -22,8 +19,9 @@ import type { McmcOptions } from '../models/types.js';
 import type { PriorProvider, PriorRequest } from '../prior/index.js';
 import type { TrialDesign } from '../design/types.js';
 import { fmt, parseJson, readData, readText, table, writeAtomic } from './io.js';
-import { type ReportSection, renderReport } from './report.js';
 import { runDemo } from './demo.js';
+import { registerReportCommand } from './report-command.js';
+import { designWarnings, distSummary, parseFeatures } from './words.js';
 import { progressCallback } from './progress.js';
 import { type TableCliOptions, analyzeTableCli, isTablePath, populationPriorEffects, priorsFromFile, seriesTableCli } from './table-input.js';
 
@@ -107,12 +105,13 @@ function parseThresholds(list: readonly string[] | undefined): Record<string, nu
   return t;
 }
 
-function providerFrom(o: { llmBaseUrl?: string; llmModel?: string }): PriorProvider {
+function providerFrom(o: { llmBaseUrl?: string; llmModel?: string }, features?: readonly string[]): PriorProvider {
   const base = o.llmBaseUrl ?? process.env.N1KIT_LLM_BASE_URL;
   if (!base) return staticPriorProvider();
   return openAICompatiblePriorProvider({
     baseUrl: base,
     model: o.llmModel ?? process.env.N1KIT_LLM_MODEL ?? 'default',
+    ...(features !== undefined && features.length > 0 ? { features } : {}),
     ...(process.env.N1KIT_LLM_API_KEY ? { apiKey: process.env.N1KIT_LLM_API_KEY } : {}),
   });
 }
@@ -131,6 +130,8 @@ export function registerCommands(program: Command): void {
     .option('--max-consecutive <n>', 'no treatment more than n periods in a row', intOpt('max-consecutive'))
     .option('--start-date <date>', 'ISO date of day 0 (YYYY-MM-DD)')
     .addOption(new Option('--format <format>', 'file format for --out').choices(['json', 'csv', 'ics']).default('json'))
+    .option('--reminder <minutes>', 'iCalendar: a reminder this many minutes after midnight of each period’s first day', intOpt('reminder'))
+    .option('--dtstamp <time>', 'iCalendar: the creation time (ISO, e.g. 2026-12-01T09:00:00Z) for reproducible files')
     .option('--out <file>', 'write the design to a file')
     .option('--json', 'print JSON instead of a table')
     .action((o) => {
@@ -147,9 +148,17 @@ export function registerCommands(program: Command): void {
       });
       if (o.out) {
         const content =
-          o.format === 'csv' ? designToCsv(design) : o.format === 'ics' ? designToICalendar(design) : `${JSON.stringify(design, null, 2)}\n`;
+          o.format === 'csv'
+            ? designToCsv(design)
+            : o.format === 'ics'
+              ? designToICalendar(design, {
+                  ...(o.dtstamp !== undefined ? { timestamp: o.dtstamp } : {}),
+                  ...(o.reminder !== undefined ? { reminder: { offsetMinutes: o.reminder } } : {}),
+                })
+              : `${JSON.stringify(design, null, 2)}\n`;
         writeAtomic(o.out, content);
       }
+      for (const w of designWarnings(design)) process.stderr.write(`n1kit: warning: ${w}\n`);
       out(o.json === true, design, () => {
         const rows = design.periods.map((p) => [p.index + 1, p.block + 1, p.treatment, p.startDay, p.endDay, p.washoutEndDay >= p.startDay ? `${p.startDay}-${p.washoutEndDay}` : '', p.startDate ?? '']);
         const s = designSummary(design);
@@ -249,38 +258,30 @@ export function registerCommands(program: Command): void {
     .argument('[request]', 'PriorRequest JSON (file or -); default: the migraine case')
     .option('--llm-base-url <url>', 'OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 (or N1KIT_LLM_BASE_URL)')
     .option('--llm-model <name>', 'model name for the LLM server (or N1KIT_LLM_MODEL)')
+    .option('--features <list>', 'patient features, e.g. ageBand=30-39,sex=female (only allow-listed ones are sent)')
+    .option('--allow-features <list>', 'feature names that may be sent to the LLM server (default: the names given in --features)')
     .option('--out <file>', 'write the prior JSON to a file')
     .option('--json', 'print JSON instead of a table')
     .action(async (reqPath: string | undefined, o) => {
-      const req = reqPath ? (parseJson(readText(reqPath), reqPath) as PriorRequest) : migrainePriorRequest();
-      const prior = await providerFrom(o).elicit(req);
+      const features = o.features !== undefined ? parseFeatures(String(o.features)) : undefined;
+      let req = reqPath ? (parseJson(readText(reqPath), reqPath) as PriorRequest) : migrainePriorRequest(features ?? {});
+      if (reqPath && features !== undefined) req = { ...req, patient: { ...req.patient, features: { ...req.patient?.features, ...features } } };
+      const allow =
+        o.allowFeatures !== undefined
+          ? String(o.allowFeatures).split(',').map((s: string) => s.trim()).filter((s: string) => s.length > 0)
+          : Object.keys(features ?? {});
+      const prior = await providerFrom(o, allow).elicit(req);
       if (o.out) writeAtomic(o.out, `${JSON.stringify(prior, null, 2)}\n`);
       out(o.json === true, prior, () => {
-        const rows = Object.entries(prior.effects).map(([id, d]) => [id, d.family, JSON.stringify(d).slice(0, 60)]);
-        return `prior from ${prior.source.provider} on the ${prior.scale} scale\n${table(rows, ['candidate', 'family', 'distribution'])}`;
+        const rows = Object.entries(prior.effects).map(([id, d]) => {
+          const s = distSummary(d);
+          return [id, s.family, s.mean, s.sd, s.interval];
+        });
+        return `prior from ${prior.source.provider} on the ${prior.scale} scale\n${table(rows, ['candidate', 'family', 'mean', 'sd', '95% interval'])}`;
       });
     });
 
-  program
-    .command('report')
-    .description('render charts of a design, a diary and an analysis into one self-contained HTML file')
-    .requiredOption('--design <file>', 'design JSON')
-    .option('--observations <file>', 'diary CSV or JSON')
-    .option('--analysis <file>', 'analysis JSON (from n1kit analyze --out)')
-    .requiredOption('--out <file>', 'HTML file to write')
-    .option('--title <text>', 'report title', 'N-of-1 trial report')
-    .action(async (o) => {
-      const design = loadDesign(o.design);
-      const sections: ReportSection[] = [{ heading: 'Schedule', spec: plotSchedule(design) }];
-      if (o.observations) sections.push({ heading: 'Diary', spec: plotOutcomes(design, loadObservations(o.observations)) });
-      if (o.analysis) {
-        const a = readData(o.analysis) as TrialAnalysis;
-        sections.push({ heading: 'Posterior', spec: plotPosterior(a), text: [analysisTable(a)] });
-      }
-      const { html } = await renderReport(o.title, sections);
-      writeAtomic(o.out, html);
-      process.stdout.write(`wrote ${o.out} (${sections.length} charts)\n`);
-    });
+  registerReportCommand(program);
 
   program
     .command('demo')

@@ -12,7 +12,6 @@ import {
   migrainePriorRequest,
   migrainePriorToLogOdds,
   plotOutcomes,
-  plotPosterior,
   plotRanking,
   plotSchedule,
   rankCandidates,
@@ -23,7 +22,7 @@ import {
 import { designToCsv } from '../design/export.js';
 import { fmt, table, writeAtomic } from './io.js';
 import { progress } from './progress.js';
-import { renderReport } from './report.js';
+import { buildTrialReport } from './trial-report.js';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -130,24 +129,27 @@ export async function runDemo(o: DemoOptions): Promise<void> {
       }
       return { day: d.day, value: (30 * s) / n };
     });
-  // −2 migraine days per 30 days as a log odds ratio at Alice's placebo rate.
-  const mcidLor = logit(Math.max(0.001, p0 - 2 / 30)) - logit(p0);
-  const thresholds = Object.fromEntries(Object.keys(update.analysis.effects).map((t) => [t, mcidLor]));
-  const colors = { treatments: design.treatments };
-  const { html, svgs } = await renderReport('n1kit demo: Alice’s migraine N-of-1 trial', [
-    {
-      heading: '1. Population prior and ranking',
-      text: [`Prior from ${prior.source.provider}. ${plan.decision.reason}`],
-      spec: plotRanking(ranking.candidates, { threshold: plan.decision.include }),
-    },
-    { heading: '2. The trial schedule', spec: plotSchedule(design, colors) },
-    { heading: '3. Alice’s diary (7-day running migraine rate)', spec: plotOutcomes(design, smooth, { ...colors, outcome: 'migraine days per 30 days' }) },
-    {
-      heading: '4. Alice’s posterior',
-      text: [...update.messages, `Recommendation: ${update.recommendation.treatment}.`],
-      spec: plotPosterior(update.analysis, { ...colors, thresholds, unit: 'log odds ratio of a migraine day' }),
-    },
-  ]);
+  const labels = Object.fromEntries(request.candidates.map((c) => [c.id, c.label]));
+  const { html, svgs } = await buildTrialReport({
+    title: 'n1kit demo: Alice’s migraine N-of-1 trial',
+    design,
+    observations: diary,
+    analysis: update.analysis,
+    update,
+    labels,
+    mcid: 2,
+    confident: plan.settings.confident,
+    outcome: { name: 'migraine days', unit: 'per 30 days' },
+    context: [
+      {
+        heading: 'How the trial was chosen: the population prior',
+        text: [`Prior from ${prior.source.provider}. ${plan.decision.reason}`],
+        spec: plotRanking(ranking.candidates, { threshold: plan.decision.include }),
+      },
+      { heading: 'The trial schedule', spec: plotSchedule(design, { treatments: design.treatments }) },
+      { heading: 'Diary as a 7-day running migraine rate', spec: plotOutcomes(design, smooth, { treatments: design.treatments, outcome: 'migraine days per 30 days' }) },
+    ],
+  });
   writeAtomic(join(o.outDir, 'report.html'), html);
   for (const [name, svg] of Object.entries(svgs)) writeAtomic(join(o.outDir, `${name}.svg`), svg);
   writeAtomic(join(o.outDir, 'prior.json'), `${JSON.stringify(prior, null, 2)}\n`);

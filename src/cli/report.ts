@@ -2,13 +2,36 @@
  * Renders Vega-Lite specs to SVG with `vega` and `vega-lite` and assembles one self-contained
  * HTML report (no network needed to open it). Node-only: used by the `n1kit` command.
  */
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import { N1kitError } from '../errors.js';
 import type { VegaLiteSpec } from '../plot/plots.js';
+
+type Vega = typeof import('vega');
+type VegaLite = typeof import('vega-lite');
+let engines: Promise<{ vega: Vega; vl: VegaLite }> | undefined;
+
+/**
+ * Loads the chart engine on first use: `vega` and `vega-lite` are optional peer dependencies
+ * (only rendering SVG needs them; the Vega-Lite specs of `n1kit` are plain JSON).
+ */
+export function loadChartEngine(): Promise<{ vega: Vega; vl: VegaLite }> {
+  engines ??= Promise.all([import('vega'), import('vega-lite')]).then(
+    ([vega, vl]) => ({ vega, vl }),
+    (cause: unknown) => {
+      engines = undefined;
+      throw new N1kitError('E_INTERNAL', 'install vega and vega-lite to render reports: npm install vega@5 vega-lite@5', {
+        fn: 'renderReport',
+        field: 'vega',
+        cause,
+      });
+    },
+  );
+  return engines;
+}
 
 /** Renders one Vega-Lite spec to an SVG string. */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
-  const compiled = vl.compile(spec as unknown as vl.TopLevelSpec).spec;
+  const { vega, vl } = await loadChartEngine();
+  const compiled = vl.compile(spec as unknown as import('vega-lite').TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     return await view.toSVG();

@@ -8,7 +8,7 @@
  *
  * @packageDocumentation
  */
-import { logSumExp } from '../distributions/special.js';
+import { logSumExp } from '../distributions/logsumexp.js';
 import type { Rng } from '../rng/rng.js';
 import { fail } from '../validate.js';
 import { williamsSquare } from './williams.js';

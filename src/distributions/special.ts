@@ -12,22 +12,7 @@ import log1p from '@stdlib/math-base-special-log1p';
 
 const LN_2PI = Math.log(2 * Math.PI);
 
-/**
- * log(Σ exp(xs[i])) without overflow or underflow.
- *
- * @example
- * ```ts
- * logSumExp([1000, 1000]); // returns ~1000.693
- * ```
- */
-export function logSumExp(xs: ArrayLike<number>): number {
-  let m = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < xs.length; i++) if ((xs[i] as number) > m) m = xs[i] as number;
-  if (m === Number.NEGATIVE_INFINITY || m === Number.POSITIVE_INFINITY) return m;
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += Math.exp((xs[i] as number) - m);
-  return m + Math.log(s);
-}
+export { logSumExp } from './logsumexp.js';
 
 /** log(1 + t) − t, accurate for small t (series) and for all t > −1. */
 export function log1pmx(t: number): number {

@@ -15,3 +15,5 @@ export type {
 } from './personalize.js';
 export { migrainePriorToLogOdds, simulateMigraineDiary } from './simulate.js';
 export type { MigrainePriorToLogOddsOptions, SimulateMigraineDiaryOptions } from './simulate.js';
+export { startPersonalizationFrom } from './provider.js';
+export type { StartPersonalizationFromInput } from './provider.js';

@@ -63,6 +63,8 @@ const pct = (p: number): string => `${(100 * p).toFixed(0)}%`;
  *   `confident`, a `maxArms` below 1, or a control that is also a candidate
  * @example
  * ```ts
+ * const prior = await staticPriorProvider().elicit(migrainePriorRequest());
+ * const ranking = rankCandidates(prior, { betterIs: 'lower', rng: 'alice' });
  * const decision = planValidation(ranking, { include: 0.2, confident: 0.9, maxArms: 2, control: 'placebo' });
  * decision.arms; // ['sleepRegularity', 'magnesium', 'placebo']
  * ```

@@ -43,6 +43,8 @@ export interface SimulateMigraineDiaryOptions {
  * @throws ValidationError for an invalid design, effects that name no arm, or bad options
  * @example
  * ```ts
+ * const prior = await staticPriorProvider().elicit(migrainePriorRequest());
+ * const plan = startPersonalization({ prior, betterIs: 'lower', seed: 'alice', mcid: 2 });
  * const diary = simulateMigraineDiary(plan.design!, { effects: { magnesium: -6 }, rng: createRng('alice-diary') });
  * ```
  * @see https://arxiv.org/abs/2601.03482 (case study: Alice, 12 migraine days a month, daily diary)

@@ -251,23 +251,8 @@ export function mixtureMoments(mix: NormalMixture): { mean: number; sd: number }
   return { mean: mu, sd: Math.sqrt(v) };
 }
 
-/**
- * Rejects keys outside `allowed` in an options object: a misspelt option (`autocorelation`,
- * `effect` for `effects`) would otherwise be ignored silently and the defaults used. @internal
- */
-export function knownKeys(fn: string, field: string, obj: object, allowed: readonly string[]): void {
-  for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) fail(fn, `${field}.${k}`, `is not an option (expected one of ${allowed.join(', ')})`, k);
-  }
-}
-
-/**
- * `rec[key]` when `key` is an own property (a treatment called 'constructor' or 'toString'
- * must not pick up Object.prototype's). @internal
- */
-export function ownValue<T>(rec: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
-  return rec !== undefined && Object.hasOwn(rec, key) ? rec[key] : undefined;
-}
+/** The shared guards, re-exported here so the models keep their imports. @internal */
+export { knownKeys, ownValue } from '../validate.js';
 
 /** Checks a string option. @internal */
 export const checkOutcome = (fn: string, v: unknown): TrialOutcome =>

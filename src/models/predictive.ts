@@ -79,7 +79,10 @@ function summarize(x: Float64Array): PredictiveSummary {
  * @throws ValidationError when the analysis has no draws, the treatment is unknown, or an option is bad
  * @example
  * ```ts
- * // the data of analyzeTrial's example: magnesium days average 3, placebo days 4, σ = 1
+ * // magnesium days average 3, placebo days 4, σ = 1
+ * const design = designTrial({ treatments: ['magnesium', 'placebo'], blocks: 2, periodDays: 7, seed: 1 });
+ * const observations = design.periods.flatMap((p) =>
+ *   [0, 1, 2, 3, 4, 5, 6].map((i) => ({ day: p.startDay + i, value: (p.treatment === 'magnesium' ? 3 : 4) + (i % 2 ? 0.5 : -0.5) })));
  * const fit = analyzeTrial({ design, observations, outcome: 'normal', reference: 'placebo',
  *   betterIs: 'lower', model: { sigma: 1 }, mcmc: { keepDraws: true } });
  * const next = posteriorPredictive(fit, { treatment: 'magnesium', days: 14 });

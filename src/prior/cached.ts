@@ -60,7 +60,8 @@ function copyPrior(p: PopulationPrior): PopulationPrior {
  * @throws ValidationError when `provider` or `cache` is not usable
  * @example
  * ```ts
- * const llm = cachedPriorProvider(openAICompatiblePriorProvider({ baseUrl, model }));
+ * const req = migrainePriorRequest();
+ * const llm = cachedPriorProvider(openAICompatiblePriorProvider({ baseUrl: 'http://127.0.0.1:8080/v1', model: 'qwen2.5-7b' }));
  * await llm.elicit(req); // asks the server
  * await llm.elicit(req); // from the cache
  * ```

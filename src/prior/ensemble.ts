@@ -46,6 +46,7 @@ export interface EnsembleOptions {
  * @throws ValidationError for no providers, duplicate ids, or bad weights
  * @example
  * ```ts
+ * const llm = openAICompatiblePriorProvider({ baseUrl: 'http://127.0.0.1:8080/v1', model: 'qwen2.5-7b' });
  * const both = ensemblePriorProvider([staticPriorProvider(), llm], [0.5, 0.5]);
  * const prior = await both.elicit(migrainePriorRequest());
  * ```

@@ -26,3 +26,5 @@ export { ensemblePriorProvider } from './ensemble.js';
 export type { EnsembleOptions } from './ensemble.js';
 export { cachedPriorProvider, priorCacheKey } from './cached.js';
 export type { PriorCache } from './cached.js';
+export { learnedEffectPrior, learnedPriorProvider } from './learned.js';
+export type { LearnedEffectPrior, LearnedEffectPriorOptions, LearnedPriorData, LearnedPriorProviderOptions } from './learned.js';

@@ -1,20 +1,26 @@
+/**
+ * The OpenAI-compatible prior provider: options and the elicitation loop. The prompt, the
+ * parsing of answers and the HTTP details live beside it in `openai/prompt.ts`,
+ * `openai/parse.ts` and `openai/http.ts`.
+ *
+ * @packageDocumentation
+ */
 import { robustify } from '../bayes/index.js';
 import type { Dist } from '../distributions/dist.js';
 import { validateDist } from '../distributions/dist.js';
 import { sd as distSd } from '../distributions/functions.js';
 import { ProviderError } from '../errors.js';
-import { fail, integer, nonEmptyString, oneOf, plainObject, positive, probability } from '../validate.js';
+import { denseArray, fail, integer, knownKeys, nonEmptyString, oneOf, ownValue, plainObject, positive, probability, setOwn } from '../validate.js';
+import { BodyTooLarge, type FetchLike, isRedirect, makeRedactor, readCapped } from './openai/http.js';
+import { type ElicitedEffect, parseCompletion, parseElicitedEffects } from './openai/parse.js';
+import { answerSchema, elicitationMessages } from './openai/prompt.js';
 import { scaleForFamily, validatePriorRequest } from './request.js';
-import type { ElicitOptions, PopulationPrior, PriorProvider, PriorRequest, PriorScale } from './types.js';
+import type { ElicitOptions, PopulationPrior, PriorProvider, PriorRequest } from './types.js';
 
-/** The `fetch` function the adapter calls (the global one by default). */
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
-
-/** One elicited answer for one candidate: the population-average effect's mean and sd. */
-export interface ElicitedEffect {
-  readonly mean: number;
-  readonly sd: number;
-}
+export type { FetchLike } from './openai/http.js';
+export type { ElicitedEffect } from './openai/parse.js';
+export { parseElicitedEffects } from './openai/parse.js';
+export { elicitationMessages } from './openai/prompt.js';
 
 /** Options of {@link openAICompatiblePriorProvider}. */
 export interface OpenAICompatibleOptions {
@@ -60,6 +66,12 @@ export interface OpenAICompatibleOptions {
   readonly maxTokens?: number;
   /** Base seed sent to servers that support it (answer i gets seed + i). @defaultValue not sent */
   readonly seed?: number;
+  /**
+   * Largest answer body read, in bytes after decompression (at most 64 MiB); a larger answer
+   * is cut off and refused with a `ProviderError`, so a hostile server cannot exhaust memory.
+   * @defaultValue 4194304 (4 MiB)
+   */
+  readonly maxResponseBytes?: number;
   /** Provider id. @defaultValue `'openai:<model>'` */
   readonly id?: string;
 }
@@ -83,8 +95,34 @@ interface Resolved {
   responseFormat: 'auto' | 'json_schema' | 'json_object';
   maxTokens: number;
   seed: number | undefined;
+  maxResponseBytes: number;
   id: string;
 }
+
+const OPTION_KEYS = [
+  'baseUrl',
+  'model',
+  'apiKey',
+  'samples',
+  'temperature',
+  'timeoutMs',
+  'maxRetries',
+  'retryDelayMs',
+  'maxRetryDelayMs',
+  'fetch',
+  'features',
+  'sdInflation',
+  'robustWeight',
+  'robustSd',
+  'responseFormat',
+  'maxTokens',
+  'seed',
+  'maxResponseBytes',
+  'id',
+] as const;
+
+/** Hard upper bound of `maxResponseBytes` (64 MiB). */
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 const FN = 'openAICompatiblePriorProvider';
 
@@ -98,6 +136,7 @@ function timerMs(field: string, ms: number): number {
 
 function resolveOptions(o: OpenAICompatibleOptions): Resolved {
   plainObject(FN, 'options', o);
+  knownKeys(FN, 'options', o, OPTION_KEYS);
   const base = nonEmptyString(FN, 'baseUrl', o.baseUrl);
   let parsed: URL;
   try {
@@ -125,6 +164,7 @@ function resolveOptions(o: OpenAICompatibleOptions): Resolved {
   if (typeof f !== 'function') fail(FN, 'fetch', 'must be a function (no global fetch here)', f);
   const features = o.features ?? [];
   if (!Array.isArray(features)) fail(FN, 'features', 'must be an array of feature names', features);
+  denseArray(FN, 'features', features, 0, 10_000);
   features.forEach((x: unknown, i: number) => {
     nonEmptyString(FN, `features[${i}]`, x);
   });
@@ -153,173 +193,11 @@ function resolveOptions(o: OpenAICompatibleOptions): Resolved {
     robustWeight,
     robustSd: o.robustSd === undefined ? undefined : positive(FN, 'robustSd', o.robustSd),
     responseFormat: o.responseFormat === undefined ? 'auto' : oneOf(FN, 'responseFormat', o.responseFormat, ['auto', 'json_schema', 'json_object'] as const),
-    maxTokens: o.maxTokens === undefined ? 1024 : integer(FN, 'maxTokens', o.maxTokens, 16),
+    maxTokens: o.maxTokens === undefined ? 1024 : integer(FN, 'maxTokens', o.maxTokens, 16, 10_000_000),
     seed,
+    maxResponseBytes: o.maxResponseBytes === undefined ? 4 * 1024 * 1024 : integer(FN, 'maxResponseBytes', o.maxResponseBytes, 1024, MAX_RESPONSE_BYTES),
     id: o.id === undefined ? `openai:${model}` : nonEmptyString(FN, 'id', o.id),
   };
-}
-
-const SCALE_TEXT: Record<PriorScale, (outcome: string, unit: string) => string> = {
-  difference: (outcome, unit) =>
-    `the difference in ${outcome}${unit} between the intervention and placebo (intervention minus placebo)`,
-  logRateRatio: (outcome) =>
-    `the natural logarithm of the rate ratio of ${outcome} (intervention divided by placebo; 0 means no effect)`,
-  logOddsRatio: (outcome) =>
-    `the natural logarithm of the odds ratio of ${outcome} (intervention versus placebo; 0 means no effect)`,
-};
-
-/** The phrasings of the question; answer i uses phrasing i mod 3 (AutoElicit's reworded prompts). */
-const PHRASINGS: readonly ((core: string) => string)[] = [
-  (core) => `Estimate the average effect of each intervention below for patients like this one.\n${core}`,
-  (core) =>
-    `A clinician asks you for a prior distribution for a Bayesian analysis: for each intervention below, how much does it change the outcome on average in comparable patients, and how uncertain is that?\n${core}`,
-  (core) =>
-    `Summarise the evidence (trials, meta-analyses, clinical experience) as a normal distribution for the population-average effect of each intervention below.\n${core}`,
-];
-
-const SYSTEM_PROMPT =
-  'You are a careful clinical epidemiologist who gives calibrated, honest uncertainty. Answer with JSON only, no prose.';
-
-/**
- * The chat messages sent for answer `index` of a request (exposed so users can audit exactly
- * what leaves the device). Only the allowed features appear, and `outcome.baseline` only when
- * `allowed` names `'baseline'`; embeddings never do.
- *
- * @param req - the validated request
- * @param allowed - the allow-list of feature names
- * @param index - the answer number (chooses the phrasing)
- * @returns the `messages` array of the chat-completions request
- * @throws ValidationError for a malformed request, or `allowed` not an array of names
- * @example
- * ```ts
- * elicitationMessages(migrainePriorRequest({ age: 34 }), ['age'], 0)[1].content; // mentions "age: 34"
- * ```
- * @see Capstick et al. 2024, "AutoElicit", arXiv 2411.17284
- */
-export function elicitationMessages(
-  req: PriorRequest,
-  allowed: readonly string[],
-  index: number,
-): { role: 'system' | 'user'; content: string }[] {
-  const r = validatePriorRequest(req, 'elicitationMessages');
-  // An array, not a string: 'ageBand'.includes('age') would let 'age' through.
-  if (!Array.isArray(allowed)) fail('elicitationMessages', 'allowed', 'must be an array of feature names', allowed);
-  allowed.forEach((x: unknown, i: number) => {
-    nonEmptyString('elicitationMessages', `allowed[${i}]`, x);
-  });
-  integer('elicitationMessages', 'index', index, 0);
-  const scale = scaleForFamily(r.outcome.family);
-  const unit = r.outcome.unit === undefined ? '' : ` (in ${r.outcome.unit})`;
-  const direction =
-    r.outcome.betterIs === 'lower'
-      ? `Lower ${r.outcome.name} is better for the patient, so an intervention that helps has a NEGATIVE effect.`
-      : `Higher ${r.outcome.name} is better for the patient, so an intervention that helps has a POSITIVE effect.`;
-  const features = Object.entries(r.patient.features ?? {}).filter(([k]) => allowed.includes(k));
-  const patient =
-    features.length === 0
-      ? 'No patient features are shared.'
-      : `Patient features: ${features.map(([k, v]) => `${k}: ${String(v)}`).join('; ')}.`;
-  const baseline = r.outcome.baseline === undefined || !allowed.includes('baseline') ? '' : `\nThe patient's current level: ${r.outcome.baseline}${r.outcome.unit === undefined ? '' : ` ${r.outcome.unit}`}.`;
-  const candidates = r.candidates
-    .map((c) => `- "${c.id}": ${c.label}${c.description === undefined ? '' : ` (${c.description})`}`)
-    .join('\n');
-  const example = `{"effects": {${r.candidates.map((c) => `"${c.id}": {"mean": <number>, "sd": <number > 0>}`).join(', ')}}}`;
-  const core =
-    `Outcome: ${r.outcome.name}${unit}. The effect is ${SCALE_TEXT[scale](r.outcome.name, unit)}. ${direction}${baseline}\n` +
-    `${patient}\nInterventions (use these ids as keys):\n${candidates}\n` +
-    `For each intervention give "mean" (your best estimate of the effect) and "sd" (one standard deviation of your uncertainty about it, a positive number). ` +
-    `Answer with a JSON object exactly of this form: ${example}`;
-  const phrase = PHRASINGS[index % PHRASINGS.length]!;
-  return [
-    { role: 'system', content: SYSTEM_PROMPT },
-    { role: 'user', content: phrase(core) },
-  ];
-}
-
-/** The strict JSON schema of the answer for these candidate ids. */
-function answerSchema(ids: readonly string[]): Record<string, unknown> {
-  const effect = {
-    type: 'object',
-    properties: { mean: { type: 'number' }, sd: { type: 'number' } },
-    required: ['mean', 'sd'],
-    additionalProperties: false,
-  };
-  return {
-    type: 'object',
-    properties: {
-      effects: {
-        type: 'object',
-        properties: Object.fromEntries(ids.map((id) => [id, effect])),
-        required: [...ids],
-        additionalProperties: false,
-      },
-    },
-    required: ['effects'],
-    additionalProperties: false,
-  };
-}
-
-/** Finds the JSON object in a model's text: the whole text, a ```json fence, or the outermost braces. */
-function extractJson(raw: string): unknown {
-  // Reasoning models may think aloud first; their thoughts are not the answer.
-  const text = raw.replace(/<think>[\s\S]*?<\/think>/g, '');
-  const attempts: string[] = [text.trim()];
-  const fence = /```(?:json|JSON)?\s*\n?([\s\S]*?)```/.exec(text);
-  if (fence?.[1] !== undefined) attempts.push(fence[1].trim());
-  const first = text.indexOf('{');
-  const last = text.lastIndexOf('}');
-  if (first >= 0 && last > first) attempts.push(text.slice(first, last + 1));
-  for (const a of attempts) {
-    try {
-      return JSON.parse(a);
-    } catch {
-      // try the next candidate
-    }
-  }
-  throw new Error('the answer holds no parsable JSON object');
-}
-
-/** Largest |mean| and sd (and 1 / smallest sd) accepted from a model: beyond it the answer is nonsense and mixture moments overflow. */
-const ELICITED_LIMIT = 1e100;
-
-/**
- * Parses and checks one model answer (the `content` string): JSON directly, in a code fence, or
- * between the outermost braces, after dropping any `<think>…</think>` block; shape `{ "effects": { id: { mean, sd } } }` (a bare
- * `{ id: { mean, sd } }` is accepted too); every listed candidate present; `mean` finite with
- * |mean| ≤ 1e100; `sd` in [1e-100, 1e100].
- *
- * @param content - the model's answer text
- * @param ids - the candidate ids that must be present
- * @returns one `{ mean, sd }` per id
- * @throws Error (plain) saying what is wrong; the provider turns it into a `ProviderError`
- * @example
- * ```ts
- * parseElicitedEffects('```json\n{"effects":{"mg":{"mean":-1.5,"sd":1}}}\n```', ['mg']); // { mg: { mean: -1.5, sd: 1 } }
- * ```
- * @see Capstick et al. 2024, "AutoElicit", arXiv 2411.17284
- */
-export function parseElicitedEffects(content: string, ids: readonly string[]): Record<string, ElicitedEffect> {
-  if (typeof content !== 'string') throw new Error('the answer is not text');
-  const parsed = extractJson(content);
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('the answer is not a JSON object');
-  const top = parsed as Record<string, unknown>;
-  const effects =
-    typeof top.effects === 'object' && top.effects !== null && !Array.isArray(top.effects)
-      ? (top.effects as Record<string, unknown>)
-      : top;
-  const out: Record<string, ElicitedEffect> = {};
-  for (const id of ids) {
-    const e = effects[id];
-    if (typeof e !== 'object' || e === null) throw new Error(`the answer has no effect for "${id}"`);
-    const { mean, sd } = e as Record<string, unknown>;
-    if (typeof mean !== 'number' || !Number.isFinite(mean) || Math.abs(mean) > ELICITED_LIMIT) {
-      throw new Error(`"${id}".mean must be a finite number of magnitude at most 1e100`);
-    }
-    if (typeof sd !== 'number' || !Number.isFinite(sd) || sd <= 0) throw new Error(`"${id}".sd must be a finite number > 0`);
-    if (sd < 1 / ELICITED_LIMIT || sd > ELICITED_LIMIT) throw new Error(`"${id}".sd must be in [1e-100, 1e100]`);
-    out[id] = { mean, sd };
-  }
-  return out;
 }
 
 /** An attempt failed in a way worth retrying (429, 5xx, timeout, network, unusable answer). */
@@ -362,9 +240,14 @@ function parseRetryAfter(h: string | null): number | undefined {
  * 4. each request has a `timeoutMs` limit; 429, 408, 5xx, network errors, timeouts and unusable
  *    answers are retried up to `maxRetries` times with exponential backoff (honouring
  *    `Retry-After`); other HTTP errors fail at once. When it gives up it throws a
- *    `ProviderError` with the HTTP `status` and a short excerpt of the answer. Cancelling the
- *    `signal` rejects with a `ProviderError` saying so. The API key appears in no message,
- *    field or JSON of the provider or its errors.
+ *    `ProviderError` with the HTTP `status` and a short (≤ 200 characters), redacted excerpt of
+ *    the answer. Cancelling the `signal` rejects with a `ProviderError` saying so. The API key
+ *    appears in no message, field or JSON of the provider or its errors, in any encoding n1kit
+ *    can produce (as is, JSON-escaped, URL-encoded, HTML entities, hex, base64/base64url);
+ * 5. refuses redirects (any 3xx, not retried): the request is never re-sent elsewhere and no
+ *    other host's answer becomes the prior; set `baseUrl` to the final address;
+ * 6. streams the answer under `maxResponseBytes` (4 MiB by default), counted after
+ *    decompression, and parses it in linear time inside the same `timeoutMs` deadline.
  *
  * @param options - see {@link OpenAICompatibleOptions}
  * @returns the provider (its id is `'openai:<model>'` unless set)
@@ -386,13 +269,14 @@ export function openAICompatiblePriorProvider(options: OpenAICompatibleOptions):
   // Remembered per provider (not per module): once the server rejected json_schema, stop asking.
   let schemaRejected = o.responseFormat === 'json_object';
 
-  // The key, and the full URL (its query may carry a token), never appear in a message.
-  const redact = (s: string): string => {
-    const t = o.url === o.safeUrl ? s : s.split(o.url).join(o.safeUrl);
-    return apiKey === undefined ? t : t.split(apiKey).join('[redacted]');
-  };
+  // The key, and the full URL (its query may carry a token), never appear in a message: not
+  // as is, nor JSON-escaped, URL-encoded, base64 … (see secretVariants in openai/http.ts).
+  const queryValues = [...new URL(o.url).searchParams.values()].filter((v) => v.length >= 8);
+  const redact = makeRedactor(apiKey === undefined ? queryValues : [apiKey, ...queryValues], o.url === o.safeUrl ? [] : [[o.url, o.safeUrl]]);
+  /** A short, redacted excerpt (at most 200 characters) of what the server sent. */
   const excerptOf = (s: string): string => {
-    const flat = redact(s).replace(/\s+/g, ' ').trim();
+    // Redact the whole text before cutting, so no secret is split at the cut.
+    const flat = redact(s.length > 65_536 ? s.slice(0, 65_536) : s).replace(/\s+/g, ' ').trim();
     return flat.length > 200 ? `${flat.slice(0, 197)}...` : flat;
   };
 
@@ -430,6 +314,8 @@ export function openAICompatiblePriorProvider(options: OpenAICompatibleOptions):
 
     const controller = new AbortController();
     let timedOut = false;
+    // One deadline for the request, the body and the parsing of the answer.
+    const deadline = Date.now() + o.timeoutMs;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
@@ -439,43 +325,44 @@ export function openAICompatiblePriorProvider(options: OpenAICompatibleOptions):
     let status: number | undefined;
     let text: string;
     let retryAfter: string | null = null;
+    const late = (): RetryableFailure => new RetryableFailure(`no complete answer within ${o.timeoutMs} ms`, status, undefined, undefined);
     try {
-      const res = await o.fetch(o.url, { method: 'POST', headers, body: JSON.stringify(body), signal: controller.signal });
-      status = res.status;
-      retryAfter = res.headers.get('retry-after');
-      text = await res.text();
-    } catch (e) {
-      if (signal?.aborted) throw new ProviderError(`${FN}: cancelled`, { fn: FN, cause: signal.reason });
-      if (timedOut) {
-        throw new RetryableFailure(`no complete answer within ${o.timeoutMs} ms`, status, undefined, undefined);
+      try {
+        // Redirects are refused: following one would re-send the patient features (307/308) or
+        // take another host's answer as the prior (302).
+        const res = await o.fetch(o.url, { method: 'POST', headers, body: JSON.stringify(body), signal: controller.signal, redirect: 'manual' });
+        status = res.status;
+        if (isRedirect(res)) {
+          await res.body?.cancel().catch(() => undefined);
+          throw new ProviderError(
+            `${FN}: ${o.safeUrl} answered with a redirect (HTTP ${res.status}); redirects are refused: set baseUrl to the server's final address`,
+            { fn: FN, status: res.status },
+          );
+        }
+        retryAfter = res.headers.get('retry-after');
+        text = await readCapped(res, o.maxResponseBytes);
+      } catch (e) {
+        if (e instanceof ProviderError) throw e;
+        if (e instanceof BodyTooLarge) {
+          controller.abort();
+          throw new ProviderError(`${FN}: the answer of ${o.safeUrl} is larger than maxResponseBytes (${e.limit} bytes); refused`, {
+            fn: FN,
+            ...(status === undefined ? {} : { status }),
+          });
+        }
+        if (signal?.aborted) throw new ProviderError(`${FN}: cancelled`, { fn: FN, cause: signal.reason });
+        if (timedOut) throw late();
+        const msg = e instanceof Error ? e.message : String(e);
+        throw new RetryableFailure(`network error: ${excerptOf(msg)}`, status, undefined, undefined, e);
       }
-      const msg = e instanceof Error ? e.message : String(e);
-      throw new RetryableFailure(`network error: ${excerptOf(msg)}`, status, undefined, undefined, e);
+      if (status >= 200 && status < 300) {
+        const effects = parseAnswer(text, status, ids);
+        if (timedOut || Date.now() > deadline) throw late();
+        return effects;
+      }
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-    }
-    if (status === 200 || (status !== undefined && status >= 200 && status < 300)) {
-      let content: unknown;
-      let finish: unknown;
-      try {
-        const json = JSON.parse(text) as { choices?: { message?: { content?: unknown }; finish_reason?: unknown }[] };
-        content = json.choices?.[0]?.message?.content;
-        finish = json.choices?.[0]?.finish_reason;
-      } catch {
-        throw new RetryableFailure('the response body is not JSON', status, excerptOf(text), undefined);
-      }
-      if (typeof content !== 'string') {
-        throw new RetryableFailure('the response has no choices[0].message.content', status, excerptOf(text), undefined);
-      }
-      if (finish === 'length') {
-        throw new RetryableFailure('the answer was cut off (finish_reason "length"; raise maxTokens)', status, excerptOf(content), undefined);
-      }
-      try {
-        return parseElicitedEffects(content, ids);
-      } catch (e) {
-        throw new RetryableFailure(`unusable answer: ${(e as Error).message}`, status, excerptOf(content), undefined);
-      }
     }
     const s = status as number;
     if (useSchema && o.responseFormat === 'auto' && (s === 400 || s === 422)) {
@@ -490,6 +377,28 @@ export function openAICompatiblePriorProvider(options: OpenAICompatibleOptions):
       status: s,
       value: excerptOf(text),
     });
+  }
+
+  /** The effects of a 2xx answer, or a RetryableFailure saying why it is unusable. Linear in the body's length. */
+  function parseAnswer(text: string, status: number, ids: readonly string[]): Record<string, ElicitedEffect> {
+    let content: unknown;
+    let finish: unknown;
+    try {
+      ({ content, finish } = parseCompletion(text));
+    } catch {
+      throw new RetryableFailure('the response body is not JSON', status, excerptOf(text), undefined);
+    }
+    if (typeof content !== 'string') {
+      throw new RetryableFailure('the response has no choices[0].message.content', status, excerptOf(text), undefined);
+    }
+    if (finish === 'length') {
+      throw new RetryableFailure('the answer was cut off (finish_reason "length"; raise maxTokens)', status, excerptOf(content), undefined);
+    }
+    try {
+      return parseElicitedEffects(content, ids);
+    } catch (e) {
+      throw new RetryableFailure(`unusable answer: ${(e as Error).message}`, status, excerptOf(content), undefined);
+    }
   }
 
   async function answer(req: PriorRequest, index: number, signal: AbortSignal | undefined): Promise<Record<string, ElicitedEffect>> {
@@ -528,7 +437,7 @@ export function openAICompatiblePriorProvider(options: OpenAICompatibleOptions):
       const effects: Record<string, Dist> = {};
       for (const c of r.candidates) {
         const comps = answers.map((a) => {
-          const e = a[c.id]!;
+          const e = ownValue(a, c.id)!;
           return { weight: 1 / answers.length, dist: { family: 'normal' as const, mean: e.mean, sd: e.sd * o.sdInflation } };
         });
         let d: Dist = comps.length === 1 ? comps[0]!.dist : validateDist({ family: 'mixture', components: comps }, FN, `effects.${c.id}`);
@@ -538,12 +447,12 @@ export function openAICompatiblePriorProvider(options: OpenAICompatibleOptions):
             // e.g. answers of very different magnitudes whose mixture sd overflows or cancels to 0
             throw new ProviderError(`${FN}: the answers for "${c.id}" give a mixture with no usable sd (${sigma}); set robustSd`, {
               fn: FN,
-              value: answers.map((a) => a[c.id]),
+              value: answers.map((a) => ownValue(a, c.id)),
             });
           }
           d = robustify(d, { weight: o.robustWeight, mean: 0, sigma });
         }
-        effects[c.id] = validateDist(d, FN, `effects.${c.id}`);
+        setOwn(effects, c.id, validateDist(d, FN, `effects.${c.id}`));
       }
       return {
         effects,

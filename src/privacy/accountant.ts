@@ -215,6 +215,8 @@ export function createPrivacyAccountant(options: PrivacyAccountantOptions): Priv
  * @throws ValidationError when the state is malformed or over budget
  * @example
  * ```ts
+ * const acc = createPrivacyAccountant({ epsilon: 1, delta: 1e-5 });
+ * acc.spend({ epsilon: 0.25 });
  * const saved = JSON.stringify(acc);
  * const again = restorePrivacyAccountant(JSON.parse(saved));
  * again.remaining(); // same as acc.remaining()

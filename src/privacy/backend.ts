@@ -33,6 +33,13 @@ export interface StorageBackend {
   delete(key: string): Promise<void>;
   /** Every key currently stored. */
   keys(): Promise<string[]>;
+  /**
+   * Optional, for backends that hide record ids (the IndexedDB backend): the store calls it
+   * once, right after it unlocks, with a 32-byte secret of its own (random, kept sealed in
+   * the backend under `n1kit.names`, so it survives passphrase changes and key rotation).
+   * The backend derives its name keys from it; before the call it must not reveal ids.
+   */
+  bindNameKey?(secret: Uint8Array): Promise<void>;
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import erfc from '@stdlib/math-base-special-erfc';
 import { fail, finite, finiteArray, oneOf, plainObject, positive } from '../validate.js';
-import type { PrivacyAccountant } from './accountant.js';
+import { type PrivacyAccountant, restorePrivacyAccountant } from './accountant.js';
 import { cryptoBits, discreteGaussian, discreteLaplace, exactRational } from './noise.js';
 
 /** A noise mechanism for {@link privateMean}. */
@@ -347,4 +347,166 @@ export function privateEffectEstimate(options: PrivateEffectOptions): PrivateRel
   plainObject(fn, 'options', options);
   const effects = typeof options.effects === 'number' ? [options.effects] : options.effects;
   return release(fn, check(fn, { ...options, values: effects as readonly number[] }, 'effects'));
+}
+
+/** How {@link privateEffectForPooling} shares the sd of the estimate. */
+export type PoolingSdRelease =
+  /**
+   * The sd is public: fixed by the design before any data are seen, e.g. a known-σ normal
+   * trial, whose posterior sd σ·√(1/n_T + 1/n_C) (flat prior) depends only on how many days
+   * each arm has. Not charged. (If days can go missing, their number is data: release the sd
+   * privately then.)
+   */
+  | { readonly release: 'public' }
+  /**
+   * The sd depends on the data (σ estimated from the diary): it is released under DP too,
+   * clamped to `bounds` (lower > 0) and charged to the same accountant.
+   */
+  | {
+      readonly release: 'private';
+      readonly bounds: readonly [number, number];
+      readonly epsilon: number;
+      /** @defaultValue 0 */
+      readonly delta?: number;
+      /** @defaultValue the value's mechanism */
+      readonly mechanism?: PrivacyMechanism;
+    };
+
+/** Options of {@link privateEffectForPooling}. */
+export interface PrivateEffectForPoolingOptions {
+  /**
+   * The patient's own data estimate of the effect and its sd: the posterior under vague priors
+   * (e.g. `analyzeTrial` without population priors), not the posterior under the population
+   * prior (pooling that would count the prior twice).
+   */
+  readonly estimate: { readonly mean: number; readonly sd: number };
+  /** Clamp bounds of the value, fixed in advance; the sensitivity is their width. */
+  readonly bounds: readonly [number, number];
+  /** ε of the value's release. */
+  readonly epsilon: number;
+  /** δ of the value's release (Gaussian only). @defaultValue 0 */
+  readonly delta?: number;
+  readonly mechanism: PrivacyMechanism;
+  /** Charged for every quantity released under DP; checked for both before anything is released. */
+  readonly accountant?: PrivacyAccountant;
+  /** How the sd is shared. */
+  readonly sd: PoolingSdRelease;
+}
+
+/** What {@link privateEffectForPooling} shares: ready for `poolPrivateReleases` as `{ value, sd }`. */
+export interface PoolableRelease {
+  /** The DP value (clamped estimate plus noise). */
+  readonly value: number;
+  /** The total sd the pool should use: √(estimate sd² + noise variance). */
+  readonly sd: number;
+  /** The estimate's sd as shared (the public sd, or the DP-released and clamped sd). */
+  readonly estimateSd: number;
+  /** Variance of the value's DP noise. */
+  readonly noiseVariance: number;
+  readonly sdSource: 'public' | 'private';
+  /** The value's release, as `privateEffectEstimate` returns it. */
+  readonly valueRelease: PrivateRelease;
+  /** The sd's release, when it was private. */
+  readonly sdRelease?: PrivateRelease;
+}
+
+const PROBE = Symbol('probe');
+/** Runs every check of a release (the budget excepted) without drawing noise or spending. */
+function dryRun(fn: string, c: Checked): void {
+  const probe = {
+    spend(): never {
+      throw PROBE;
+    },
+  } as unknown as PrivacyAccountant;
+  try {
+    release(fn, { ...c, accountant: probe });
+  } catch (e) {
+    if (e !== PROBE) throw e;
+  }
+}
+
+/** Variance of the noise `release` added (discrete Laplace exactly; discrete Gaussian: σ²). */
+function noiseVar(r: PrivateRelease): number {
+  if (r.mechanism === 'gaussian') return r.scale * r.scale;
+  const q = Math.exp(-r.granularity / r.scale);
+  const omq = -Math.expm1(-r.granularity / r.scale);
+  return (r.granularity * r.granularity * 2 * q) / (omq * omq);
+}
+
+/**
+ * Shares one patient's effect estimate with the population pool: the value under DP (as
+ * {@link privateEffectEstimate}, n = 1, sensitivity = the bounds' width) and its sd, either
+ * public from the design or under DP as well. What is released under DP: the clamped estimate
+ * (always) and, with `sd: { release: 'private' }`, the clamped sd. What is public: the bounds,
+ * ε, δ, the mechanism and noise scale, and, with `sd: { release: 'public' }`, the sd, which
+ * for a known-σ design is σ·√(1/n_T + 1/n_C): fixed by the design, so it reveals nothing
+ * about the outcomes. The accountant is charged for each private quantity (basic or advanced
+ * composition, as configured); both charges are checked on a copy of the accountant first, so
+ * over budget nothing is released.
+ *
+ * A noisy sd is used by the pool as if known (a small approximation when its ε is generous).
+ * Clamping biases an estimate outside the bounds towards them: choose bounds wide enough for
+ * plausible effects, knowing the noise grows with their width.
+ *
+ * @param options - the estimate, the value's bounds and privacy parameters, the sd policy, the accountant
+ * @returns a {@link PoolableRelease}, usable directly as a `poolPrivateReleases` release
+ * @throws ValidationError (`'E_INVALID_ARGUMENT'`) on bad options (nothing released)
+ * @throws PrivacyBudgetError (`'E_PRIVACY_BUDGET'`) when the releases would exceed the budget (nothing released)
+ * @example
+ * ```ts
+ * const acc = createPrivacyAccountant({ epsilon: 2 });
+ * const shared = privateEffectForPooling({ estimate: { mean: -2.4, sd: 0.9 }, bounds: [-8, 4],
+ *   epsilon: 1, mechanism: 'laplace', sd: { release: 'public' }, accountant: acc });
+ * shared.sd; // ~ √(0.9² + 2·12²) ≈ 17: the noise dominates a single release
+ * ```
+ * @see Dwork & Roth (2014), The Algorithmic Foundations of Differential Privacy, Thm 3.16 (composition).
+ * @see Röver (2020), bayesmeta, JSS 93(6) (known within-study variances).
+ */
+export function privateEffectForPooling(options: PrivateEffectForPoolingOptions): PoolableRelease {
+  const fn = 'privateEffectForPooling';
+  const o = plainObject(fn, 'options', options);
+  const est = plainObject(fn, 'estimate', o.estimate);
+  const mean = finite(fn, 'estimate.mean', est.mean);
+  const ownSd = positive(fn, 'estimate.sd', est.sd);
+  const sdOpt = plainObject(fn, 'sd', o.sd);
+  const policy = oneOf(fn, 'sd.release', sdOpt.release, ['public', 'private'] as const);
+  const cValue = check(fn, { values: [mean], bounds: o.bounds as readonly [number, number], epsilon: o.epsilon as number,
+    ...(o.delta === undefined ? {} : { delta: o.delta as number }), mechanism: o.mechanism as PrivacyMechanism,
+    ...(o.accountant === undefined ? {} : { accountant: o.accountant as PrivacyAccountant }) }, 'estimate.mean');
+  dryRun(fn, cValue);
+  let cSd: Checked | undefined;
+  if (policy === 'private') {
+    if (!Array.isArray(sdOpt.bounds) || sdOpt.bounds.length !== 2) fail(fn, 'sd.bounds', 'must be [lower, upper]', sdOpt.bounds);
+    positive(fn, 'sd.bounds[0]', sdOpt.bounds[0]);
+    cSd = check(fn, { values: [ownSd], bounds: sdOpt.bounds as unknown as readonly [number, number], epsilon: sdOpt.epsilon as number,
+      ...(sdOpt.delta === undefined ? {} : { delta: sdOpt.delta as number }),
+      mechanism: (sdOpt.mechanism ?? cValue.mechanism) as PrivacyMechanism,
+      ...(o.accountant === undefined ? {} : { accountant: o.accountant as PrivacyAccountant }) }, 'estimate.sd');
+    dryRun(fn, cSd);
+  }
+  const acc = cValue.accountant;
+  if (acc !== undefined) {
+    if (typeof acc.toJSON !== 'function') fail(fn, 'accountant', 'must come from createPrivacyAccountant()', typeof acc);
+    const copy = restorePrivacyAccountant(acc.toJSON());
+    copy.spend({ epsilon: cValue.epsilon, delta: cValue.delta, label: `${fn}(value)` });
+    if (cSd !== undefined) copy.spend({ epsilon: cSd.epsilon, delta: cSd.delta, label: `${fn}(sd)` });
+  }
+  const valueRelease = release(fn, cValue);
+  let sdRelease: PrivateRelease | undefined;
+  let estimateSd = ownSd;
+  if (cSd !== undefined) {
+    sdRelease = release(fn, cSd);
+    // Post-processing: clamping to the public bounds costs no privacy.
+    estimateSd = Math.min(cSd.upper, Math.max(cSd.lower, sdRelease.value));
+  }
+  const noiseVariance = noiseVar(valueRelease);
+  return {
+    value: valueRelease.value,
+    sd: Math.sqrt(estimateSd * estimateSd + noiseVariance),
+    estimateSd,
+    noiseVariance,
+    sdSource: policy,
+    valueRelease,
+    ...(sdRelease === undefined ? {} : { sdRelease }),
+  };
 }

@@ -78,12 +78,29 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** A temporary file of {@link createFileBackend}'s `set`: `.k-….n1k.<16 hex>.tmp`. */
+const TEMPORARY = /^\.k-[a-z0-9_.~-]*\.n1k\.[0-9a-f]{16}\.tmp$/;
+
+async function removeTemporaries(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    if (isNotFound(e)) return;
+    throw e;
+  }
+  for (const name of names) {
+    if (TEMPORARY.test(name)) await unlink(join(dir, name)).catch(() => undefined);
+  }
+}
+
 /**
  * Creates a {@link StorageBackend} that keeps each key in its own file under `directory`
  * (file names are the key, with bytes outside [a-z0-9_.-] escaped as `~xx`). `set` is atomic and durable: it writes a
  * temporary file in the same directory (mode 0600), fsyncs it, renames it over the target and
  * fsyncs the directory, so a crash at any point leaves either the old or the new value,
- * never a torn file. Leftover temporary files from a crash are ignored by `keys()`.
+ * never a torn file. Temporary files a crash left behind are ignored by `keys()` and removed on
+ * the backend's first call (open one backend per directory at a time).
  *
  * Node only: import it from `'n1kit/node'`.
  *
@@ -94,7 +111,8 @@ async function syncDirectory(dir: string): Promise<void> {
  * ```ts
  * import { createEncryptedStore } from 'n1kit';
  * import { createFileBackend } from 'n1kit/node';
- * const store = await createEncryptedStore({ backend: createFileBackend({ directory: './diary' }), passphrase });
+ * const passphrase = 'correct horse battery staple';
+ * const store = await createEncryptedStore({ backend: createFileBackend({ directory: './out/diary-example' }), passphrase });
  * ```
  * @see POSIX rename(2) (atomic replacement) and fsync(2); SQLite, "Atomic Commit In SQLite".
  */
@@ -107,8 +125,16 @@ export function createFileBackend(options: FileBackendOptions): StorageBackend {
     ready ??= mkdir(dir, { recursive: true, mode: 0o700 }).then(() => undefined);
     return ready;
   };
+  // On the first call, remove temporary files a crash left behind (their rename never happened,
+  // so they hold no value of any key). One backend per directory at a time, as for the store.
+  let swept: Promise<void> | undefined;
+  const sweep = (): Promise<void> => {
+    swept ??= removeTemporaries(dir);
+    return swept;
+  };
   return {
     async get(key) {
+      await sweep();
       const path = join(dir, fileName('get', key));
       try {
         return await readFile(path, 'utf8');
@@ -121,6 +147,7 @@ export function createFileBackend(options: FileBackendOptions): StorageBackend {
       if (typeof value !== 'string') fail('set', 'value', 'must be a string', typeof value);
       const name = fileName('set', key);
       await ensureDir();
+      await sweep();
       const suffix = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(8))).toString('hex');
       const tmp = join(dir, `.${name}.${suffix}.tmp`);
       const handle = await open(tmp, 'wx', 0o600);
@@ -143,6 +170,7 @@ export function createFileBackend(options: FileBackendOptions): StorageBackend {
     },
     async delete(key) {
       const path = join(dir, fileName('delete', key));
+      await sweep();
       try {
         await unlink(path);
       } catch (e) {
@@ -152,6 +180,7 @@ export function createFileBackend(options: FileBackendOptions): StorageBackend {
       await syncDirectory(dir);
     },
     async keys() {
+      await sweep();
       let names: string[];
       try {
         names = await readdir(dir);

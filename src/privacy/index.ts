@@ -25,3 +25,5 @@ export { minimizeFeatures, projectFeatures } from './features.js';
 export type { PatientFeatures, ProjectFeaturesOptions } from './features.js';
 export { createEncryptedStore, DEFAULT_KDF_ITERATIONS } from './store.js';
 export type { EncryptedStore, EncryptedStoreKdf, EncryptedStoreOptions, ImportBackupOptions } from './store.js';
+export { privateEffectForPooling } from './dp.js';
+export type { PoolableRelease, PoolingSdRelease, PrivateEffectForPoolingOptions } from './dp.js';

@@ -15,7 +15,7 @@
  * @packageDocumentation
  */
 import { N1kitError } from '../errors.js';
-import { fail, integer, nonEmptyString, plainObject } from '../validate.js';
+import { fail, integer, nonEmptyString, plainObject, setOwn } from '../validate.js';
 import type { StorageBackend } from './backend.js';
 import { assertJsonValue, fromBase64, fromUtf8, toBase64, utf8 } from './encoding.js';
 import { DecryptionError } from './errors.js';
@@ -33,6 +33,8 @@ export const DEFAULT_KDF_ITERATIONS = 600_000;
 
 const KEYRING_KEY = 'n1kit.keyring';
 const RECORD_PREFIX = 'n1kit.record:';
+/** The sealed name secret of backends that hide record ids ({@link StorageBackend.bindNameKey}). */
+const NAMES_KEY = 'n1kit.names';
 const KEYRING_FORMAT = 'n1kit.keyring';
 const RECORD_FORMAT = 'n1kit.record';
 const BACKUP_FORMAT = 'n1kit.backup';
@@ -42,6 +44,18 @@ const IV_BYTES = 12;
 const SALT_BYTES = 16;
 const MAX_ID_LENGTH = 1024;
 const REDACTED = '[redacted]';
+/** Largest PBKDF2 iteration count accepted, when writing a header and when reading one (a tampered header cannot hang the open). */
+const MAX_KDF_ITERATIONS = 10_000_000;
+/** Salt lengths accepted in a stored header, in bytes. */
+const MIN_SALT_BYTES = 16;
+const MAX_SALT_BYTES = 1024;
+/** A wrapped AES-256 key: 32 bytes of key and a 16-byte tag. */
+const WRAPPED_KEY_BYTES = 48;
+/**
+ * Largest record, as UTF-8 bytes of its JSON (64 MiB): refused at `put`, so whatever was
+ * stored can always be read back, re-sealed by `rotateKey` and carried by a backup.
+ */
+const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
 /**
  * Key-derivation settings for a passphrase store.
@@ -162,6 +176,8 @@ function randomBytes(n: number): Uint8Array<ArrayBuffer> {
 function checkPassphrase(fn: string, field: string, value: unknown): string {
   // Never echo a passphrase, not even a malformed one.
   if (typeof value !== 'string' || value.length === 0) fail(fn, field, 'must be a non-empty string', REDACTED);
+  // PBKDF2's HMAC pads short keys with zero bytes: 'pw' and 'pw\u0000' would derive the same key.
+  if (value.includes('\u0000')) fail(fn, field, 'must not contain NUL characters (U+0000)', REDACTED);
   return value.normalize('NFC');
 }
 
@@ -176,7 +192,7 @@ function resolveKdf(fn: string, kdf: EncryptedStoreKdf | undefined): { iteration
   plainObject(fn, 'kdf', kdf);
   if (kdf.name !== undefined && kdf.name !== 'PBKDF2') fail(fn, 'kdf.name', "must be 'PBKDF2'", kdf.name);
   if (kdf.hash !== undefined && kdf.hash !== 'SHA-256') fail(fn, 'kdf.hash', "must be 'SHA-256'", kdf.hash);
-  const iterations = kdf.iterations === undefined ? DEFAULT_KDF_ITERATIONS : integer(fn, 'kdf.iterations', kdf.iterations, 1, 0xffffffff);
+  const iterations = kdf.iterations === undefined ? DEFAULT_KDF_ITERATIONS : integer(fn, 'kdf.iterations', kdf.iterations, 1, MAX_KDF_ITERATIONS);
   return { iterations };
 }
 
@@ -266,18 +282,23 @@ function parseKeyring(fn: string, text: string): KeyringHeader {
   const kdf = k.kdf as Record<string, unknown> | null;
   if (typeof kdf !== 'object' || kdf === null) return bad('kdf');
   if (kdf.name === 'PBKDF2') {
-    if (kdf.hash !== 'SHA-256' || !Number.isSafeInteger(kdf.iterations) || (kdf.iterations as number) < 1) return bad('kdf');
-    if (fromBase64(kdf.salt) === undefined) return bad('salt');
+    // Every parameter read from storage is bounded before any key is derived from it.
+    if (kdf.hash !== 'SHA-256') return bad('kdf hash');
+    const it = kdf.iterations;
+    if (typeof it !== 'number' || !Number.isSafeInteger(it) || it < 1 || it > MAX_KDF_ITERATIONS) return bad(`kdf iterations outside [1, ${MAX_KDF_ITERATIONS}]`);
+    if (typeof kdf.salt !== 'string' || kdf.salt.length > 4 * MAX_SALT_BYTES) return bad('salt');
+    const salt = fromBase64(kdf.salt);
+    if (salt === undefined || salt.length < MIN_SALT_BYTES || salt.length > MAX_SALT_BYTES) return bad('salt');
   } else if (kdf.name !== 'raw-key') return bad('kdf name');
   const wrap = k.wrap as Record<string, unknown> | null;
   if (typeof wrap !== 'object' || wrap === null) return bad('wrap');
-  if (fromBase64(wrap.iv)?.length !== IV_BYTES || fromBase64(wrap.key) === undefined) return bad('wrapped key');
+  if (fromBase64(wrap.iv)?.length !== IV_BYTES || fromBase64(wrap.key)?.length !== WRAPPED_KEY_BYTES) return bad('wrapped key');
   let previous: (WrappedKey & { keyVersion: number }) | undefined;
   if (k.previous !== undefined) {
     const p = k.previous as Record<string, unknown> | null;
     if (typeof p !== 'object' || p === null) return bad('previous');
     if (!Number.isSafeInteger(p.keyVersion) || (p.keyVersion as number) < 1 || (p.keyVersion as number) >= (k.keyVersion as number)) return bad('previous keyVersion');
-    if (fromBase64(p.iv)?.length !== IV_BYTES || fromBase64(p.key) === undefined) return bad('previous wrapped key');
+    if (fromBase64(p.iv)?.length !== IV_BYTES || fromBase64(p.key)?.length !== WRAPPED_KEY_BYTES) return bad('previous wrapped key');
     previous = { keyVersion: p.keyVersion as number, iv: p.iv as string, key: p.key as string };
   }
   const canonicalKdf: KdfHeader =
@@ -336,9 +357,13 @@ async function unwrapWrapped(fn: string, wrap: WrappedKey, keyVersion: number, k
   }
 }
 
-async function sealRecord(fn: string, dataKey: CryptoKey, keyVersion: number, id: string, value: unknown): Promise<string> {
+function sealRecord(fn: string, dataKey: CryptoKey, keyVersion: number, id: string, value: unknown): Promise<string> {
+  return sealBytes(fn, dataKey, keyVersion, id, utf8(JSON.stringify(value)));
+}
+
+async function sealBytes(fn: string, dataKey: CryptoKey, keyVersion: number, id: string, plain: Uint8Array<ArrayBuffer>): Promise<string> {
   const iv = randomBytes(IV_BYTES);
-  const ct = await subtle(fn).encrypt({ name: 'AES-GCM', iv, additionalData: recordAad(id, keyVersion), tagLength: 128 }, dataKey, utf8(JSON.stringify(value)));
+  const ct = await subtle(fn).encrypt({ name: 'AES-GCM', iv, additionalData: recordAad(id, keyVersion), tagLength: 128 }, dataKey, plain);
   return JSON.stringify({ format: RECORD_FORMAT, version: FORMAT_VERSION, id, keyVersion, iv: toBase64(iv), data: toBase64(new Uint8Array(ct)) });
 }
 
@@ -410,7 +435,9 @@ function parseBackup(fn: string, backup: unknown): { keyring: string; records: [
   const recs = o.records;
   if (typeof recs !== 'object' || recs === null || Array.isArray(recs)) return bad('records');
   const records: [string, string][] = [];
-  for (const [id, v] of Object.entries(recs)) {
+  // Object.keys includes an own '__proto__' (JSON.parse makes it one).
+  for (const id of Object.keys(recs)) {
+    const v = Object.getOwnPropertyDescriptor(recs, id)?.value;
     if (typeof v !== 'string') return bad(`record ${JSON.stringify(id)}`);
     records.push([id, v]);
   }
@@ -431,6 +458,13 @@ function parseBackup(fn: string, backup: unknown): { keyring: string; records: [
  *
  * With at most 2³² writes per data key the chance of an IV collision stays below NIST's 2⁻³²
  * bound (SP 800-38D §8.3).
+ *
+ * Sizes: a record of up to 64 MiB (its JSON as UTF-8) nested up to 256 levels is accepted and
+ * always reads back (larger ones are refused by `put`, never by `get`). A key header or backup
+ * read from storage is bounded before use: PBKDF2 iterations in [1, 10,000,000], salts of 16 to
+ * 1024 bytes; anything else is a `DecryptionError` (`'malformed'`), never a hang. A passphrase
+ * must not contain NUL characters (HMAC's zero padding would make `'pw'` and `'pw\0'` the
+ * same key).
  *
  * Limits: the binding detects records moved between ids, edited, or sealed under a key version
  * the store no longer holds (after `rotateKey`); it cannot detect an older ciphertext of the same id, under the same key, being put
@@ -497,6 +531,17 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
     keys = await unwrapAll(fn, header, kek, false);
   }
   const currentKey = (): CryptoKey => keys.get(header.keyVersion)!;
+  if (typeof backend.bindNameKey === 'function') {
+    // A backend that hides record ids gets a secret of its own, sealed like a record.
+    const sealed = await backend.get(NAMES_KEY);
+    let secret = sealed === undefined ? undefined : fromBase64((await openRecord(fn, keys, NAMES_KEY, sealed)).value);
+    if (sealed !== undefined && secret?.length !== 32) throw new DecryptionError(`${fn}: the name secret is malformed`, 'malformed', { fn, field: 'keyring' });
+    if (secret === undefined) {
+      secret = randomBytes(32);
+      await backend.set(NAMES_KEY, await sealRecord(fn, currentKey(), header.keyVersion, NAMES_KEY, toBase64(secret)));
+    }
+    await backend.bindNameKey(secret);
+  }
 
   let queue: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
@@ -519,8 +564,10 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
     async put(id, value) {
       checkId('put', id);
       assertJsonValue('put', 'value', value);
+      const plain = utf8(JSON.stringify(value));
+      if (plain.length > MAX_RECORD_BYTES) fail('put', 'value', `must be at most ${MAX_RECORD_BYTES} bytes as JSON`, `${plain.length} bytes`);
       return exclusive(async () => {
-        await backend.set(RECORD_PREFIX + id, await sealRecord('put', currentKey(), header.keyVersion, id, value));
+        await backend.set(RECORD_PREFIX + id, await sealBytes('put', currentKey(), header.keyVersion, id, plain));
       });
     },
     async get<T>(id: string) {
@@ -586,6 +633,11 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
           await backend.set(RECORD_PREFIX + id, await sealRecord(f, currentKey(), h.keyVersion, id, opened.value));
           resealed++;
         }
+        const names = await backend.get(NAMES_KEY);
+        const namesOpened = names === undefined ? undefined : await openRecord(f, keys, NAMES_KEY, names);
+        if (namesOpened !== undefined && namesOpened.keyVersion !== h.keyVersion) {
+          await backend.set(NAMES_KEY, await sealRecord(f, currentKey(), h.keyVersion, NAMES_KEY, namesOpened.value));
+        }
         // Step 3: drop the previous key; records sealed under it are now refused.
         const { previous: _dropped, ...done } = h;
         await backend.set(KEYRING_KEY, JSON.stringify(done));
@@ -601,7 +653,7 @@ export async function createEncryptedStore(options: EncryptedStoreOptions): Prom
         const records: Record<string, string> = {};
         for (const id of await recordIds()) {
           const v = await backend.get(RECORD_PREFIX + id);
-          if (v !== undefined) records[id] = v;
+          if (v !== undefined) setOwn(records, id, v); // an id '__proto__' stays a record
         }
         return JSON.stringify({ format: BACKUP_FORMAT, version: FORMAT_VERSION, keyring, records });
       });

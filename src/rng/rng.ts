@@ -1,4 +1,6 @@
-import seedrandom from 'seedrandom';
+// Only seedrandom's Alea module: the package root also loads ARC4 and five other generators
+// (and probes for Node's `crypto`), which bundlers cannot drop (CommonJS).
+import aleaFactory from 'seedrandom/lib/alea.js';
 import { fail, seed as checkSeed } from '../validate.js';
 
 /** A seed: any string or finite number. The same seed gives the same stream everywhere. */
@@ -53,7 +55,7 @@ interface AleaPrng {
 }
 
 type AleaFactory = (seed?: string, options?: { state?: unknown }) => AleaPrng;
-const alea = (seedrandom as unknown as { alea: AleaFactory }).alea;
+const alea = aleaFactory as unknown as AleaFactory;
 
 function seedKey(path: readonly string[]): string {
   // An unambiguous encoding of the path; Alea's Mash hash turns it into the initial state.

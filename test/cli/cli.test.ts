@@ -200,7 +200,7 @@ describe('n1kit series', () => {
 });
 
 describe('n1kit demo', () => {
-  it('tells the migraine story offline and writes a report with four charts', () => {
+  it('tells the migraine story offline and writes a report with the verdict, the table and seven charts', () => {
     const out = join(dir, 'demo');
     const r = n1kit(['demo', '--out', out]);
     expect(r.stderr).toBe('');
@@ -209,7 +209,9 @@ describe('n1kit demo', () => {
     expect(r.stdout).toMatch(/Step 2\. The N-of-1 trial: 6 periods of 14 days/);
     expect(r.stdout).toMatch(/Recommendation: magnesium/);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
-    expect(html.match(/<svg/g)?.length).toBe(4);
+    expect(html.match(/<svg/g)?.length).toBe(7); // forest, 2 prior-vs-posterior, diary, ranking, schedule, running rate
+    expect(html).toMatch(/For the patient: what the trial found/);
+    expect(html).toMatch(/Magnesium[^<]* probably cuts migraine days/);
     for (const f of ['design.json', 'diary.csv', 'analysis.json', 'prior.json', 'chart-1.svg']) expect(existsSync(join(out, f))).toBe(true);
   });
   it('--json gives the same decision as plain data, deterministic in the seed', () => {
@@ -266,5 +268,87 @@ describe('n1kit demo with an LLM prior', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('command gaps: design reminders and warnings, prior features and summaries, report options', () => {
+  it('design --reminder and --dtstamp give a reproducible iCalendar file with one alarm per period', () => {
+    const args = ['design', '--treatments', 'a,b,c', '--blocks', '2', '--seed', 'r', '--start-date', '2026-12-01', '--format', 'ics', '--dtstamp', '2026-12-01T09:00:00Z', '--reminder', '480'];
+    expect(n1kit([...args, '--out', join(dir, 'r1.ics')]).code).toBe(0);
+    expect(n1kit([...args, '--out', join(dir, 'r2.ics')]).code).toBe(0);
+    const ics = readFileSync(join(dir, 'r1.ics'), 'utf8');
+    expect(ics).toBe(readFileSync(join(dir, 'r2.ics'), 'utf8'));
+    expect(ics.match(/BEGIN:VALARM/g)?.length).toBe(6);
+    expect(ics).toMatch(/DTSTAMP:20261201T090000Z/);
+  });
+
+  it('design warns on an unbalanced Williams design and on back-to-back periods, on stderr only', () => {
+    const w = n1kit(['design', '--treatments', 'a,b,c', '--blocks', '2', '--randomization', 'williams', '--seed', '1']);
+    expect(w.code).toBe(0);
+    expect(w.stderr).toMatch(/warning: a Williams design for 3 treatments is balanced .* multiple of 6 blocks; 2 blocks leave it unbalanced/);
+    const ok = n1kit(['design', '--treatments', 'a,b', '--blocks', '2', '--seed', '1', '--max-consecutive', '1']);
+    expect(ok.stderr).toBe('');
+    const runs = n1kit(['design', '--treatments', 'a,b', '--blocks', '3', '--randomization', 'fixed', '--seed', '1', '--json']);
+    const d = JSON.parse(runs.stdout) as { periods: { treatment: string }[] };
+    const backToBack = d.periods.some((p, i) => i > 0 && d.periods[i - 1]?.treatment === p.treatment);
+    expect(/runs back to back/.test(runs.stderr)).toBe(backToBack);
+  });
+
+  it('prior --features sends only allow-listed features to the LLM server and prints mixtures readably', async () => {
+    const bodies: string[] = [];
+    const server: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        bodies.push(body);
+        const content = JSON.stringify({ effects: Object.fromEntries(['magnesium', 'sleepRegularity', 'riboflavin', 'coenzymeQ10'].map((id) => [id, { mean: -1, sd: 1 }])) });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ choices: [{ message: { content }, finish_reason: 'stop' }] }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [CLI, 'prior', '--llm-base-url', `http://127.0.0.1:${port}/v1`, '--features', 'ageBand=30-39,name=Alice', '--allow-features', 'ageBand'],
+          { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8' },
+          (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(bodies.length).toBeGreaterThan(0);
+      for (const b of bodies) {
+        expect(b).toContain('30-39');
+        expect(b).not.toContain('Alice');
+      }
+      // A robustified LLM prior is a mixture: printed as mean, sd and interval, never raw JSON.
+      expect(r.stdout).toMatch(/magnesium\s+mixture of \d+\s+-?\d+\.\d\d\s+\d+\.\d\d\s+\[-?\d+\.\d\d, -?\d+\.\d\d\]/);
+      expect(r.stdout).not.toMatch(/"family"/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('report takes labels, an MCID, the outcome in words and deviations', () => {
+    const labels = join(dir, 'labels.json');
+    writeFileSync(labels, JSON.stringify({ active: 'Active 10 mg' }));
+    writeFileSync(join(dir, 'dev.json'), JSON.stringify([{ kind: 'extra-day', day: 3, planned: 'placebo', recorded: 'active' }]));
+    const html = join(dir, 'full.html');
+    const r = n1kit(['report', '--design', join(dir, 'ab.json'), '--observations', join(dir, 'diary.csv'), '--analysis', join(dir, 'analysis.json'), '--labels', labels, '--label', 'placebo=Dummy pill', '--mcid', '1', '--outcome-name', 'pain score', '--unit', 'points', '--deviations', join(dir, 'dev.json'), '--out', html]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Active 10 mg probably cuts pain score by about/);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('Dummy pill (reference)');
+    expect(page).toContain('extra-day');
+    expect(page).toContain('MCID -1.00');
+    const bad = n1kit(['report', '--design', join(dir, 'ab.json'), '--analysis', join(dir, 'analysis.json'), '--label', 'oops', '--out', join(dir, 'never2.html')]);
+    expect(bad.code).toBe(3);
+    expect(existsSync(join(dir, 'never2.html'))).toBe(false);
   });
 });

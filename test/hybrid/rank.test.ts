@@ -5,7 +5,6 @@ import { code } from '../helpers.js';
 import {
   type CandidateRanking,
   type Dist,
-  MIGRAINE_PRIOR_TABLE,
   cdf,
   createRng,
   migrainePriorRequest,
@@ -15,6 +14,7 @@ import {
   rankCandidates,
   staticPriorProvider,
 } from '../../src/index.js';
+import { MIGRAINE_PRIOR_TABLE } from '../../src/demo.js';
 
 
 /** P(candidate i has the lowest effect) = ∫ f_i(x) Π_{j≠i} (1 − F_j(x)) dx, by Simpson's rule on a wide grid. */

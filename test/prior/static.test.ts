@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { code } from '../helpers.js';
 import {
-  MIGRAINE_PRIOR_TABLE,
   type PopulationPrior,
   type PriorProvider,
   type PriorRequest,
@@ -17,6 +16,7 @@ import {
   validatePriorRequest,
   variance,
 } from '../../src/index.js';
+import { MIGRAINE_PRIOR_TABLE } from '../../src/demo.js';
 
 async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string; status?: number }> {
   try {
