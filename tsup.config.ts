@@ -37,6 +37,9 @@ export default defineConfig([
     platform: 'neutral',
     splitting: true,
     treeshake: true,
+    // d3-dsv ships ES modules only: bundled into the CommonJS build so that require('n1kit')
+    // works on every Node 20 (the ESM build imports it as a dependency).
+    noExternal: ['d3-dsv'],
   },
   {
     entry,
