@@ -39,7 +39,9 @@ export default defineConfig([
     treeshake: true,
     // Inline the @stdlib functions: loading them as ~450 separate CommonJS files took about
     // 0.3–1 s at import, the bulk of a fresh process's first analysis (docs/bench/models.md).
-    noExternal: [/^@stdlib\//],
+    // d3-dsv ships ES modules only: bundled into the CommonJS build so that require('n1kit')
+    // works on every Node 20 (the ESM build imports it as a dependency).
+    noExternal: [/^@stdlib\//, 'd3-dsv'],
   },
   {
     entry,

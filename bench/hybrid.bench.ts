@@ -17,7 +17,7 @@ const provider = staticPriorProvider();
 const cached = cachedPriorProvider(provider);
 const prior: PopulationPrior = await provider.elicit(request);
 const plan = startPersonalization({ prior, betterIs: 'lower', seed: 'bench', mcid: 2 });
-const diary = simulateMigraineDiary(plan.design!, { effects: { magnesium: -7, sleepRegularity: -1 }, rng: 'bench-diary' });
+const diary = simulateMigraineDiary(plan.design!, { coding: 'daysPer30', effects: { magnesium: -7, sleepRegularity: -1 }, rng: 'bench-diary' });
 const answer = `\`\`\`json\n${JSON.stringify({
   effects: Object.fromEntries(request.candidates.map((c, i) => [c.id, { mean: -1 - 0.1 * i, sd: 1 + 0.1 * i }])),
 })}\n\`\`\``;

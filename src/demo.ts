@@ -16,5 +16,5 @@
  * @packageDocumentation
  */
 export { MIGRAINE_CANDIDATES, MIGRAINE_OUTCOME, MIGRAINE_PRIOR_TABLE, migrainePriorRequest } from './prior/static.js';
-export { simulateMigraineDiary } from './hybrid/simulate.js';
-export type { SimulateMigraineDiaryOptions } from './hybrid/simulate.js';
+export { migrainePriorToLogOdds, simulateMigraineDiary } from './hybrid/simulate.js';
+export type { MigrainePriorToLogOddsOptions, SimulateMigraineDiaryOptions } from './hybrid/simulate.js';

@@ -167,8 +167,10 @@ export type {
   StaticPriorTable,
 } from './prior/index.js';
 
-// the pipeline (`simulateMigraineDiary` stays here for the README quick start; also in `n1kit/demo`)
+// the pipeline (`simulateMigraineDiary` and `migrainePriorToLogOdds` stay here for the README quick start; also in `n1kit/demo`)
 export { planValidation, rankCandidates, simulateMigraineDiary, startPersonalization, updatePersonalization } from './hybrid/index.js';
+export { migrainePriorToLogOdds } from './hybrid/index.js';
+export type { MigrainePriorToLogOddsOptions } from './hybrid/index.js';
 export type {
   CandidateConflict,
   CandidateRanking,

@@ -116,10 +116,10 @@ function unclosedQuote(text: string, delimiter: string): { line: number; field: 
  * the delimiter, doubled quotes (`""`) and line breaks. Lines that are blank (or all cells
  * blank, as spreadsheets export trailing rows) are skipped.
  *
- * The splitting is d3-dsv's RFC 4180 parser (ISC licence, bundled into n1kit at build time):
- * chosen for being small (about 5 KB), dependency-free at run time, written as ES modules,
- * and equally at home in the browser and in Node, where csv-parse needs Node's `Buffer` and
- * papaparse ships no ES module. On top of it, `parseTable` adds what d3-dsv leaves out: BOM
+ * The splitting is d3-dsv's RFC 4180 parser (ISC licence): chosen for being small (about
+ * 5 KB of code), written as ES modules and equally at home in the browser and in Node, where
+ * csv-parse needs Node's `Buffer` and papaparse ships no ES module. (Its own dependencies serve
+ * only its command-line tool; a bundler leaves them out.) On top of it, `parseTable` adds what d3-dsv leaves out: BOM
  * removal, typed and missing cells, and errors that name the line and column.
  *
  * @param text - the file's content

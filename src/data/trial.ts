@@ -181,7 +181,13 @@ export function trialFromTable(rows: readonly Record<string, unknown>[], options
   return trialFrom(FN, rows, options, '');
 }
 
-function trialFrom(fn: string, rows: readonly Record<string, unknown>[], options: TrialFromTableOptions, who: string): TableTrial {
+function trialFrom(
+  fn: string,
+  rows: readonly Record<string, unknown>[],
+  options: TrialFromTableOptions,
+  who: string,
+  seriesTreatments: readonly string[] = [],
+): TableTrial {
   if (!Array.isArray(rows) || rows.length === 0) fail(fn, 'rows', `must be a non-empty array of rows${who}`, rows);
   for (const [i, r] of rows.entries()) plainObject(fn, `rows[${i}]`, r);
   const o = plainObject(fn, 'options', options);
@@ -402,7 +408,7 @@ function trialFrom(fn: string, rows: readonly Record<string, unknown>[], options
   // As treated: periods from the runs of the treatment actually taken.
   const treated = recs.filter((r) => r.treatment !== null && r.day >= 0);
   if (treated.length === 0) fail(fn, `options.treatment`, `must name a column with at least one treatment recorded${who}`, treatCol);
-  const treatments: string[] = plan === undefined ? [] : [...plan.treatments];
+  const treatments: string[] = plan === undefined ? [...seriesTreatments] : [...plan.treatments];
   for (const r of treated) if (!treatments.includes(r.treatment as string)) treatments.push(r.treatment as string);
   if (treatments.length < 2) {
     fail(fn, `rows`, `must record at least two treatments to compare${who}; only ${treatments.join(', ')} found`, treatments);
@@ -510,8 +516,9 @@ export interface TableSeriesTrial {
  * `date` or `day`, `treatment`, `value`) into the `trials` that `analyzeSeries` takes: one
  * trial per patient, in order of first appearance, each from {@link trialFromTable} with its
  * own day 0 (the patient's first date, or their plan's start date), so that patients who
- * started on different dates line up. Patients with missing periods or only a few rows are
- * kept as they are; their deviations are listed per patient.
+ * started on different dates line up. Every patient's design lists every treatment of the
+ * series, so a patient who never took an arm keeps it (with no period). Patients with missing
+ * periods or only a few rows are kept as they are; their deviations are listed per patient.
  *
  * @param rows - the long table, one object per row (e.g. from {@link parseTable})
  * @param options - the column names; see {@link SeriesFromTableOptions}
@@ -547,10 +554,21 @@ export function seriesFromTable(rows: readonly Record<string, unknown>[], option
     else g.push(r);
   });
   const { patient: _p, designs: _d, design, ...rest } = o;
+  // Every patient's design lists every treatment of the series (in order of first appearance),
+  // so that a patient who never took an arm still has it in their design.
+  const treatCol = rest.treatment ?? (cols.has('treatment') ? 'treatment' : undefined);
+  const all: string[] = [];
+  if (treatCol !== undefined && cols.has(treatCol)) {
+    for (const r of rows) {
+      const t = r[treatCol];
+      const label = typeof t === 'number' ? String(t) : typeof t === 'string' ? t.trim() : '';
+      if (label !== '' && !all.includes(label)) all.push(label);
+    }
+  }
   const trials: TableSeriesTrial[] = [];
   for (const [id, g] of groups) {
     const plan = (designs !== undefined && Object.hasOwn(designs, id) ? designs[id] : design) as TrialDesign | undefined;
-    const t = trialFrom(fn, g, { ...rest, ...(plan === undefined ? {} : { design: plan }) }, ` (patient ${JSON.stringify(id)})`);
+    const t = trialFrom(fn, g, { ...rest, ...(plan === undefined ? {} : { design: plan }) }, ` (patient ${JSON.stringify(id)})`, all);
     trials.push({ id, design: t.design, observations: t.observations, deviations: t.deviations });
   }
   return { trials };

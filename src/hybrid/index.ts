@@ -13,7 +13,7 @@ export type {
   StartPersonalizationInput,
   UpdatePersonalizationOptions,
 } from './personalize.js';
-export { simulateMigraineDiary } from './simulate.js';
-export type { SimulateMigraineDiaryOptions } from './simulate.js';
+export { migrainePriorToLogOdds, simulateMigraineDiary } from './simulate.js';
+export type { MigrainePriorToLogOddsOptions, SimulateMigraineDiaryOptions } from './simulate.js';
 export { startPersonalizationFrom } from './provider.js';
 export type { StartPersonalizationFromInput } from './provider.js';

@@ -577,10 +577,19 @@ export interface SeriesToPriorOptions {
  * @throws ValidationError when the treatment is missing or unknown
  * @example
  * ```ts
- * // `r`: the analyzeSeries result of its own example
+ * const trials = [-1.5, -1, -0.5, -1.2].map((effect, j) => {
+ *   const design = designTrial({ treatments: ['drug', 'placebo'], blocks: 2, periodDays: 7, seed: j });
+ *   const observations = design.periods.flatMap((p) =>
+ *     Array.from({ length: 7 }, (_, d) => ({ day: p.startDay + d, value: 5 + (p.treatment === 'drug' ? effect : 0) + ((d % 3) - 1) })));
+ *   return { id: `patient-${j}`, design, observations };
+ * });
+ * const r = analyzeSeries({ trials, outcome: 'normal', reference: 'placebo', betterIs: 'lower',
+ *   priors: { populationEffects: { drug: normal(0, 2) } } });
  * const prior = seriesToPrior(r, { treatment: 'drug' }); // returns { family: 'normal', mean: ~-1.03, sd: ~0.63 } (μ with the spread τ)
  * seriesToPrior(r, { treatment: 'drug', predictive: false }).sd; // returns ~0.32 (μ alone)
- * analyzeTrial({ ...nextPatient, priors: { effects: { drug: prior } } });
+ * const next = trials[0]; // the next patient's own trial
+ * analyzeTrial({ design: next.design, observations: next.observations, outcome: 'normal', reference: 'placebo',
+ *   betterIs: 'lower', priors: { effects: { drug: prior } } });
  * ```
  * @see Zucker et al. (1997), J Clin Epidemiol 50(4); Schmid & Yang (2022), HDSR.
  * @see Higgins, Thompson & Spiegelhalter (2009), A re-evaluation of random-effects meta-analysis, JRSS A 172(1):137 (the predictive distribution of a new study's effect).

@@ -211,7 +211,7 @@ describe('n1kit demo', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html.match(/<svg/g)?.length).toBe(7); // forest, 2 prior-vs-posterior, diary, ranking, schedule, running rate
     expect(html).toMatch(/For the patient: what the trial found/);
-    expect(html).toMatch(/Magnesium[^<]* probably cuts migraine days/);
+    expect(html).toMatch(/Magnesium[^<]* probably cuts the odds of migraine days/); // a yes/no diary: binomial model
     for (const f of ['design.json', 'diary.csv', 'analysis.json', 'prior.json', 'chart-1.svg']) expect(existsSync(join(out, f))).toBe(true);
   });
   it('--json gives the same decision as plain data, deterministic in the seed', () => {

@@ -116,6 +116,22 @@ describe('n1kit analyze DIARY.csv', () => {
   });
 });
 
+describe('n1kit analyze INPUT.json keeps working, with --priors and --prior', () => {
+  it('the JSON input form takes the priors files too', () => {
+    const t = trialFromTable(parseTable(readFileSync(DIARY, 'utf8')), { value: 'pain' });
+    const input = join(dir, 'input.json');
+    writeFileSync(input, JSON.stringify({ design: t.design, observations: t.observations, outcome: 'normal', reference: 'placebo', betterIs: 'lower' }));
+    const priors = join(dir, 'priors-json.json');
+    writeFileSync(priors, JSON.stringify({ effects: { magnesium: normal(-1, 0.5) } }));
+    const r = n1kit(['analyze', input, '--priors', priors, '--json']);
+    expect(r.code).toBe(0);
+    const lib = analyzeTrial({ ...t, outcome: 'normal', reference: 'placebo', betterIs: 'lower', priors: { effects: { magnesium: normal(-1, 0.5) } } });
+    expect(JSON.parse(r.stdout).effects).toEqual(JSON.parse(JSON.stringify(lib.effects)));
+    const plain = n1kit(['analyze', input, '--json']);
+    expect(JSON.parse(plain.stdout).effects).not.toEqual(JSON.parse(r.stdout).effects);
+  });
+});
+
 describe('n1kit series DATA.csv', () => {
   const csv = join(dir, 'series.csv');
   const lines = ['patient,date,treatment,value'];

@@ -254,6 +254,18 @@ describe('seriesFromTable', () => {
     expect(trials[0]?.deviations).toEqual([]);
   });
 
+  it('keeps every arm of the series in each design, also for a patient who never took one', () => {
+    const rows = parseTable('patient,day,treatment,value\n1,0,A,1\n1,1,B,2\n2,0,A,3\n2,1,A,4\n3,0,C,5\n3,1,B,6\n');
+    const { trials } = seriesFromTable(rows, { value: 'value' });
+    expect(trials.map((t) => t.design.treatments)).toEqual([
+      ['A', 'B', 'C'],
+      ['A', 'B', 'C'],
+      ['A', 'B', 'C'],
+    ]);
+    expect(spans(trials[1]?.design as TrialDesign)).toEqual([['A', 0, 1]]);
+    expect(validateDesign(trials[1]?.design).periods).toHaveLength(1);
+  });
+
   it('names the patient and line of a bad cell', () => {
     const rows = parseTable('patient,day,treatment,value\n1,0,A,1\n1,1,B,2\n2,0,A,x\n');
     expect(errorOf(() => seriesFromTable(rows, { value: 'value' }))).toContain('line 4, column 4');

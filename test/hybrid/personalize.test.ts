@@ -72,7 +72,7 @@ describe('updatePersonalization on simulated migraine diaries', () => {
     let helps = 0;
     const seeds = 8;
     for (let s = 0; s < seeds; s++) {
-      const diary = simulateMigraineDiary(plan.design!, { effects: { magnesium: -8, sleepRegularity: 0 }, rng: `alice-diary-${s}` });
+      const diary = simulateMigraineDiary(plan.design!, { coding: 'daysPer30', effects: { magnesium: -8, sleepRegularity: 0 }, rng: `alice-diary-${s}` });
       const u = updatePersonalization(plan, diary);
       if (u.recommendation.treatment === 'magnesium') recommended++;
       if (u.candidates.magnesium!.posterior.probBetter > 0.9) helps++;
@@ -88,7 +88,7 @@ describe('updatePersonalization on simulated migraine diaries', () => {
 
   it('is plain data: a JSON round trip of the plan gives the same update; partial diaries continue', async () => {
     const plan = startPersonalization({ prior: await migrainePrior(), betterIs: 'lower', seed: 'alice', mcid: 2 });
-    const diary = simulateMigraineDiary(plan.design!, { effects: { magnesium: -8 }, rng: 'alice-diary-0' });
+    const diary = simulateMigraineDiary(plan.design!, { coding: 'daysPer30', effects: { magnesium: -8 }, rng: 'alice-diary-0' });
     const a = updatePersonalization(plan, diary);
     const b = updatePersonalization(JSON.parse(JSON.stringify(plan)) as PersonalizationPlan, diary);
     expect(b).toEqual(a);
@@ -124,7 +124,7 @@ describe('updatePersonalization on simulated migraine diaries', () => {
     expect(half.messages[0]).toMatch(/^Continue the trial \(day 42 of 84\)/);
     // A lower bar stops early once one arm reaches it.
     const eager = startPersonalization({ prior: await migrainePrior(), betterIs: 'lower', seed: 'alice', confident: 0.6 });
-    const early = updatePersonalization(eager, simulateMigraineDiary(eager.design!, { effects: { magnesium: -10 }, rng: 'x' }).filter((o) => o.day < 56));
+    const early = updatePersonalization(eager, simulateMigraineDiary(eager.design!, { coding: 'daysPer30', effects: { magnesium: -10 }, rng: 'x' }).filter((o) => o.day < 56));
     // A 10-day effect (12 → 2 migraine days) is obvious after 4 periods.
     expect(early.recommendation).toMatchObject({ treatment: 'magnesium', confident: true });
     expect(early.recommendation.probBest).toBeGreaterThanOrEqual(0.6);
@@ -140,7 +140,7 @@ describe('updatePersonalization on simulated migraine diaries', () => {
     const gaps: number[] = [];
     for (const blocks of [2, 4, 8]) {
       const plan = startPersonalization({ prior, betterIs: 'lower', seed: 'carol', trial: { blocks } });
-      const diary = simulateMigraineDiary(plan.design!, { effects: { magnesium: -6 }, rng: `carol-${blocks}` });
+      const diary = simulateMigraineDiary(plan.design!, { coding: 'daysPer30', effects: { magnesium: -6 }, rng: `carol-${blocks}` });
       const mg = updatePersonalization(plan, diary).candidates.magnesium!;
       sds.push(mg.posterior.sd);
       // Posterior sd relative to the data-alone sd: 1 would mean the prior no longer adds anything.
@@ -166,7 +166,7 @@ describe('updatePersonalization on simulated migraine diaries', () => {
     const seeds = 6;
     const tally = { conflict: 0, followsData: 0, nonRobustFollowsPrior: 0, robustRight: 0, weightUp: 0 };
     for (let s = 0; s < seeds; s++) {
-      const diary = simulateMigraineDiary(plan.design!, { effects: { magnesium: 0, sleepRegularity: -6 }, rng: `bob-diary-${s}` });
+      const diary = simulateMigraineDiary(plan.design!, { coding: 'daysPer30', effects: { magnesium: 0, sleepRegularity: -6 }, rng: `bob-diary-${s}` });
       const r = updatePersonalization(plan, diary);
       const n = updatePersonalization(nonRobust, diary);
       const mg = r.candidates.magnesium!;
@@ -200,7 +200,7 @@ describe('updatePersonalization on simulated migraine diaries', () => {
 describe('simulateMigraineDiary', () => {
   it('reproduces the arm rates: mean value = migraine days per 30 days (binomial band)', () => {
     const design = designTrial({ treatments: ['magnesium', 'placebo'], blocks: 30, periodDays: 30, seed: 3 });
-    const diary = simulateMigraineDiary(design, { effects: { magnesium: -6 }, rng: 'sim', missing: 0.1 });
+    const diary = simulateMigraineDiary(design, { coding: 'daysPer30', effects: { magnesium: -6 }, rng: 'sim', missing: 0.1 });
     const byArm: Record<string, number[]> = { magnesium: [], placebo: [] };
     for (const o of diary) {
       const p = design.periods.find((q) => o.day >= q.startDay && o.day <= q.endDay)!;
@@ -216,7 +216,7 @@ describe('simulateMigraineDiary', () => {
     }
     // About 10% of days missing (binomial band over 1800 days).
     expect(Math.abs(diary.length / 1800 - 0.9)).toBeLessThan(4.5 * Math.sqrt((0.9 * 0.1) / 1800));
-    expect(code(() => simulateMigraineDiary(design, { effects: { aspirin: -1 }, rng: 1 }))).toBe('E_INVALID_ARGUMENT');
-    expect(code(() => simulateMigraineDiary(design, { effects: {}, rng: 1, baselineDays: 40 }))).toBe('E_INVALID_ARGUMENT');
+    expect(code(() => simulateMigraineDiary(design, { coding: 'daysPer30', effects: { aspirin: -1 }, rng: 1 }))).toBe('E_INVALID_ARGUMENT');
+    expect(code(() => simulateMigraineDiary(design, { coding: 'daysPer30', effects: {}, rng: 1, baselineDays: 40 }))).toBe('E_INVALID_ARGUMENT');
   });
 });
