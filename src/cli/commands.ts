@@ -50,6 +50,11 @@ const intOpt = (name: string) => (v: string) => {
   return n;
 };
 
+/** A sampler that did not converge (strict off) is said on stderr, where a reader of the output looks. */
+function samplerWarnings(warnings: readonly string[] | undefined): void {
+  for (const w of warnings ?? []) process.stderr.write(`n1kit: warning: ${w}\n`);
+}
+
 function out(json: boolean, value: unknown, text: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
 }
@@ -190,6 +195,7 @@ export function registerCommands(program: Command): void {
         };
         const r = analyzeTableCli(inputPath, o as TableCliOptions, extra, (input) => withMcmcProgress(input, analyzeTrial));
         for (const w of r.warnings) process.stderr.write(`${w}\n`);
+        samplerWarnings(r.analysis.warnings);
         if (o.out) writeAtomic(o.out, `${JSON.stringify(r.result, null, 2)}\n`);
         out(o.json === true, r.result, () => `${r.result.analysisPopulation === 'as-treated' ? 'As treated: periods from the treatment column' : 'As randomised: periods and treatments from the plan'}${o.design ? `; ${r.result.deviations.length} deviation(s) from the plan` : ' (no plan given)'}.\n${analysisTable(r.analysis)}`);
         return;
@@ -215,6 +221,7 @@ export function registerCommands(program: Command): void {
       if (input.design === undefined) bad('design', 'is required (in the input JSON or --design)');
       if (input.observations === undefined) bad('observations', 'are required (in the input JSON or --observations)');
       const analysis = withMcmcProgress(input, analyzeTrial);
+      samplerWarnings(analysis.warnings);
       const { draws: _draws, ...result } = analysis as TrialAnalysis & { draws?: unknown };
       if (o.out) writeAtomic(o.out, `${JSON.stringify(result, null, 2)}\n`);
       out(o.json === true, result, () => analysisTable(analysis));
@@ -242,6 +249,7 @@ export function registerCommands(program: Command): void {
         const input = parseJson(readText(inputPath), inputPath) as Parameters<typeof analyzeSeries>[0];
         result = withMcmcProgress(input, analyzeSeries);
       }
+      samplerWarnings(result.warnings);
       if (o.out) writeAtomic(o.out, `${JSON.stringify(result, null, 2)}\n`);
       out(o.json === true, result, () => {
         const pop = Object.entries(result.population).map(([t, e]) => [t, e.mean, e.sd, `[${fmt(e.interval[0])}, ${fmt(e.interval[1])}]`, e.probBetter, e.heterogeneity.mean]);
