@@ -1,0 +1,9 @@
+/**
+ * Planning by simulation: scenarios (realistic diaries), operating characteristics of a design
+ * and its decision rule, trial planning, deterministic shards. Browser-safe; the thread pool is
+ * in `n1kit/node` and the BullMQ runner in `n1kit/queue`.
+ *
+ * @packageDocumentation
+ */
+export { resolveScenario, simulateScenario } from './scenario.js';
+export type { ResolvedScenario, Scenario, ScenarioCarryover, SimulatedDiary } from './scenario.js';
