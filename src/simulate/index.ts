@@ -7,3 +7,24 @@
  */
 export { resolveScenario, simulateScenario } from './scenario.js';
 export type { ResolvedScenario, Scenario, ScenarioCarryover, SimulatedDiary } from './scenario.js';
+export {
+  mergeSimulationPartials,
+  resolveSimulationSpec,
+  runSimulationShard,
+  simulateTrials,
+  simulationShards,
+  summarizeSimulation,
+} from './trials.js';
+export type {
+  ArmCharacteristics,
+  OperatingCharacteristics,
+  ResolvedSpec,
+  ShardExecutor,
+  SimulateTrialsOptions,
+  SimulationAdaptive,
+  SimulationAnalysis,
+  SimulationDecision,
+  SimulationPartial,
+  SimulationShard,
+  SimulationSpec,
+} from './trials.js';

@@ -200,61 +200,73 @@ function poissonDraw(rng: Rng, lambda: number): number {
   return k;
 }
 
+/** One simulated day: the observation (undefined when missing), the arm taken, the summed effect. @internal */
+export interface DiaryDay {
+  readonly observation: TrialObservation | undefined;
+  readonly taken: string | null;
+  readonly effect: number;
+}
+
 /**
- * The simulation kernel without validation (the caller validated the design and scenario).
+ * The simulation kernel without validation (the caller validated the scenario): call it once
+ * per day, in day order, with the scheduled arm (null in run-in). Adaptive designs choose the
+ * next period's arm between calls.
  * @internal
  */
-export function generateDiary(
-  schedule: readonly (string | null)[],
-  sc: ResolvedScenario,
-  rng: Rng,
-): SimulatedDiary {
-  const days = schedule.length;
+export function diaryStepper(sc: ResolvedScenario, rng: Rng): (day: number, scheduled: string | null) => DiaryDay {
   const arms = Object.keys(sc.effects);
   const x = new Float64Array(arms.length);
+  const target = Float64Array.from(arms, (a) => sc.effects[a] as number);
   // Per-arm decay factors exp(−1/τ); τ = 0 gives 0 (instant).
-  const aOn = arms.map((a) => {
-    const t = sc.onset[a] ?? 0;
-    return t > 0 ? Math.exp(-1 / t) : 0;
-  });
-  const aOff = arms.map((a) => {
-    const t = sc.offset[a] ?? 0;
-    return t > 0 ? Math.exp(-1 / t) : 0;
-  });
-  const observations: TrialObservation[] = [];
-  const taken: (string | null)[] = new Array(days);
-  const effect: number[] = new Array(days);
+  const decay = (t: number | undefined): number => (t !== undefined && t > 0 ? Math.exp(-1 / t) : 0);
+  const aOn = Float64Array.from(arms, (a) => decay(sc.onset[a]));
+  const aOff = Float64Array.from(arms, (a) => decay(sc.offset[a]));
   const innov = sc.sd;
   const rho = sc.rho;
-  let e = innov > 0 ? rng.normal(0, innov / Math.sqrt(1 - rho * rho)) : 0;
+  let e = 0;
   let b = 0;
-  for (let d = 0; d < days; d++) {
-    if (d > 0) {
+  let first = true;
+  return (day, scheduled) => {
+    if (first) {
+      if (innov > 0) e = rng.normal(0, innov / Math.sqrt(1 - rho * rho));
+      first = false;
+    } else {
       if (innov > 0) e = rho * e + rng.normal(0, innov);
       if (sc.drift > 0) b += rng.normal(0, sc.drift);
     }
-    const scheduled = schedule[d] ?? null;
     const on = scheduled !== null && (sc.adherence >= 1 || rng.uniform() < sc.adherence) ? scheduled : null;
-    taken[d] = on;
     // Percha's exponential approach over one day: X(d) = target + (X(d−1) − target)·exp(−1/τ).
     let sum = 0;
     for (let k = 0; k < arms.length; k++) {
-      const active = arms[k] === on;
-      const target = active ? (sc.effects[arms[k] as string] as number) : 0;
-      const a = active ? (aOn[k] as number) : (aOff[k] as number);
-      const v = target + ((x[k] as number) - target) * a;
+      const v =
+        arms[k] === on
+          ? (target[k] as number) + ((x[k] as number) - (target[k] as number)) * (aOn[k] as number)
+          : (x[k] as number) * (aOff[k] as number);
       x[k] = v;
       sum += v;
     }
-    effect[d] = sum;
     const eta = sc.eta0 + b + sum + e;
     let value: number;
     if (sc.outcome === 'normal') value = eta;
     else if (sc.outcome === 'binomial') value = binomialDraw(rng, sc.trials, 1 / (1 + Math.exp(-eta)));
     else value = poissonDraw(rng, Math.exp(eta));
-    const isMissing = sc.missing > 0 && rng.uniform() < sc.missing;
-    if (isMissing) continue;
-    observations.push(sc.outcome === 'binomial' ? { day: d, value, trials: sc.trials } : { day: d, value });
+    const missing = sc.missing > 0 && rng.uniform() < sc.missing;
+    const observation = missing ? undefined : sc.outcome === 'binomial' ? { day, value, trials: sc.trials } : { day, value };
+    return { observation, taken: on, effect: sum };
+  };
+}
+
+/** A whole diary for a fixed schedule, without validation. @internal */
+export function generateDiary(schedule: readonly (string | null)[], sc: ResolvedScenario, rng: Rng): SimulatedDiary {
+  const step = diaryStepper(sc, rng);
+  const observations: TrialObservation[] = [];
+  const taken: (string | null)[] = new Array(schedule.length);
+  const effect: number[] = new Array(schedule.length);
+  for (let d = 0; d < schedule.length; d++) {
+    const r = step(d, schedule[d] ?? null);
+    taken[d] = r.taken;
+    effect[d] = r.effect;
+    if (r.observation !== undefined) observations.push(r.observation);
   }
   return { observations, taken, effect };
 }
