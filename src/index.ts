@@ -16,3 +16,4 @@ export * from './hybrid/index.js';
 export * from './adaptive/index.js';
 export * from './privacy/index.js';
 export * from './plot/index.js';
+export * from './simulate/index.js';

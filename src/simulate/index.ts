@@ -28,3 +28,5 @@ export type {
   SimulationShard,
   SimulationSpec,
 } from './trials.js';
+export { planTrial } from './plan.js';
+export type { PlanRow, PlanSearch, PlanTrialInput, TrialPlan } from './plan.js';

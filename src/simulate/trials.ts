@@ -405,7 +405,7 @@ export function runReplicate(r: ResolvedSpec, i: number): ReplicateOutcome {
     // as a failed replicate; anything else (bad priors, ...) is the spec's fault and propagates.
     const err = e as { code?: string; field?: string };
     if (err.code !== 'E_INVALID_ARGUMENT' || err.field !== 'observations') throw e;
-    return failedOutcome(r, base.totalDays);
+    return failedOutcome(base.totalDays);
   }
   const a = analysis as TrialAnalysis;
   const success: Record<string, boolean> = {};
@@ -416,7 +416,7 @@ export function runReplicate(r: ResolvedSpec, i: number): ReplicateOutcome {
   for (const p of periods) perArm[p.treatment] = (perArm[p.treatment] as number) + 1;
   for (const t of r.others) {
     const e = a.effects[t];
-    if (e === undefined) return failedOutcome(r, base.totalDays);
+    if (e === undefined) return failedOutcome(base.totalDays);
     const pr = r.threshold > 0 ? (e.probClinicallyBetter as number) : e.probBetter;
     success[t] = pr >= r.probability;
     estimate[t] = e.mean;
@@ -441,7 +441,7 @@ export function runReplicate(r: ResolvedSpec, i: number): ReplicateOutcome {
   };
 }
 
-function failedOutcome(r: ResolvedSpec, days: number): ReplicateOutcome {
+function failedOutcome(days: number): ReplicateOutcome {
   return { ok: false, success: {}, estimate: {}, covered: {}, periods: {}, correctBest: false, days, stoppedEarly: false, converged: false, method: undefined };
 }
 
