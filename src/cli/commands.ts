@@ -25,6 +25,7 @@ import { fmt, parseJson, readData, readText, table, writeAtomic } from './io.js'
 import { type ReportSection, renderReport } from './report.js';
 import { runDemo } from './demo.js';
 import { progressCallback } from './progress.js';
+import { registerSimulateCommands } from './simulate.js';
 
 const bad = (field: string, message: string, value?: unknown): never => {
   throw new ValidationError(`n1kit: \`${field}\` ${message}`, { fn: 'n1kit', field, value });
@@ -102,6 +103,7 @@ function providerFrom(o: { llmBaseUrl?: string; llmModel?: string }): PriorProvi
 }
 
 export function registerCommands(program: Command): void {
+  registerSimulateCommands(program);
   program
     .command('design')
     .description('design an N-of-1 crossover trial and print its schedule')

@@ -1,1 +1,2 @@
 export * from './plots.js';
+export * from './power.js';
