@@ -130,8 +130,8 @@ export async function planTrial(input: PlanTrialInput, options: SimulateTrialsOp
   const reached = ok.length > 0;
   const best = rows.reduce((b, x) => (x.power > b.power ? x : b), rows[0] as PlanRow);
   const chosen = reached ? (ok[0] as PlanRow) : best;
-  const dec = r.threshold > 0 ? `by at least ${r.threshold}` : 'at all';
-  const what = `power to show that ${arm} (true effect ${r.truth[arm]}) is better than ${r.reference} ${dec} at P ≥ ${r.probability}`;
+  const dec = r.threshold > 0 ? ` by at least ${r.threshold}` : '';
+  const what = `power to show that ${arm} (true effect ${r.truth[arm]}) beats ${r.reference}${dec} (P ≥ ${r.probability})`;
   const design = (x: PlanRow) =>
     `${x.blocks} block${x.blocks === 1 ? '' : 's'} of ${x.periodDays} days${x.washoutDays > 0 ? ` (${x.washoutDays} washout)` : ''}, ${x.totalDays} days in all,`;
   const summary = reached
