@@ -11,7 +11,7 @@ import type { TrialDesign, TrialPeriod } from '../design/types.js';
 import { analyzeTrial } from '../models/index.js';
 import type { McmcOptions, TrialAnalysis, TrialModelOptions, TrialObservation, TrialPriors } from '../models/types.js';
 import { createRng } from '../rng/index.js';
-import type { Seed } from '../rng/rng.js';
+import type { Rng, Seed } from '../rng/rng.js';
 import { fail, integer, nonEmptyString, nonNegative, oneOf, plainObject, probability, seed as seedGuard } from '../validate.js';
 import { exactAdd, exactMerge, exactValue } from './exact-sum.js';
 import type { ResolvedScenario, Scenario } from './scenario.js';
@@ -215,6 +215,8 @@ export interface ResolvedSpec {
   readonly maxConsecutive: number;
   readonly plannedDays: number;
   readonly seed: string;
+  /** createRng(seed): never drawn from, only forked (forks depend on the seed path alone). */
+  readonly root: Rng;
 }
 
 const SPEC_KEYS = ['design', 'scenario', 'analysis', 'decision', 'adaptive', 'replicates', 'seed'];
@@ -300,6 +302,7 @@ export function resolveSimulationSpec(spec: SimulationSpec, fn = 'simulateTrials
     maxConsecutive,
     plannedDays: probe.totalDays,
     seed,
+    root: createRng(seed),
   };
 }
 
@@ -340,14 +343,15 @@ function bestOf(probBest: Readonly<Record<string, number>>, arms: readonly strin
 
 /**
  * Runs replicate `i` of a resolved spec: its design is randomised with the seed
- * `<seed>/replicate-<i>/design`, its diary drawn from `createRng(seed).fork('replicate-<i>')`,
+ * `<seed>/replicate-<i>/design`, its diary drawn from `createRng(seed).fork('replicate-<i>')`
+ * (allocation draws from that stream's forks `allocation-<p>`),
  * so the outcome depends only on (spec, i).
  * @internal
  */
 export function runReplicate(r: ResolvedSpec, i: number): ReplicateOutcome {
   const base = designTrial({ ...r.design, seed: `${r.seed}/replicate-${i}/design` });
-  const rng = createRng(r.seed).fork(`replicate-${i}`);
-  const step = diaryStepper(r.scenario, rng.fork('diary'));
+  const rng = r.root.fork(`replicate-${i}`);
+  const step = diaryStepper(r.scenario, rng);
   const k = base.treatments.length;
   const periods: TrialPeriod[] = base.periods.map((p) => ({ ...p }));
   const adaptive = r.allocation === 'adaptiveNof1';
