@@ -50,6 +50,29 @@ export default defineConfig([
     clean: false,
   },
   {
+    // The simulation thread pool's worker (Node only, ESM; `n1kit/node` loads it beside itself).
+    entry: { 'simulate-worker': 'src/simulate/worker.ts' },
+    format: ['esm'],
+    dts: false,
+    sourcemap: true,
+    clean: false,
+    target: 'node20',
+    platform: 'node',
+    splitting: false,
+  },
+  {
+    // `n1kit/queue`: the BullMQ runner (Node only; bullmq is an optional peer dependency).
+    entry: { queue: 'src/simulate/queue.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: false,
+    target: 'node20',
+    platform: 'node',
+    splitting: false,
+    external: ['bullmq'],
+  },
+  {
     // The `n1kit` command (Node only, ESM).
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],

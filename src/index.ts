@@ -288,8 +288,10 @@ export {
   plotDiary,
   plotForest,
   plotOutcomes,
+  planningPoints,
   plotPlanningCurve,
   plotPosterior,
+  plotPowerCurve,
   plotPriorPosterior,
   plotRanking,
   plotSchedule,
@@ -327,3 +329,6 @@ export type { PoolableRelease, PoolingSdRelease, PrivateEffectForPoolingOptions 
 
 // tables in: CSV/TSV diaries and long-format series
 export * from './data/index.js';
+
+// planning by simulation (the Node worker-thread pool is in n1kit/node, the queue in n1kit/queue)
+export * from './simulate/index.js';

@@ -6,3 +6,5 @@
  */
 export { createFileBackend } from './privacy/file-backend.js';
 export type { FileBackendOptions } from './privacy/file-backend.js';
+export { planTrial, simulateTrials, threadExecutor } from './simulate/threads.js';
+export type { ThreadExecutorOptions } from './simulate/threads.js';

@@ -39,6 +39,7 @@ function tableOptions(c: Command): Command {
     .option('--priors <file>', 'JSON: the priors object of analyzeTrial / analyzeSeries')
     .option('--prior <file>', 'JSON: an elicited PopulationPrior ({ effects, scale, source }) used as the effect priors');
 }
+import { registerSimulateCommands } from './simulate.js';
 
 const bad = (field: string, message: string, value?: unknown): never => {
   throw new ValidationError(`n1kit: \`${field}\` ${message}`, { fn: 'n1kit', field, value });
@@ -122,6 +123,7 @@ function providerFrom(o: { llmBaseUrl?: string; llmModel?: string }, features?: 
 }
 
 export function registerCommands(program: Command): void {
+  registerSimulateCommands(program);
   program
     .command('design')
     .description('design an N-of-1 crossover trial and print its schedule')

@@ -7,6 +7,8 @@ import { validateDesign } from '../design/index.js';
 import type { TrialAnalysis, TrialObservation } from '../models/types.js';
 import { plotOutcomes, plotSchedule } from '../plot/index.js';
 import type { PlanningPoint } from '../plot/report-plots.js';
+import { planningPoints } from '../plot/power.js';
+import type { TrialPlan } from '../simulate/plan.js';
 import { readData, writeAtomic } from './io.js';
 import { type ReportSection, renderReport } from './report.js';
 import { type ReportDeviation, buildTrialReport } from './trial-report.js';
@@ -51,6 +53,11 @@ function priorsFrom(file: string | undefined): Record<string, Dist> | undefined 
 function planningFrom(file: string | undefined): { points: PlanningPoint[]; target?: number; summary?: string } | undefined {
   if (file === undefined) return undefined;
   const raw = readData(file);
+  if (isRecord(raw) && raw.kind === 'n1kit.trialPlan') {
+    // The output of `n1kit plan --json` / planTrial.
+    const plan = raw as unknown as TrialPlan;
+    return { points: planningPoints(plan), target: plan.targetPower, summary: plan.summary };
+  }
   const points = Array.isArray(raw) ? raw : isRecord(raw) && Array.isArray(raw.points) ? raw.points : undefined;
   if (points === undefined) bad('planning', 'must be an array of { days, power, mcse? } or an object with `points`', raw);
   const o = isRecord(raw) ? raw : {};
@@ -91,7 +98,7 @@ export function registerReportCommand(program: Command): void {
     .option('--unit <text>', "the outcome's unit (e.g. 'per 30 days')")
     .option('--confident <p>', 'P(best) at which the trial stops with a winner', numberOpt('confident'), 0.9)
     .option('--deviations <file>', 'deviations JSON (default: the analysis JSON’s `deviations`)')
-    .option('--planning <file>', 'planning points JSON ({ points: [{ days, power, mcse }], target })')
+    .option('--planning <file>', 'the plan of n1kit plan --json, or planning points JSON ({ points: [{ days, power, mcse }], target })')
     .requiredOption('--out <file>', 'HTML file to write')
     .option('--title <text>', 'report title', 'N-of-1 trial report')
     .action(async (o) => {
