@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // Runs every TSDoc `@example` of src/ against the built package (dist/), each in its own async
-// function with every root export (and `n1kit/node`'s) in scope; fails on the first example
-// that throws, naming its file and line. OpenAI-compatible calls in examples are answered by a
-// local stand-in for `fetch`, so no example needs a network. Run after `npm run build`.
+// function with every export of every entry point in scope, plus a few documented fixtures that
+// examples may name without building them (`spec`, `plan`, `prior`, `releases`, ... below, as
+// doctest's globals). A line marked `// throws` must throw an N1kitError. Fails when any
+// example throws, naming its file and line. OpenAI-compatible calls are answered by a local
+// stand-in for `fetch`, so no example needs a network; examples that need a browser or a Redis
+// server are covered by their tests (test/browser, test/simulate) and skipped here.
+// Run after `npm run build`.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +21,42 @@ const entries = Object.entries(pkg.exports)
   .filter((f) => typeof f === 'string' && f.endsWith('.js'));
 const scope = {};
 for (const f of entries.reverse()) Object.assign(scope, await import(pathToFileURL(join(root, f)).href));
-const names = Object.keys(scope).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
+
+// Fixtures that examples may use by name (each example may also define its own).
+const fixtures = {};
+fixtures.prior = await scope.staticPriorProvider().elicit(scope.migrainePriorRequest());
+fixtures.plan = scope.startPersonalization({ prior: fixtures.prior, betterIs: 'lower', seed: 'alice', mcid: 2 });
+fixtures.spec = {
+  design: { treatments: ['magnesium', 'placebo'], blocks: 2, periodDays: 7 },
+  scenario: { outcome: 'normal', baseline: 10, effects: { magnesium: -2 }, sd: 2 },
+  analysis: { reference: 'placebo', betterIs: 'lower', model: { sigma: 2 } },
+  replicates: 100,
+  seed: 'doc',
+};
+{
+  const design = scope.designTrial({ treatments: ['magnesium', 'placebo'], blocks: 2, periodDays: 7, seed: 'doc' });
+  const observations = design.periods.flatMap((p) =>
+    Array.from({ length: 7 }, (_, i) => ({ day: p.startDay + i, value: (p.treatment === 'magnesium' ? 8 : 10) + ((i % 3) - 1) })),
+  );
+  fixtures.trial = { design, observations, outcome: 'normal', reference: 'placebo', betterIs: 'lower' };
+}
+fixtures.input = { ...fixtures.spec, search: { blocks: [2, 4] }, target: { power: 0.8 } };
+fixtures.releases = Array.from({ length: 30 }, (_, i) => ({ value: -2 + Math.sin(i), sd: 1 + (i % 3) / 2 }));
+fixtures.fromServer = async () => ({ releases: fixtures.releases });
+fixtures.fetchGroups = async () => scope.releaseGroups(fixtures.releases);
+fixtures.a = { kind: 'n1kit.simulationShard', spec: fixtures.spec, start: 0, end: 50 };
+fixtures.b = { kind: 'n1kit.simulationShard', spec: fixtures.spec, start: 50, end: 100 };
+fixtures.partials = [await scope.runSimulationShard(fixtures.a), await scope.runSimulationShard(fixtures.b)];
+fixtures.__expectThrow = (f) => {
+  try {
+    f();
+  } catch (e) {
+    if (e && typeof e.code === 'string') return;
+    throw e;
+  }
+  throw new Error('a line marked `// throws` did not throw');
+};
+for (const [k, v] of Object.entries(fixtures)) if (!(k in scope)) scope[k] = v;
 
 // A stand-in for an OpenAI-compatible server: every candidate gets a modest normal prior.
 globalThis.fetch = async (url, init) => {
@@ -62,8 +101,10 @@ for (const file of files(join(root, 'src'))) {
   }
 }
 
-// Examples that need a browser (Web Workers, IndexedDB) run in Chromium in test/browser/.
-const BROWSER_ONLY = /new Worker\(|\bindexedDB\b|createIndexedDbBackend|\bnavigator\.|self\.postMessage|exposeN1kit|createN1kitWorker/;
+// Examples that need a browser (Web Workers, IndexedDB) run in Chromium in test/browser/; those
+// that need a Redis server run in test/simulate/ against a real one.
+const BROWSER_ONLY = /new Worker\(|\bindexedDB\b|createIndexedDbBackend|\bnavigator\.|\bself\b|wrapWorker|\bn1\.|redis:\/\/|n1kit\/queue/;
+const names = Object.keys(scope).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
 let failed = 0;
 let ran = 0;
 let browser = 0;
@@ -75,7 +116,11 @@ for (const ex of examples) {
   }
   const code = ex.code
     .split('\n')
-    .filter((l) => !/^\s*import\s.*from\s+['"]n1kit(\/node)?['"];?\s*$/.test(l))
+    .filter((l) => !/^\s*import\s.*from\s+['"]n1kit(\/[\w-]+)?['"];?\s*$/.test(l))
+    .map((l) => {
+      const t = /^(\s*)(.*?);?\s*\/\/\s*throws\b.*$/.exec(l);
+      return t ? `${t[1]}__expectThrow(() => { ${t[2]}; });` : l;
+    })
     .join('\n');
   try {
     // TypeScript in the example (annotations, `as`, `declare`) is stripped by esbuild.

@@ -127,8 +127,8 @@ const DESIGN_OPTION_KEYS = [
  *
  * @example
  * ```ts
- * const r: ResolvedDesignOptions = resolveDesignOptions({ treatments: ['A', 'B'], blocks: 2, periodDays: 7, seed: 1 });
- * r.randomization; // 'block'
+ * // designTrial resolves its options to these before it designs:
+ * designTrial({ treatments: ['A', 'B'], blocks: 2, periodDays: 7, seed: 1 }).randomization; // 'block'
  * ```
  * @see Kravitz & Duan (eds.), Design and Implementation of N-of-1 Trials, AHRQ 2014, ch. 4.
  */

@@ -31,9 +31,14 @@ export interface ThreadExecutorOptions {
 }
 
 function defaultWorkerUrl(): URL {
-  // ESM: beside this module (dist/*.js). CJS: import.meta is empty, use __dirname.
+  // The worker is dist/simulate-worker.js. ESM: this module is dist/simulate/threads.js (one
+  // file per module), so the worker is one folder up; CJS: import.meta is empty, and this code
+  // is bundled into dist/node.cjs beside the worker (__dirname).
   const here = typeof import.meta?.url === 'string' ? import.meta.url : undefined;
-  if (here !== undefined) return new URL('./simulate-worker.js', here);
+  if (here !== undefined) {
+    const candidates = [new URL('../simulate-worker.js', here), new URL('./simulate-worker.js', here)];
+    return candidates.find((u) => existsSync(fileURLToPath(u))) ?? (candidates[0] as URL);
+  }
   return pathToFileURL(join(typeof __dirname === 'string' ? __dirname : process.cwd(), 'simulate-worker.js'));
 }
 
