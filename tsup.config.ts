@@ -83,6 +83,8 @@ export default defineConfig([
     platform: 'node',
     splitting: false,
     noExternal: [/^@stdlib\//],
-    banner: { js: '#!/usr/bin/env node' },
+    // Inlined @stdlib code (its `debug` helper) calls require('tty'): give the ESM bundle a real
+    // require, or the command dies at start-up with "Dynamic require of tty is not supported".
+    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __n1kitCreateRequire } from 'node:module';\nconst require = __n1kitCreateRequire(import.meta.url);" },
   },
 ]);

@@ -407,7 +407,13 @@ export function updatePersonalization(
       : `${best} is most likely best for you (P(best) = ${pct(bestP)})`;
   const clin = candidates
     .filter((c) => analysis.effects[c]?.probClinicallyBetter !== undefined)
-    .map((c) => `P(${c} improves by at least ${num(s.mcid[c] as number)}) = ${pct(analysis.effects[c]?.probClinicallyBetter as number)}`);
+    // A binomial MCID is a difference in probability (2/30 for 2 migraine days a month): say it
+    // in percentage points, not as a bare 0.07.
+    .map((c) => {
+      const m = s.mcid[c] as number;
+      const size = s.outcome === 'binomial' ? `${(100 * m).toFixed(1)} percentage points` : num(m);
+      return `P(${c} improves by at least ${size}) = ${pct(analysis.effects[c]?.probClinicallyBetter as number)}`;
+    });
   const head =
     reason === 'confident'
       ? `Stop: ${bestText}, at least ${pct(s.confident)}.`
