@@ -3,20 +3,23 @@
 // wrong passphrase is refused, and a rotated key still finds every record.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as N1kit from '../../src/index.js';
 import { bundle, CHROMIUM, launch, profile, serve } from './harness.js';
+
+type Page = { n1kit: typeof N1kit; bigText: () => string };
+
+// Runs in the page: the deterministic 1 MB text (seeded), so the page can check it byte for byte.
+const BIG = `() => { const r = n1kit.createRng('big'); const a = 'abcdefghijklmnopqrstuvwxyz0123456789 ,.;é€'; const c = [];
+  for (let i = 0; i < 1_000_000; i++) c.push(a[r.integer(a.length)]); return c.join(''); }`;
 
 let site: { origin: string; close: () => Promise<void> };
 
 beforeAll(async () => {
   expect(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (apt-get install -y chromium)`).toBe(true);
   const lib = await bundle("export * from './src/index.ts';", 'n1kit');
-  site = await serve({ '/': '<!doctype html><meta charset="utf-8"><script src="/n1kit.js"></script>', '/n1kit.js': lib });
+  site = await serve({ '/': `<!doctype html><meta charset="utf-8"><script src="/n1kit.js"></script><script>window.bigText = ${BIG};</script>`, '/n1kit.js': lib });
 });
 afterAll(async () => site?.close());
-
-// Runs in the page: the deterministic 1 MB text (seeded), so the page can check it byte for byte.
-const BIG = `(() => { const r = n1kit.createRng('big'); const a = 'abcdefghijklmnopqrstuvwxyz0123456789 ,.;é€'; const c = [];
-  for (let i = 0; i < 1_000_000; i++) c.push(a[r.integer(a.length)]); return c.join(''); })()`;
 
 describe('createIndexedDbBackend in headless Chromium', () => {
   it('50 records and a 1 MB record survive a restart; ids stay hidden; a wrong passphrase is refused', async () => {
@@ -25,22 +28,24 @@ describe('createIndexedDbBackend in headless Chromium', () => {
       let ctx = await launch(p.dir);
       let page = await ctx.newPage();
       await page.goto(site.origin);
-      const written = await page.evaluate(async (big) => {
-        const n = (globalThis as any).n1kit;
+      const written = await page.evaluate(async () => {
+        const g = globalThis as unknown as Page;
+        const n = g.n1kit;
         const store = await n.createEncryptedStore({ backend: n.createIndexedDbBackend({ database: 'diary-alice' }), passphrase: 'correct horse battery staple', kdf: { iterations: 10_000 } });
         for (let d = 1; d <= 50; d++) await store.put(`2026-12-${String(d).padStart(2, '0')}-pain`, { day: d, pain: d % 7, note: `day ${d}` });
-        const text = eval(big) as string;
+        const text = g.bigText();
         await store.put('photo-2026-12-01', { text });
         return { ids: (await store.list()).length, length: text.length };
-      }, BIG);
+      });
       expect(written).toEqual({ ids: 51, length: 1_000_000 });
       await ctx.close(); // the browser process ends
 
       ctx = await launch(p.dir); // restart on the same profile
       page = await ctx.newPage();
       await page.goto(site.origin);
-      const read = await page.evaluate(async (big) => {
-        const n = (globalThis as any).n1kit;
+      const read = await page.evaluate(async () => {
+        const g = globalThis as unknown as Page;
+        const n = g.n1kit;
         // The raw database first: no id, nor the record envelope, anywhere in clear.
         const db: IDBDatabase = await new Promise((res, rej) => {
           const r = indexedDB.open('diary-alice');
@@ -58,17 +63,17 @@ describe('createIndexedDbBackend in headless Chromium', () => {
 
         const wrong = await n
           .createEncryptedStore({ backend: n.createIndexedDbBackend({ database: 'diary-alice' }), passphrase: 'wrong horse' })
-          .then(() => 'opened', (e: any) => `${e.name}:${e.code}`);
+          .then(() => 'opened', (e: { name: string; code: string }) => `${e.name}:${e.code}`);
         const store = await n.createEncryptedStore({ backend: n.createIndexedDbBackend({ database: 'diary-alice' }), passphrase: 'correct horse battery staple' });
         const ids: string[] = await store.list();
         let same = 0;
         for (let d = 1; d <= 50; d++) {
-          const v = await store.get(`2026-12-${String(d).padStart(2, '0')}-pain`);
+          const v = await store.get<{ day: number; pain: number; note: string }>(`2026-12-${String(d).padStart(2, '0')}-pain`);
           if (v && v.day === d && v.pain === d % 7 && v.note === `day ${d}`) same++;
         }
-        const photo = await store.get('photo-2026-12-01');
+        const photo = await store.get<{ text: string }>('photo-2026-12-01');
         const rotated = await store.rotateKey();
-        const afterRotation = (await store.get('2026-12-17-pain'))?.pain;
+        const afterRotation = (await store.get<{ pain: number }>('2026-12-17-pain'))?.pain;
         return {
           keys: rows[0].length,
           hiddenRows,
@@ -77,11 +82,11 @@ describe('createIndexedDbBackend in headless Chromium', () => {
           ids: ids.length,
           first: ids[0],
           same,
-          photoIntact: photo?.text === eval(big),
+          photoIntact: photo?.text === g.bigText(),
           rotated,
           afterRotation,
         };
-      }, BIG);
+      });
       expect(read.keys).toBe(53); // keyring + name secret + 51 records
       expect(read.hiddenRows).toBe(51);
       expect(read.leaks).toEqual([]);
