@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { fail, finite, plainObject } from '../validate.js';
+import { denseArray, fail, finite, plainObject } from '../validate.js';
 import type { TrialDesign } from '../design/types.js';
 import type { VegaLiteSpec } from './plots.js';
 import { VEGA_LITE_SCHEMA } from './plots.js';
@@ -103,7 +103,7 @@ export function plotForest(
   options?: ReportPlotOptions & { readonly lines?: readonly ReferenceLine[]; readonly axis?: string },
 ): VegaLiteSpec {
   const fn = 'plotForest';
-  if (!Array.isArray(items) || items.length === 0) fail(fn, 'items', 'must hold at least one treatment', items);
+  denseArray(fn, 'items', items, 1);
   const rows = items.map((it, i) => {
     const r = plainObject(fn, `items[${i}]`, it) as unknown as ForestItem;
     if (!Array.isArray(r.interval) || r.interval.length !== 2) fail(fn, `items[${i}].interval`, 'must be [lo, hi]', r.interval);
@@ -175,9 +175,12 @@ export function plotPriorPosterior(
   },
 ): VegaLiteSpec {
   const fn = 'plotPriorPosterior';
-  if (!Array.isArray(curves) || curves.length === 0) fail(fn, 'curves', 'must hold at least one density', curves);
+  denseArray(fn, 'curves', curves, 1);
   const rows: { curve: string; x: number; density: number }[] = [];
-  curves.forEach((c, i) => {
+  curves.forEach((c0, i) => {
+    const c = plainObject(fn, `curves[${i}]`, c0) as unknown as DensityCurve;
+    denseArray(fn, `curves[${i}].x`, c.x, 2);
+    denseArray(fn, `curves[${i}].density`, c.density, 2);
     if (!Array.isArray(c.x) || !Array.isArray(c.density) || c.x.length !== c.density.length || c.x.length < 2) {
       fail(fn, `curves[${i}]`, 'must have x and density arrays of one length ≥ 2', c);
     }
@@ -255,16 +258,22 @@ export function plotDiary(
   const fn = 'plotDiary';
   const d = plainObject(fn, 'design', design) as unknown as TrialDesign;
   if (!Array.isArray(d.periods) || d.periods.length === 0) fail(fn, 'design.periods', 'must be a non-empty array', d.periods);
-  if (!Array.isArray(observations)) fail(fn, 'observations', 'must be an array', observations);
+  denseArray(fn, 'design.periods', d.periods, 1);
+  denseArray(fn, 'observations', observations);
+  d.periods.forEach((p, i) => plainObject(fn, `design.periods[${i}]`, p));
   const periods = d.periods.map((p) => ({ start: p.startDay - 0.5, end: p.endDay + 0.5, treatment: label(options, p.treatment) }));
   const washouts = d.periods
     .filter((p) => p.washoutEndDay >= p.startDay)
     .map((p) => ({ start: p.startDay - 0.5, end: p.washoutEndDay + 0.5, what: 'washout' }));
-  const points = observations.map((o, i) => ({
+  const points = observations.map((o0, i) => {
+    const o = plainObject(fn, `observations[${i}]`, o0) as unknown as DiaryPoint;
+    return {
     day: finite(fn, `observations[${i}].day`, o.day),
     value: finite(fn, `observations[${i}].value`, o.value),
-  }));
-  const devs = (options?.deviations ?? [])
+    };
+  });
+  const devs = (options?.deviations === undefined ? [] : denseArray(fn, 'options.deviations', options.deviations))
+    .filter((x): x is DiaryDeviation => typeof x === 'object' && x !== null)
     .filter((x) => typeof x.day === 'number' && Number.isFinite(x.day))
     .map((x) => ({ day: x.day as number, kind: String(x.kind) }));
   const ids = [...new Set(d.periods.map((p) => p.treatment))];
@@ -339,8 +348,9 @@ export function plotPlanningCurve(
   options?: ReportPlotOptions & { readonly target?: number },
 ): VegaLiteSpec {
   const fn = 'plotPlanningCurve';
-  if (!Array.isArray(points) || points.length === 0) fail(fn, 'points', 'must hold at least one design', points);
-  const rows = points.map((p, i) => {
+  denseArray(fn, 'points', points, 1);
+  const rows = points.map((p0, i) => {
+    const p = plainObject(fn, `points[${i}]`, p0) as unknown as PlanningPoint;
     const power = finite(fn, `points[${i}].power`, p.power);
     if (power < 0 || power > 1) fail(fn, `points[${i}].power`, 'must be in [0, 1]', power);
     const se = p.mcse === undefined ? 0 : finite(fn, `points[${i}].mcse`, p.mcse);

@@ -166,7 +166,10 @@ describe('n1kit series DATA.csv', () => {
       betterIs: 'lower',
       priors: { populationEffects: { B: normal(0, sd) } },
     });
-    expect(out.population.B.mean).toBeCloseTo(lib.population.B?.mean as number, 2);
+    // Same data, same seed; the prior sd read back from stderr is rounded, so the two fits differ
+    // by a small fraction of the posterior sd (not by Monte Carlo error).
+    const libB = lib.population.B as { mean: number; sd: number };
+    expect(Math.abs(out.population.B.mean - libB.mean)).toBeLessThan(0.05 * libB.sd);
   });
 
   it('with a plan: a missing period is a warning naming the patient', () => {
