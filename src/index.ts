@@ -142,6 +142,7 @@ export {
   parseElicitedEffects,
   PRIOR_SCALES,
   priorCacheKey,
+  scaleForFamily,
   staticPriorProvider,
   validatePopulationPrior,
   validatePriorRequest,
@@ -279,7 +280,7 @@ export type {
   StorageBackend,
 } from './privacy/index.js';
 export { createIndexedDbBackend } from './privacy/indexeddb.js';
-export type { IndexedDbBackendOptions } from './privacy/indexeddb.js';
+export type { IndexedDbBackend, IndexedDbBackendOptions } from './privacy/indexeddb.js';
 
 // plots (Vega-Lite specs as plain JSON; rendering them needs the optional `vega` peers)
 export { plotOutcomes, plotPosterior, plotRanking, plotSchedule, VEGA_LITE_SCHEMA } from './plot/index.js';

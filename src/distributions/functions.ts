@@ -168,7 +168,7 @@ export function pdf(d: Dist, x: number): number {
 /**
  * The cumulative distribution function P(X ≤ x).
  *
- * Gamma and inverse-gamma use {@link gammaP}, which replaces stdlib's kernel above shape 100
+ * Gamma and inverse-gamma use `gammaP` (an internal kernel), which replaces stdlib's kernel above shape 100
  * where stdlib's is inaccurate (see `gammaP`).
  * @example
  * ```ts
