@@ -142,6 +142,7 @@ export {
   parseElicitedEffects,
   PRIOR_SCALES,
   priorCacheKey,
+  scaleForFamily,
   staticPriorProvider,
   validatePopulationPrior,
   validatePriorRequest,
