@@ -1,3 +1,4 @@
+import { goldenSectionMax } from './quadrature.js';
 import type { Dist } from '../distributions/index.js';
 import { cdfRaw, logPdfRaw, mean as distMean, quantileRaw, validateDist, variance } from '../distributions/index.js';
 import { gammaQ, solveMonotone } from '../distributions/index.js';
@@ -120,29 +121,9 @@ export function shortestInterval(d: Dist, level: number): [number, number] {
       bestI = i;
     }
   }
-  let a = (pMax * Math.max(0, bestI - 1)) / grid;
-  let b = (pMax * Math.min(grid, bestI + 1)) / grid;
-  const phi = (Math.sqrt(5) - 1) / 2;
-  let x1 = b - phi * (b - a);
-  let x2 = a + phi * (b - a);
-  let f1 = width(x1);
-  let f2 = width(x2);
-  for (let it = 0; it < 80 && b - a > 1e-13; it++) {
-    if (f1 <= f2) {
-      b = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = b - phi * (b - a);
-      f1 = width(x1);
-    } else {
-      a = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = a + phi * (b - a);
-      f2 = width(x2);
-    }
-  }
-  const p = f1 <= f2 ? x1 : x2;
+  const a = (pMax * Math.max(0, bestI - 1)) / grid;
+  const b = (pMax * Math.min(grid, bestI + 1)) / grid;
+  const p = goldenSectionMax((x) => -width(x), a, b, 80, 1e-13);
   // Compare with the grid's best (edges included) to never return something worse.
   const pb = (pMax * bestI) / grid;
   const pp = width(p) <= width(pb) ? p : pb;

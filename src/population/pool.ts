@@ -6,6 +6,7 @@
  *
  * @packageDocumentation
  */
+import { goldenSectionMax } from '../bayes/quadrature.js';
 import type { Dist } from '../distributions/index.js';
 import erfc from '@stdlib/math-base-special-erfc';
 import { cdfRaw, logPdfRaw, logSumExp, normalQuantileStd, quantileRaw, validateDist } from '../distributions/index.js';
@@ -325,30 +326,6 @@ function gkInterval(ev: Evaluator, a: number, b: number, lmax: number): Interval
   return { a, b, k: kron, e: Math.abs(kron - gauss), tau, f: fv, wf, W, ybar };
 }
 
-function golden(f: (x: number) => number, a: number, b: number, iters: number): number {
-  const r = (Math.sqrt(5) - 1) / 2;
-  let x1 = b - r * (b - a);
-  let x2 = a + r * (b - a);
-  let f1 = f(x1);
-  let f2 = f(x2);
-  for (let i = 0; i < iters; i++) {
-    if (f1 >= f2) {
-      b = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = b - r * (b - a);
-      f1 = f(x1);
-    } else {
-      a = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = a + r * (b - a);
-      f2 = f(x2);
-    }
-  }
-  return f1 >= f2 ? x1 : x2;
-}
-
 function resolveCommon(fn: string, o: Record<string, unknown>): { comps: MeanComponent[]; prior: Dist; betterIs: 'higher' | 'lower'; components: number } {
   const priors = plainObject(fn, 'priors', o.priors);
   const mean = validateDist(priors.mean, fn, 'priors.mean');
@@ -494,7 +471,7 @@ function pool(g: Groups, comps: readonly MeanComponent[], prior: Dist, betterIs:
   const step = (lt - lb) / (gridN - 1);
   const uLo = lb + step * Math.max(0, best - 1);
   const uHi = lb + step * Math.min(gridN - 1, best + 1);
-  const uMode = golden((u) => ev.logPost(Math.exp(u)), uLo, uHi, 24);
+  const uMode = goldenSectionMax((u) => ev.logPost(Math.exp(u)), uLo, uHi, 24);
   let mode = Math.exp(uMode);
   let lmax = ev.logPost(mode);
   if (bestL > lmax) {
