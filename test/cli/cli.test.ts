@@ -6,34 +6,18 @@ import { type Server, createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleCli, runCli } from './harness.js';
 import { validateDesign } from '../../src/design/index.js';
 
-const ROOT = process.cwd();
-const CLI = join(ROOT, 'out', 'test-cli', 'cli.mjs');
 
+let CLI = '';
 beforeAll(async () => {
-  await build({
-    entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
-    outfile: CLI,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error',
-  });
+  CLI = await bundleCli('test-cli');
 });
 
 function n1kit(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8',
-    input,
-    env: { ...process.env, NO_COLOR: '1', N1KIT_LLM_BASE_URL: '' },
-    timeout: 120_000,
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  return runCli(CLI, args, input);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'n1kit-cli-'));

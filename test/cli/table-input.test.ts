@@ -1,39 +1,24 @@
 // `n1kit analyze DIARY.csv` and `n1kit series DATA.csv` end to end in a child process: exit
 // codes, deviations as warnings on stderr, the JSON shape, and the same numbers as the library.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleCli, runCli } from './harness.js';
 import { analyzeSeries, analyzeTrial, normal, parseTable, seriesFromTable, trialFromTable, validateDesign } from '../../src/index.js';
 import type { TrialDesign } from '../../src/index.js';
 
 const ROOT = process.cwd();
-const CLI = join(ROOT, 'out', 'test-cli-table', 'cli.mjs');
 const DIARY = join(ROOT, 'examples', 'data', 'diary.csv');
 const PLAN = join(ROOT, 'examples', 'data', 'diary-plan.json');
 
+let CLI = '';
 beforeAll(async () => {
-  await build({
-    entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
-    outfile: CLI,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error',
-  });
+  CLI = await bundleCli('test-cli-table');
 });
 
 function n1kit(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', N1KIT_LLM_BASE_URL: '' },
-    timeout: 120_000,
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  return runCli(CLI, args);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'n1kit-table-'));
