@@ -39,7 +39,9 @@ import type { TrialDesign, TrialPeriod } from './types.js';
  * @see Vohra et al. (2015), CONSORT extension for reporting N-of-1 trials (CENT 2015), BMJ 350:h1738
  * (planned number and length of periods, run-in and washout).
  */
-export function validateDesign(design: unknown, fn = 'validateDesign'): TrialDesign {
+export function validateDesign(design: unknown, caller: unknown = 'validateDesign'): TrialDesign {
+  // `caller` names the public function in messages; anything but a name is ignored.
+  const fn = typeof caller === 'string' && caller.length > 0 && caller.length <= 100 ? caller : 'validateDesign';
   const d = plainObject(fn, 'design', design);
   const treatments = uniqueLabels(fn, 'treatments', d.treatments, 2);
   const k = treatments.length;

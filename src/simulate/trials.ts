@@ -12,7 +12,7 @@ import { analyzeTrial } from '../models/index.js';
 import type { McmcOptions, TrialAnalysis, TrialModelOptions, TrialObservation, TrialPriors } from '../models/types.js';
 import { createRng } from '../rng/index.js';
 import type { Rng, Seed } from '../rng/rng.js';
-import { fail, integer, nonEmptyString, nonNegative, oneOf, plainObject, probability, seed as seedGuard } from '../validate.js';
+import { denseArray, fail, finite, integer, nonEmptyString, nonNegative, oneOf, plainObject, probability, seed as seedGuard } from '../validate.js';
 import { exactAdd, exactMerge, exactValue } from './exact-sum.js';
 import type { ResolvedScenario, Scenario } from './scenario.js';
 import { checkScenarioArms, diaryStepper, resolveScenario } from './scenario.js';
@@ -139,6 +139,29 @@ export interface SimulationShard {
   readonly spec: SimulationSpec;
   readonly start: number;
   readonly end: number;
+}
+
+const PARTIAL_COUNTS = ['count', 'correctBest', 'days', 'stoppedEarly', 'converged', 'failed', 'exact', 'mcmc'] as const;
+const ARM_COUNTS = ['successes', 'analysed', 'covered', 'periods'] as const;
+
+/** Checks that a value has the shape of a {@link SimulationPartial} (counts, ranges, exact sums). */
+function checkPartial(fn: string, field: string, value: unknown): void {
+  const p = plainObject(fn, field, value);
+  if (p.kind !== 'n1kit.simulationPartial') fail(fn, field, 'must be a simulation partial', p.kind);
+  for (const k of PARTIAL_COUNTS) nonNegative(fn, `${field}.${k}`, p[k]);
+  denseArray(fn, `${field}.ranges`, p.ranges).forEach((r, i) => {
+    const rg = denseArray(fn, `${field}.ranges[${i}]`, r, 2, 2);
+    const lo = integer(fn, `${field}.ranges[${i}][0]`, rg[0], 0);
+    integer(fn, `${field}.ranges[${i}][1]`, rg[1], lo);
+  });
+  const arms = plainObject(fn, `${field}.arms`, p.arms);
+  for (const [t, a0] of Object.entries(arms)) {
+    const a = plainObject(fn, `${field}.arms.${t}`, a0);
+    for (const k of ARM_COUNTS) nonNegative(fn, `${field}.arms.${t}.${k}`, a[k]);
+    for (const k of ['estimate', 'squaredError'] as const) {
+      denseArray(fn, `${field}.arms.${t}.${k}`, a[k]).forEach((x, i) => finite(fn, `${field}.arms.${t}.${k}[${i}]`, x));
+    }
+  }
 }
 
 /** Sums over a range of replicates; partials of disjoint ranges merge exactly. Plain data. */
@@ -551,8 +574,10 @@ function addOutcome(acc: Mutable<SimulationPartial>, r: ResolvedSpec, o: Replica
  */
 export function mergeSimulationPartials(partials: readonly SimulationPartial[]): SimulationPartial {
   const fn = 'mergeSimulationPartials';
-  if (!Array.isArray(partials) || partials.length === 0) fail(fn, 'partials', 'must be a non-empty array', partials);
-  const first = plainObject(fn, 'partials[0]', partials[0]) as unknown as SimulationPartial;
+  denseArray(fn, 'partials', partials, 1);
+  // Partials may come back from other machines (a queue): check their shape before summing.
+  partials.forEach((p, j) => checkPartial(fn, `partials[${j}]`, p));
+  const first = partials[0] as SimulationPartial;
   const names = Object.keys(first.arms);
   const out = emptyPartial(names) as Mutable<SimulationPartial>;
   const ranges: [number, number][] = [];
