@@ -260,7 +260,9 @@ export function plotDiary(
   if (!Array.isArray(d.periods) || d.periods.length === 0) fail(fn, 'design.periods', 'must be a non-empty array', d.periods);
   denseArray(fn, 'design.periods', d.periods, 1);
   denseArray(fn, 'observations', observations);
-  d.periods.forEach((p, i) => plainObject(fn, `design.periods[${i}]`, p));
+  d.periods.forEach((p, i) => {
+    plainObject(fn, `design.periods[${i}]`, p);
+  });
   const periods = d.periods.map((p) => ({ start: p.startDay - 0.5, end: p.endDay + 0.5, treatment: label(options, p.treatment) }));
   const washouts = d.periods
     .filter((p) => p.washoutEndDay >= p.startDay)

@@ -159,7 +159,9 @@ function checkPartial(fn: string, field: string, value: unknown): void {
     const a = plainObject(fn, `${field}.arms.${t}`, a0);
     for (const k of ARM_COUNTS) nonNegative(fn, `${field}.arms.${t}.${k}`, a[k]);
     for (const k of ['estimate', 'squaredError'] as const) {
-      denseArray(fn, `${field}.arms.${t}.${k}`, a[k]).forEach((x, i) => finite(fn, `${field}.arms.${t}.${k}[${i}]`, x));
+      denseArray(fn, `${field}.arms.${t}.${k}`, a[k]).forEach((x, i) => {
+        finite(fn, `${field}.arms.${t}.${k}[${i}]`, x);
+      });
     }
   }
 }
@@ -576,7 +578,9 @@ export function mergeSimulationPartials(partials: readonly SimulationPartial[]):
   const fn = 'mergeSimulationPartials';
   denseArray(fn, 'partials', partials, 1);
   // Partials may come back from other machines (a queue): check their shape before summing.
-  partials.forEach((p, j) => checkPartial(fn, `partials[${j}]`, p));
+  partials.forEach((p, j) => {
+    checkPartial(fn, `partials[${j}]`, p);
+  });
   const first = partials[0] as SimulationPartial;
   const names = Object.keys(first.arms);
   const out = emptyPartial(names) as Mutable<SimulationPartial>;
