@@ -79,7 +79,7 @@ const hex2 = (c: number, upper: boolean): string => {
 
 /**
  * Every encoding of `secret` an echo is likely to use: as is; JSON-escaped (also with `\/` and
- * with every non-alphanumeric character as `\uXXXX`); URL-encoded (upper- and lowercase hex,
+ * with every non-alphanumeric character as a `\u` escape with four hex digits); URL-encoded (upper- and lowercase hex,
  * every byte or only the reserved ones); HTML entities; hex; and base64 / base64url at each of
  * the three byte alignments (the part of the encoding that does not depend on its neighbours,
  * so the key is found inside a longer base64 string too, e.g. `Basic` credentials).
