@@ -115,6 +115,7 @@ export type {
   AnalyzeTrialInput,
   EffectSummary,
   McmcDiagnostics,
+  SamplerInfo,
   McmcOptions,
   ParameterDiagnostics,
   PopulationEffectSummary,

@@ -27,7 +27,7 @@ import type { TrialDesign, TrialPeriod } from './types.js';
  * describe the plan and are not checked against the recorded periods.
  *
  * @param design - the value to check (e.g. `JSON.parse` output)
- * @param fn - the public function name used in error messages
+ * @param caller - the public function name used in error messages
  * @returns the same value, typed as a design
  * @throws ValidationError naming the first field at fault and its value
  * @example

@@ -150,8 +150,8 @@ export function mixture(
  * normalised copy (mixture weights rescaled to sum exactly to 1).
  *
  * @param d - the candidate distribution
- * @param fn - the public function to name in errors
- * @param field - the field path to name in errors (`''` for top-level fields)
+ * @param fnName - the public function to name in errors
+ * @param fieldName - the field path to name in errors (`''` for top-level fields)
  * @throws ValidationError naming the field at fault (unknown family, bad parameter, weights
  *   that are not a distribution)
  */

@@ -27,7 +27,7 @@ export function scaleForFamily(family: 'normal' | 'binomial' | 'poisson'): Prior
  * fields, features restricted to strings, finite numbers and booleans).
  *
  * @param req - the request
- * @param fn - the public function name used in error messages
+ * @param fnName - the public function name used in error messages
  * @returns a validated copy
  * @throws ValidationError naming the field at fault (no candidates, duplicate ids, unknown
  *   outcome family, non-finite feature or embedding values)
@@ -101,7 +101,7 @@ export function validatePriorRequest(req: unknown, fnName = 'validatePriorReques
  * returns a normalised copy (every effect through `validateDist`).
  *
  * @param prior - the prior
- * @param fn - the public function name used in error messages
+ * @param fnName - the public function name used in error messages
  * @returns a validated copy
  * @throws ValidationError for an empty `effects`, an invalid distribution, an unknown scale or
  *   a missing `source.provider`

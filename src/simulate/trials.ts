@@ -698,7 +698,7 @@ export function summarizeSimulation(spec: SimulationSpec, partial: SimulationPar
  * ```ts
  * simulationShards(spec, 250).length; // 4 when spec.replicates is 1000
  * ```
- * @see the issue's deterministic sharding: replicate i always uses the same streams
+ * @see Deterministic sharding: replicate i always uses the same streams
  */
 export function simulationShards(spec: SimulationSpec, size: number): SimulationShard[] {
   const fn = 'simulationShards';
