@@ -2,12 +2,11 @@
 // stable exit code, nothing written), and --json output validated. The command is bundled from
 // source once with esbuild (the same bundler tsup uses), so the test needs no prior build.
 import { execFile, spawnSync } from 'node:child_process';
-import { type Server, createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleCli, runCli } from './harness.js';
+import { bundleCli, fakeLlmServer, runCli } from './harness.js';
 import { validateDesign } from '../../src/design/index.js';
 
 
@@ -209,34 +208,19 @@ describe('n1kit demo', () => {
 
 describe('n1kit demo with an LLM prior', () => {
   it('elicits the prior from an OpenAI-compatible server given by --llm-base-url, sending no diary', async () => {
-    const bodies: string[] = [];
-    const server: Server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => {
-        body += c;
-      });
-      req.on('end', () => {
-        bodies.push(body);
-        // An LLM that believes magnesium and sleep regularity both help a little.
-        const content = JSON.stringify({
-          effects: {
-            sleepRegularity: { mean: -1.5, sd: 1.5 },
-            magnesium: { mean: -1.5, sd: 1.5 },
-            coenzymeQ10: { mean: -0.5, sd: 1.5 },
-            riboflavin: { mean: -0.5, sd: 1.5 },
-          },
-        });
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] }));
-      });
+    // An LLM that believes magnesium and sleep regularity both help a little.
+    const llm = await fakeLlmServer({
+      sleepRegularity: { mean: -1.5, sd: 1.5 },
+      magnesium: { mean: -1.5, sd: 1.5 },
+      coenzymeQ10: { mean: -0.5, sd: 1.5 },
+      riboflavin: { mean: -0.5, sd: 1.5 },
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as { port: number }).port;
+    const { bodies } = llm;
     try {
       const stdout = await new Promise<string>((resolve, reject) => {
         execFile(
           process.execPath,
-          [CLI, 'demo', '--out', join(dir, 'demo-llm'), '--json', '--llm-base-url', `http://127.0.0.1:${port}/v1`, '--llm-model', 'test-model'],
+          [CLI, 'demo', '--out', join(dir, 'demo-llm'), '--json', '--llm-base-url', llm.url, '--llm-model', 'test-model'],
           { encoding: 'utf8', env: { ...process.env, N1KIT_LLM_BASE_URL: '' }, timeout: 60_000 },
           (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out)),
         );
@@ -250,7 +234,7 @@ describe('n1kit demo with an LLM prior', () => {
         expect(b).not.toMatch(/diary|"day"/); // only the request's candidates and outcome go out
       }
     } finally {
-      server.close();
+      llm.close();
     }
   });
 });
@@ -279,26 +263,13 @@ describe('command gaps: design reminders and warnings, prior features and summar
   });
 
   it('prior --features sends only allow-listed features to the LLM server and prints mixtures readably', async () => {
-    const bodies: string[] = [];
-    const server: Server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => {
-        body += c;
-      });
-      req.on('end', () => {
-        bodies.push(body);
-        const content = JSON.stringify({ effects: Object.fromEntries(['magnesium', 'sleepRegularity', 'riboflavin', 'coenzymeQ10'].map((id) => [id, { mean: -1, sd: 1 }])) });
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ choices: [{ message: { content }, finish_reason: 'stop' }] }));
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const port = (server.address() as { port: number }).port;
+    const llm = await fakeLlmServer(Object.fromEntries(['magnesium', 'sleepRegularity', 'riboflavin', 'coenzymeQ10'].map((id) => [id, { mean: -1, sd: 1 }])));
+    const { bodies } = llm;
     try {
       const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
         execFile(
           process.execPath,
-          [CLI, 'prior', '--llm-base-url', `http://127.0.0.1:${port}/v1`, '--features', 'ageBand=30-39,name=Alice', '--allow-features', 'ageBand'],
+          [CLI, 'prior', '--llm-base-url', llm.url, '--features', 'ageBand=30-39,name=Alice', '--allow-features', 'ageBand'],
           { env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8' },
           (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         );
@@ -314,7 +285,7 @@ describe('command gaps: design reminders and warnings, prior features and summar
       expect(r.stdout).toMatch(/magnesium\s+mixture of \d+\s+-?\d+\.\d\d\s+\d+\.\d\d\s+\[-?\d+\.\d\d, -?\d+\.\d\d\]/);
       expect(r.stdout).not.toMatch(/"family"/);
     } finally {
-      server.close();
+      llm.close();
     }
   });
 

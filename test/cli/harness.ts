@@ -1,6 +1,7 @@
 // The `n1kit` command for end-to-end tests: bundled from source with esbuild (the bundler tsup
 // uses), so the tests need no prior build, and run in a child process.
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -29,4 +30,27 @@ export function runCli(cli: string, args: readonly string[], input?: string): { 
     timeout: 120_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * A stand-in OpenAI-compatible server on 127.0.0.1 that answers every chat completion with
+ * `effects` (mean, sd per candidate) and records each request body. Close it when done.
+ */
+export async function fakeLlmServer(effects: Record<string, { mean: number; sd: number }>): Promise<{ url: string; bodies: string[]; close: () => void }> {
+  const bodies: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      bodies.push(body);
+      const content = JSON.stringify({ effects });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}/v1`, bodies, close: () => server.close() };
 }
