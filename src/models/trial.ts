@@ -95,7 +95,7 @@ export function resolveCoefPriors(
 ): NormalMixture[] {
   const pr = priors ?? {};
   const st = sampleMoments(data.y);
-  const scaleY = st.sd > 0 ? st.sd : Math.max(1, Math.abs(st.mean));
+  const scaleY = outcomeScale(data.y);
   const coef: NormalMixture[] = [];
   const one = (m: number, s: number): NormalMixture => ({ w: Float64Array.of(1), m: Float64Array.of(m), s: Float64Array.of(s) });
   if (pr.intercept !== undefined) coef.push(normalMixture(fn, 'priors.intercept', pr.intercept));
@@ -122,13 +122,102 @@ export function resolveCoefPriors(
   for (const t of data.effectNames) {
     const d = ownValue(effects, t);
     if (d !== undefined) coef.push(normalMixture(fn, `priors.effects.${t}`, d));
-    else coef.push(one(0, outcome === 'normal' ? 2.5 * scaleY : 2.5));
+    else coef.push(one(0, defaultEffectSd(outcome, scaleY)));
   }
   if (data.trendColumn >= 0) {
     if (pr.trend !== undefined) coef.push(normalMixture(fn, 'priors.trend', pr.trend));
     else coef.push(one(0, ((outcome === 'normal' ? 2.5 * scaleY : 2.5) / data.daySd) as number));
   }
   return coef;
+}
+
+/** The default prior sd of an effect: 2.5·s_y (normal) or 2.5 (log-odds, log rate ratio). */
+function defaultEffectSd(outcome: TrialOutcome, scaleY: number): number {
+  return outcome === 'normal' ? 2.5 * scaleY : 2.5;
+}
+
+/** The outcome's scale used by the default priors: sd(y), or max(1, |mean(y)|) when sd(y) = 0. */
+function outcomeScale(y: Float64Array): number {
+  const st = sampleMoments(y);
+  return st.sd > 0 ? st.sd : Math.max(1, Math.abs(st.mean));
+}
+
+/**
+ * The symmetric default parameterisation, used when neither `priors.intercept` nor
+ * `priors.effects` is given: every arm k has level α + u_k, with u_k ~ N(0, s/√2) independent
+ * for all arms (the reference included) and α the default intercept prior, so each effect
+ * u_k − u_ref has the documented N(0, s) prior and relabelling the arms (a different reference)
+ * permutes the prior exactly. The sampler sees X with one more column (u_ref, at index p); the
+ * draws map back to the reported (intercept, effects, trend) by {@link SymmetricCoding.toReported}.
+ * Without this, the reference's level is held by the intercept prior alone while the other arms'
+ * levels get the intercept's and the effect's variance: data that carry no information then give
+ * P(better) = 0.75 to whichever arm is not the reference.
+ */
+interface SymmetricCoding {
+  /** The sampler's spec data (p + 1 columns). */
+  readonly data: PreparedTrial;
+  /** The sampler's coefficient priors (p + 1). */
+  readonly coef: NormalMixture[];
+  /** a_j: reported coefficient j = x_j + a_j·x_p (intercept +1, effects −1, trend 0). */
+  readonly a: Float64Array;
+}
+
+function symmetricCoding(data: PreparedTrial, coef: readonly NormalMixture[], outcome: TrialOutcome, scaleY: number): SymmetricCoding {
+  const { n, p, X } = data;
+  const q = p + 1;
+  const X2 = new Float64Array(n * q);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < p; j++) X2[i * q + j] = X[i * p + j] as number;
+    if ((data.arm[i] as number) === data.refIndex) X2[i * q + p] = 1;
+  }
+  const su = defaultEffectSd(outcome, scaleY) / Math.SQRT2;
+  const u: NormalMixture = { w: Float64Array.of(1), m: Float64Array.of(0), s: Float64Array.of(su) };
+  const coef2 = coef.map((c, j) => (j >= 1 && j <= data.effectNames.length ? u : c));
+  coef2.push(u);
+  const a = new Float64Array(p);
+  a[0] = 1;
+  for (let j = 1; j <= data.effectNames.length; j++) a[j] = -1;
+  return { data: { ...data, X: X2, p: q }, coef: coef2, a };
+}
+
+/** Maps one chain from the symmetric sampler layout (width w + 1) to the reported layout (width w). */
+function toReportedChain(chain: Float64Array, sym: SymmetricCoding, width: number): Float64Array {
+  const p = sym.a.length;
+  const w2 = width + 1;
+  const m = chain.length / w2;
+  const out = new Float64Array(m * width);
+  for (let i = 0; i < m; i++) {
+    const o = i * w2;
+    const xr = chain[o + p] as number;
+    const t = i * width;
+    for (let j = 0; j < p; j++) out[t + j] = (chain[o + j] as number) + (sym.a[j] as number) * xr;
+    for (let j = p; j < width; j++) out[t + j] = chain[o + j + 1] as number;
+  }
+  return out;
+}
+
+/** Reported mean A·μ of a symmetric-coding mean μ (A = [I | a]). */
+function mapMean(mu: Float64Array, a: Float64Array): Float64Array {
+  const p = a.length;
+  const out = new Float64Array(p);
+  for (let j = 0; j < p; j++) out[j] = (mu[j] as number) + (a[j] as number) * (mu[p] as number);
+  return out;
+}
+
+/** Reported covariance A·Σ·Aᵀ of a symmetric-coding covariance Σ ((p + 1)², row-major). */
+function mapCov(cov: Float64Array, a: Float64Array): Float64Array {
+  const p = a.length;
+  const q = p + 1;
+  const out = new Float64Array(p * p);
+  const spp = cov[p * q + p] as number;
+  for (let j = 0; j < p; j++) {
+    const aj = a[j] as number;
+    for (let k = 0; k < p; k++) {
+      const ak = a[k] as number;
+      out[j * p + k] = (cov[j * q + k] as number) + aj * (cov[p * q + k] as number) + ak * (cov[j * q + p] as number) + aj * ak * spp;
+    }
+  }
+  return out;
 }
 
 /** Variance prior of the normal model (validated). @internal */
@@ -186,8 +275,13 @@ function naturalDiff(outcome: TrialOutcome, b0: number, bk: number): number {
  *
  * Default priors (weakly informative, scaled to the data like rstanarm's): normal: α ~ N(ȳ, 10·s_y),
  * β ~ N(0, 2.5·s_y), σ² ~ InvGamma(1, s_y²/2); binomial: α, β ~ N(0, 2.5) (log-odds);
- * Poisson: α ~ N(log(Σy/Σexposure), 2.5), β ~ N(0, 2.5) (log rate ratio); ρ ~ Uniform(−1, 1);
- * trend γ ~ N(0, 2.5·s_y/s_day) (normal) or N(0, 2.5/s_day).
+ * Poisson: α ~ N(log((Σy + 0.5)/Σexposure), 2.5), β ~ N(0, 2.5) (log rate ratio); ρ ~ Uniform(−1, 1);
+ * trend γ ~ N(0, 2.5·s_y/s_day) (normal) or N(0, 2.5/s_day). With neither `priors.intercept` nor
+ * `priors.effects` given they are symmetric between arms: arm k's level is α + u_k with u_k ~
+ * N(0, s/√2) for every arm, the reference included (s the effect sd above), so each effect keeps
+ * its N(0, s) prior and another choice of reference mirrors the result (the reference coding
+ * with independent priors would let the reference's level be held by α's prior alone: data
+ * without information would then favour whichever arm is not the reference).
  *
  * @param input - design, observations, outcome, reference arm, direction and options
  * @returns the posterior summary per treatment, P(best) and (MCMC) diagnostics
@@ -296,9 +390,14 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
       ...(sigma !== undefined ? { sigma } : {}),
     },
   };
+  // Default priors on both the intercept and the effects: the symmetric parameterisation.
+  const pr0 = inp.priors;
+  const symmetric = pr0?.intercept === undefined && (pr0?.effects === undefined || Object.keys(pr0.effects).length === 0);
+  const sym = symmetric ? symmetricCoding(fitData, fitCoef, outcome, outcomeScale(data.y)) : undefined;
+  const sampSpec: ModelSpec = sym === undefined ? spec : { ...spec, data: sym.data, coef: sym.coef };
   const rng = createRng(mc.seed);
   if (outcome === 'normal' && sigma !== undefined && !autocorrelation) {
-    const exact = exactNormal(spec, sigma, betterIs, thresholds, rng, mc.keepDraws ? mc.chains * mc.draws : 0, yShift);
+    const exact = exactNormal(sampSpec, sym?.a, sigma, betterIs, thresholds, rng, mc.keepDraws ? mc.chains * mc.draws : 0, yShift);
     if (exact !== null) {
       return { method: 'exact', ...base, effects: exact.effects, probBest: exact.probBest, warnings: [], ...(exact.draws ? { draws: exact.draws } : {}) };
     }
@@ -306,23 +405,24 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
   const lay = layoutOf(spec, outcome);
   // GLMs: independence MH on the collapsed likelihood when the Laplace proposal passes the
   // Pareto-k̂ check; otherwise the exact Pólya-Gamma Gibbs / Poisson Metropolis kernels.
-  const imh = outcome === 'normal' ? undefined : planGlmImh(spec, outcome, rng.fork('glm-imh-pilot'));
+  const imh = outcome === 'normal' ? undefined : planGlmImh(sampSpec, outcome, rng.fork('glm-imh-pilot'));
   let chains: Float64Array[];
   if (imh?.usable) {
     chains = [];
     for (let c = 0; c < mc.chains; c++) {
-      chains.push(imh.run(spec, rng.fork(`chain-${c}`), mc.warmup, mc.draws));
+      chains.push(imh.run(sampSpec, rng.fork(`chain-${c}`), mc.warmup, mc.draws));
       mc.onProgress?.(c + 1, mc.chains);
     }
   } else {
     const chainModel: ChainModel<unknown> =
       outcome === 'normal'
-        ? (normalModel(spec) as ChainModel<unknown>)
+        ? (normalModel(sampSpec) as ChainModel<unknown>)
         : outcome === 'binomial'
-          ? (binomialModel(spec) as ChainModel<unknown>)
-          : (poissonModel(spec) as ChainModel<unknown>);
+          ? (binomialModel(sampSpec) as ChainModel<unknown>)
+          : (poissonModel(sampSpec) as ChainModel<unknown>);
     chains = runChains(chainModel, rng, mc);
   }
+  if (sym !== undefined) chains = chains.map((c) => toReportedChain(c, sym, lay.width));
   const sampler: SamplerInfo =
     imh === undefined
       ? { name: 'gibbs' }
@@ -395,6 +495,7 @@ function summarizeChains(
 /** Closed-form posterior of the normal model with known σ (mixture priors enumerated). */
 function exactNormal(
   spec: ModelSpec,
+  sym: Float64Array | undefined,
   sigma: number,
   betterIs: 'higher' | 'lower',
   thresholds: Record<string, number>,
@@ -403,18 +504,21 @@ function exactNormal(
   yShift: number,
 ): { effects: Record<string, EffectSummary>; probBest: Record<string, number>; draws?: TrialDraws } | null {
   const d = spec.data;
-  const { n, p, X, y } = d;
+  const { n, X, y } = d;
+  // The sampler's coordinates (p + 1 with the symmetric coding) and the reported ones.
+  const pS = d.p;
+  const p = sym === undefined ? pS : pS - 1;
   let combos = 1;
   for (const c of spec.coef) combos *= c.w.length;
   if (combos > 4096) return null;
   const s2 = sigma * sigma;
-  const xtx = new Float64Array(p * p);
-  const xty = new Float64Array(p);
+  const xtx = new Float64Array(pS * pS);
+  const xty = new Float64Array(pS);
   for (let i = 0; i < n; i++) {
-    for (let a = 0; a < p; a++) {
-      const xa = X[i * p + a] as number;
+    for (let a = 0; a < pS; a++) {
+      const xa = X[i * pS + a] as number;
       xty[a] = (xty[a] as number) + xa * (y[i] as number);
-      for (let b = 0; b < p; b++) xtx[a * p + b] = (xtx[a * p + b] as number) + xa * (X[i * p + b] as number);
+      for (let b = 0; b < pS; b++) xtx[a * pS + b] = (xtx[a * pS + b] as number) + xa * (X[i * pS + b] as number);
     }
   }
   const means: Float64Array[] = [];
@@ -423,44 +527,44 @@ function exactNormal(
   const precs: Float64Array[] = [];
   const lins: Float64Array[] = [];
   const logw = new Float64Array(combos);
-  const idx = new Int32Array(p);
+  const idx = new Int32Array(pS);
   for (let c = 0; c < combos; c++) {
     let r = c;
-    for (let a = 0; a < p; a++) {
+    for (let a = 0; a < pS; a++) {
       const k = (spec.coef[a] as NormalMixture).w.length;
       idx[a] = r % k;
       r = Math.floor(r / k);
     }
-    const q = new Float64Array(p * p);
-    const b = new Float64Array(p);
+    const q = new Float64Array(pS * pS);
+    const b = new Float64Array(pS);
     let lw = 0;
     let mPm = 0;
-    for (let a = 0; a < p; a++) {
+    for (let a = 0; a < pS; a++) {
       const mix = spec.coef[a] as NormalMixture;
       const k = idx[a] as number;
       const s = mix.s[k] as number;
       const m = mix.m[k] as number;
-      for (let bb = 0; bb < p; bb++) q[a * p + bb] = (xtx[a * p + bb] as number) / s2;
-      q[a * p + a] = (q[a * p + a] as number) + 1 / (s * s);
+      for (let bb = 0; bb < pS; bb++) q[a * pS + bb] = (xtx[a * pS + bb] as number) / s2;
+      q[a * pS + a] = (q[a * pS + a] as number) + 1 / (s * s);
       b[a] = (xty[a] as number) / s2 + m / (s * s);
       lw += Math.log(mix.w[k] as number) - Math.log(s);
       mPm += (m * m) / (s * s);
     }
-    const cov = spdInverse(q, p);
+    const cov = spdInverse(q, pS);
     if (cov === null) return null;
     precs.push(q);
     lins.push(b.slice());
-    const mu = new Float64Array(p);
-    for (let a = 0; a < p; a++) {
+    const mu = new Float64Array(pS);
+    for (let a = 0; a < pS; a++) {
       let s = 0;
-      for (let bb = 0; bb < p; bb++) s += (cov[a * p + bb] as number) * (b[bb] as number);
+      for (let bb = 0; bb < pS; bb++) s += (cov[a * pS + bb] as number) * (b[bb] as number);
       mu[a] = s;
     }
     let muQmu = 0;
-    for (let a = 0; a < p; a++) muQmu += (mu[a] as number) * (b[a] as number);
-    logw[c] = lw - 0.5 * spdLogDet(q, p) - 0.5 * (mPm - muQmu);
-    means.push(mu);
-    covs.push(cov);
+    for (let a = 0; a < pS; a++) muQmu += (mu[a] as number) * (b[a] as number);
+    logw[c] = lw - 0.5 * spdLogDet(q, pS) - 0.5 * (mPm - muQmu);
+    means.push(sym === undefined ? mu : mapMean(mu, sym));
+    covs.push(sym === undefined ? cov : mapCov(cov, sym));
   }
   const lse = logSumExp(logw);
   const w = new Float64Array(combos);
@@ -502,16 +606,17 @@ function exactNormal(
   const nd = Math.max(nDraws, nMc);
   let all: Float64Array | undefined;
   if (nd > 0) {
-    // One Cholesky factor per combination (not per draw): β = μ_c + L_c⁻ᵀ ε, Q_c = L_c L_cᵀ.
+    // One Cholesky factor per combination (not per draw): β = μ_c + L_c⁻ᵀ ε, Q_c = L_c L_cᵀ,
+    // in the sampler's coordinates, then mapped to the reported ones (mean already mapped).
     const chols: Float64Array[] = [];
     for (let c = 0; c < combos; c++) {
-      const l = new Float64Array(p * p);
-      if (!choleskyOk(precs[c] as Float64Array, p, l)) return null;
+      const l = new Float64Array(pS * pS);
+      if (!choleskyOk(precs[c] as Float64Array, pS, l)) return null;
       chols.push(l);
     }
     const r = rng.fork('exact-draws');
     all = new Float64Array(nd * p);
-    const z = new Float64Array(p);
+    const z = new Float64Array(pS);
     for (let i = 0; i < nd; i++) {
       let u = r.uniform();
       let c = 0;
@@ -519,11 +624,12 @@ function exactNormal(
         u -= w[c] as number;
         c++;
       }
-      for (let a = 0; a < p; a++) z[a] = r.normal();
-      backSolveT(chols[c] as Float64Array, p, z, z);
+      for (let a = 0; a < pS; a++) z[a] = r.normal();
+      backSolveT(chols[c] as Float64Array, pS, z, z);
       const mu = means[c] as Float64Array;
       const o = i * p;
-      for (let a = 0; a < p; a++) all[o + a] = (mu[a] as number) + (z[a] as number);
+      const zr = sym === undefined ? 0 : (z[p] as number);
+      for (let a = 0; a < p; a++) all[o + a] = (mu[a] as number) + (z[a] as number) + (sym === undefined ? 0 : (sym[a] as number) * zr);
     }
   }
   let probBest: Record<string, number>;

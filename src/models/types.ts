@@ -22,12 +22,17 @@ export interface TrialPriors {
   /**
    * Prior of each non-reference treatment's effect (treatment minus reference, on the link
    * scale): a `normal` Dist or a `mixture` of normals (e.g. the LFM's population prior).
-   * @defaultValue normal: N(0, 2.5·sd(y)); binomial and Poisson: N(0, 2.5) on the log-odds / log-rate scale
+   * @defaultValue normal: N(0, 2.5·sd(y)); binomial and Poisson: N(0, 2.5) on the log-odds / log-rate scale.
+   *   When neither `effects` nor `intercept` is given, the defaults are symmetric between arms:
+   *   each arm's level is α + u_k with u_k ~ N(0, s/√2) for every arm (the reference included), so
+   *   each effect has the N(0, s) above, effects share a correlation of 1/2, and choosing another
+   *   reference mirrors the result. Given either, the priors are independent in the reference coding.
    */
   effects?: Record<string, Dist>;
   /**
    * Prior of the reference arm's mean on the link scale (normal or mixture of normals).
-   * @defaultValue normal: N(mean(y), 10·sd(y)); binomial: N(0, 2.5); Poisson: N(log(Σy/Σexposure), 2.5)
+   * @defaultValue normal: N(mean(y), 10·sd(y)); binomial: N(0, 2.5); Poisson: N(log((Σy + 0.5)/Σexposure), 2.5)
+   *   (with the symmetric default of `effects`, this is α's prior and the reference's level is α + u_ref)
    */
   intercept?: Dist;
   /**

@@ -1,3 +1,6 @@
+import { expect } from 'vitest';
+import type { EffectSummary } from '../../src/models/index.js';
+
 /**
  * Two-sided Monte Carlo band for comparing a probability estimated from MCMC draws with a
  * reference estimated from JAGS's draws: both carry binomial error p(1 − p)/ESS, so the
@@ -18,4 +21,22 @@ export function jagsEss(ess: Record<string, number> | undefined, fallback = 10_0
     .filter(([k]) => k.startsWith('beta') || k === 'mu')
     .map(([, x]) => x);
   return v.length > 0 ? Math.min(...v) : fallback;
+}
+
+/**
+ * One effect's summary against a JAGS reference: means within 0.05 posterior sd, sds within 5%,
+ * medians within 0.06 sd, 95% interval ends within 0.1 sd, probabilities within {@link probBand}.
+ */
+export function compareEffect(got: EffectSummary, exp: EffectSummary, ess: number, essRef: number): void {
+  expect(Math.abs(got.mean - exp.mean)).toBeLessThan(0.05 * exp.sd);
+  expect(Math.abs(got.sd / exp.sd - 1)).toBeLessThan(0.05);
+  expect(Math.abs(got.median - exp.median)).toBeLessThan(0.06 * exp.sd);
+  expect(Math.abs(got.interval[0] - exp.interval[0])).toBeLessThan(0.1 * exp.sd);
+  expect(Math.abs(got.interval[1] - exp.interval[1])).toBeLessThan(0.1 * exp.sd);
+  expect(Math.abs(got.probBetter - exp.probBetter)).toBeLessThan(probBand(exp.probBetter, ess, essRef));
+  if (exp.probClinicallyBetter !== undefined) {
+    expect(got.probClinicallyBetter).toBeDefined();
+    const pc = exp.probClinicallyBetter;
+    expect(Math.abs((got.probClinicallyBetter as number) - pc)).toBeLessThan(probBand(pc, ess, essRef));
+  }
 }

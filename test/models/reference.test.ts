@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { jagsEss, probBand } from './prob-band.js';
+import { compareEffect, jagsEss, probBand } from './prob-band.js';
 import { analyzeTrial } from '../../src/models/index.js';
 import type { AnalyzeTrialInput, EffectSummary } from '../../src/models/index.js';
 
@@ -25,20 +25,6 @@ const fixtures = JSON.parse(readFileSync(new URL('../fixtures/models.json', impo
     jags?: { ess?: Record<string, number> };
   }
 >;
-
-function compareEffect(got: EffectSummary, exp: EffectSummary, ess: number, essRef: number): void {
-  expect(Math.abs(got.mean - exp.mean)).toBeLessThan(0.05 * exp.sd);
-  expect(Math.abs(got.sd / exp.sd - 1)).toBeLessThan(0.05);
-  expect(Math.abs(got.median - exp.median)).toBeLessThan(0.06 * exp.sd);
-  expect(Math.abs(got.interval[0] - exp.interval[0])).toBeLessThan(0.1 * exp.sd);
-  expect(Math.abs(got.interval[1] - exp.interval[1])).toBeLessThan(0.1 * exp.sd);
-  expect(Math.abs(got.probBetter - exp.probBetter)).toBeLessThan(probBand(exp.probBetter, ess, essRef));
-  if (exp.probClinicallyBetter !== undefined) {
-    expect(got.probClinicallyBetter).toBeDefined();
-    const pc = exp.probClinicallyBetter;
-    expect(Math.abs((got.probClinicallyBetter as number) - pc)).toBeLessThan(probBand(pc, ess, essRef));
-  }
-}
 
 const cases = ['normal', 'normalKnownSigma', 'ar1', 'washout', 'trend', 'binomial', 'poisson', 'binomialMixture', 'poissonMixture'] as const;
 
