@@ -59,6 +59,16 @@ export function designTrial(options: DesignOptions): TrialDesign {
   return buildDesign(o, order);
 }
 
+/**
+ * `designTrial` on options resolved once, with another seed: the same design as
+ * `designTrial({ ...options, seed })`, without validating the options again (the simulator
+ * randomises every replicate afresh). @internal
+ */
+export function designWithSeed(o: ResolvedDesignOptions, seed: string): TrialDesign {
+  const r = { ...o, seed };
+  return buildDesign(r, sequenceFor(r));
+}
+
 function sequenceFor(o: ResolvedDesignOptions): number[] {
   const k = o.treatments.length;
   const m = o.maxConsecutive;

@@ -6,7 +6,6 @@
 import type { Dist } from '../distributions/index.js';
 import { cdfRaw, logSumExp, quantileRaw, validateDist } from '../distributions/index.js';
 import { createRng } from '../rng/index.js';
-import type { Rng } from '../rng/index.js';
 import {
   boolean,
   fail,
@@ -25,7 +24,7 @@ import type { DrawLayout } from './driver.js';
 import type { Layout, ModelSpec } from './engine.js';
 import { binomialModel, checkRhoPrior, layoutOf, normalModel, poissonModel } from './engine.js';
 import { planGlmImh } from './kernels/glm-imh.js';
-import { backSolveT, choleskyOk, drawFromPrecision, spdInverse, spdLogDet } from '../linalg/dense.js';
+import { backSolveT, choleskyOk, spdInverse, spdLogDet } from '../linalg/dense.js';
 import { bivariateNormalUpper } from './bvn.js';
 import { sampleMoments } from './kernels/moments.js';
 import {
@@ -87,19 +86,12 @@ export function resolveMcmcOptions(fn: string, m: McmcOptions | undefined): Reso
 }
 
 /** Priors of every column of X, with the documented defaults. @internal */
-export function resolveCoefPriors(
-  fn: string,
-  data: PreparedTrial,
-  outcome: TrialOutcome,
-  priors: AnalyzeTrialInput['priors'],
-): NormalMixture[] {
-  const pr = priors ?? {};
-  const st = sampleMoments(data.y);
+export function resolveCoefPriors(fn: string, data: PreparedTrial, outcome: TrialOutcome, pr: CoefPriorsIn): NormalMixture[] {
   const scaleY = outcomeScale(data.y);
   const coef: NormalMixture[] = [];
   const one = (m: number, s: number): NormalMixture => ({ w: Float64Array.of(1), m: Float64Array.of(m), s: Float64Array.of(s) });
-  if (pr.intercept !== undefined) coef.push(normalMixture(fn, 'priors.intercept', pr.intercept));
-  else if (outcome === 'normal') coef.push(one(st.mean, 10 * scaleY));
+  if (pr.intercept !== undefined) coef.push(pr.intercept);
+  else if (outcome === 'normal') coef.push(one(sampleMoments(data.y).mean, 10 * scaleY));
   else if (outcome === 'binomial') coef.push(one(0, 2.5));
   else {
     let sy = 0;
@@ -110,24 +102,18 @@ export function resolveCoefPriors(
     }
     coef.push(one(Math.log((sy + 0.5) / se), 2.5));
   }
-  const effects = pr.effects ?? {};
   if (pr.effects !== undefined) {
-    plainObject(fn, 'priors.effects', pr.effects);
-    for (const k of Object.keys(effects)) {
+    for (const k of pr.effects.keys()) {
       if (!data.effectNames.includes(k)) {
         fail(fn, `priors.effects.${k}`, `names no non-reference treatment of the design (${data.effectNames.join(', ')})`, k);
       }
     }
   }
   for (const t of data.effectNames) {
-    const d = ownValue(effects, t);
-    if (d !== undefined) coef.push(normalMixture(fn, `priors.effects.${t}`, d));
-    else coef.push(one(0, defaultEffectSd(outcome, scaleY)));
+    const d = pr.effects?.get(t);
+    coef.push(d ?? one(0, defaultEffectSd(outcome, scaleY)));
   }
-  if (data.trendColumn >= 0) {
-    if (pr.trend !== undefined) coef.push(normalMixture(fn, 'priors.trend', pr.trend));
-    else coef.push(one(0, ((outcome === 'normal' ? 2.5 * scaleY : 2.5) / data.daySd) as number));
-  }
+  if (data.trendColumn >= 0) coef.push(pr.trend ?? one(0, defaultEffectSd(outcome, scaleY) / data.daySd));
   return coef;
 }
 
@@ -313,50 +299,104 @@ function naturalDiff(outcome: TrialOutcome, b0: number, bk: number): number {
  */
 export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
   const inp = plainObject(FN, 'input', input) as unknown as AnalyzeTrialInput;
-  const outcome = checkOutcome(FN, inp.outcome);
-  const betterIs = oneOf(FN, 'betterIs', inp.betterIs, ['higher', 'lower'] as const);
-  if (typeof inp.reference !== 'string') fail(FN, 'reference', 'must be a treatment label', inp.reference);
-  const model = inp.model === undefined ? {} : plainObject(FN, 'model', inp.model);
-  knownKeys(FN, 'model', model, ['autocorrelation', 'trend', 'includeWashout', 'sigma']);
-  const autocorrelation = model.autocorrelation === undefined ? false : boolean(FN, 'model.autocorrelation', model.autocorrelation);
-  const trend = model.trend === undefined ? false : boolean(FN, 'model.trend', model.trend);
-  const includeWashout = model.includeWashout === undefined ? false : boolean(FN, 'model.includeWashout', model.includeWashout);
-  const sigma = model.sigma === undefined ? undefined : positive(FN, 'model.sigma', model.sigma);
+  return analyzeResolvedTrial(resolveTrialOptions(FN, inp), inp.design, inp.observations, false);
+}
+
+/** `analyzeTrial`'s options besides the data, validated once. @internal */
+export interface ResolvedTrialOptions {
+  readonly fn: string;
+  readonly outcome: TrialOutcome;
+  readonly betterIs: 'higher' | 'lower';
+  readonly reference: string;
+  readonly autocorrelation: boolean;
+  readonly trend: boolean;
+  readonly includeWashout: boolean;
+  readonly sigma: number | undefined;
+  readonly mc: ResolvedMcmc;
+  /** Validated coefficient priors (the data-scaled defaults are filled per data set). */
+  readonly coefPriors: CoefPriorsIn;
+  readonly variancePrior: Dist | undefined;
+  readonly rhoPrior: Dist | undefined;
+  /** Thresholds per arm (finite; names checked against the design per data set). */
+  readonly thresholds: Readonly<Record<string, number>>;
+}
+
+/** The coefficient priors given in `priors`, as normal mixtures. @internal */
+export interface CoefPriorsIn {
+  readonly intercept: NormalMixture | undefined;
+  readonly effects: ReadonlyMap<string, NormalMixture> | undefined;
+  readonly trend: NormalMixture | undefined;
+}
+
+/**
+ * Validates everything of an `analyzeTrial` input except the design and the observations, so
+ * that many data sets (simulation replicates) can share one resolution. @internal
+ */
+export function resolveTrialOptions(fn: string, inp: Omit<AnalyzeTrialInput, 'design' | 'observations'>): ResolvedTrialOptions {
+  const outcome = checkOutcome(fn, inp.outcome);
+  const betterIs = oneOf(fn, 'betterIs', inp.betterIs, ['higher', 'lower'] as const);
+  if (typeof inp.reference !== 'string') fail(fn, 'reference', 'must be a treatment label', inp.reference);
+  const model = inp.model === undefined ? {} : plainObject(fn, 'model', inp.model);
+  knownKeys(fn, 'model', model, ['autocorrelation', 'trend', 'includeWashout', 'sigma']);
+  const autocorrelation = model.autocorrelation === undefined ? false : boolean(fn, 'model.autocorrelation', model.autocorrelation);
+  const trend = model.trend === undefined ? false : boolean(fn, 'model.trend', model.trend);
+  const includeWashout = model.includeWashout === undefined ? false : boolean(fn, 'model.includeWashout', model.includeWashout);
+  const sigma = model.sigma === undefined ? undefined : positive(fn, 'model.sigma', model.sigma);
   if (outcome !== 'normal' && autocorrelation) {
-    fail(FN, 'model.autocorrelation', "is supported for the 'normal' outcome only", true);
+    fail(fn, 'model.autocorrelation', "is supported for the 'normal' outcome only", true);
   }
-  if (outcome !== 'normal' && sigma !== undefined) fail(FN, 'model.sigma', "applies to the 'normal' outcome only", sigma);
-  const mc = resolveMcmcOptions(FN, inp.mcmc);
-  const data = prepareTrial(FN, inp.design, inp.observations, outcome, inp.reference, {
+  if (outcome !== 'normal' && sigma !== undefined) fail(fn, 'model.sigma', "applies to the 'normal' outcome only", sigma);
+  const mc = resolveMcmcOptions(fn, inp.mcmc);
+  const pr = inp.priors === undefined ? undefined : (plainObject(fn, 'priors', inp.priors) as NonNullable<AnalyzeTrialInput['priors']>);
+  if (pr !== undefined) knownKeys(fn, 'priors', pr, ['effects', 'intercept', 'variance', 'rho', 'trend']);
+  // A prior for a parameter the model does not have is a mistake in the input, not a no-op.
+  if (pr?.variance !== undefined && (outcome !== 'normal' || sigma !== undefined)) {
+    fail(fn, 'priors.variance', "applies to the 'normal' outcome with an unknown sigma only (not with model.sigma)", pr.variance);
+  }
+  if (pr?.rho !== undefined && !autocorrelation) fail(fn, 'priors.rho', 'needs model.autocorrelation', pr.rho);
+  if (pr?.trend !== undefined && !trend) fail(fn, 'priors.trend', 'needs model.trend', pr.trend);
+  let effects: Map<string, NormalMixture> | undefined;
+  if (pr?.effects !== undefined) {
+    const e = plainObject(fn, 'priors.effects', pr.effects);
+    effects = new Map();
+    for (const k of Object.keys(e)) effects.set(k, normalMixture(fn, `priors.effects.${k}`, ownValue(e, k)));
+  }
+  const coefPriors: CoefPriorsIn = {
+    intercept: pr?.intercept === undefined ? undefined : normalMixture(fn, 'priors.intercept', pr.intercept),
+    effects,
+    trend: pr?.trend === undefined ? undefined : normalMixture(fn, 'priors.trend', pr.trend),
+  };
+  const rhoPrior = pr?.rho === undefined ? undefined : checkRhoPrior(fn, 'priors.rho', validateDist(pr.rho, fn, 'priors.rho'));
+  const variancePrior = pr?.variance === undefined ? undefined : resolveVariancePrior(fn, 'priors.variance', pr.variance, new Float64Array(0));
+  const thresholds: Record<string, number> = Object.create(null);
+  if (inp.thresholds !== undefined) {
+    const th = plainObject(fn, 'thresholds', inp.thresholds);
+    for (const k of Object.keys(th)) thresholds[k] = finite(fn, `thresholds.${k}`, ownValue(th, k));
+  }
+  return { fn, outcome, betterIs, reference: inp.reference, autocorrelation, trend, includeWashout, sigma, mc, coefPriors, variancePrior, rhoPrior, thresholds };
+}
+
+/**
+ * `analyzeTrial` on resolved options. With `trusted`, the design and observations are taken as
+ * built by n1kit itself (the simulator) and not validated again. @internal
+ */
+export function analyzeResolvedTrial(o: ResolvedTrialOptions, designIn: unknown, observationsIn: unknown, trusted: boolean): TrialAnalysis {
+  const { fn, outcome, betterIs, autocorrelation, trend, includeWashout, sigma, mc, rhoPrior } = o;
+  const data = prepareTrial(fn, designIn, observationsIn, outcome, o.reference, {
     includeWashout,
     trend,
     uniqueDays: autocorrelation,
+    trusted,
   });
-  if (inp.priors !== undefined) {
-    knownKeys(FN, 'priors', plainObject(FN, 'priors', inp.priors), ['effects', 'intercept', 'variance', 'rho', 'trend']);
-  }
-  const coef = resolveCoefPriors(FN, data, outcome, inp.priors);
+  const coef = resolveCoefPriors(fn, data, outcome, o.coefPriors);
   if (outcome === 'normal' && sigma === undefined && data.n <= data.p) {
-    fail(FN, 'observations', `must number more than the ${data.p} regression coefficients to estimate the variance`, data.n);
+    fail(fn, 'observations', `must number more than the ${data.p} regression coefficients to estimate the variance`, data.n);
   }
-  const thresholds: Record<string, number> = Object.create(null);
-  if (inp.thresholds !== undefined) {
-    plainObject(FN, 'thresholds', inp.thresholds);
-    for (const [k, v] of Object.entries(inp.thresholds)) {
-      if (!data.effectNames.includes(k)) fail(FN, `thresholds.${k}`, `names no non-reference treatment (${data.effectNames.join(', ')})`, k);
-      thresholds[k] = finite(FN, `thresholds.${k}`, v);
-    }
+  for (const k of Object.keys(o.thresholds)) {
+    if (!data.effectNames.includes(k)) fail(fn, `thresholds.${k}`, `names no non-reference treatment (${data.effectNames.join(', ')})`, k);
   }
-  // A prior for a parameter the model does not have is a mistake in the input, not a no-op.
-  if (inp.priors?.variance !== undefined && (outcome !== 'normal' || sigma !== undefined)) {
-    fail(FN, 'priors.variance', "applies to the 'normal' outcome with an unknown sigma only (not with model.sigma)", inp.priors.variance);
-  }
-  if (inp.priors?.rho !== undefined && !autocorrelation) fail(FN, 'priors.rho', 'needs model.autocorrelation', inp.priors.rho);
-  if (inp.priors?.trend !== undefined && !trend) fail(FN, 'priors.trend', 'needs model.trend', inp.priors.trend);
-  let rhoPrior: Dist | undefined;
-  if (inp.priors?.rho !== undefined) rhoPrior = checkRhoPrior(FN, 'priors.rho', validateDist(inp.priors.rho, FN, 'priors.rho'));
-  const variance =
-    outcome === 'normal' && sigma === undefined ? resolveVariancePrior(FN, 'priors.variance', inp.priors?.variance, data.y) : undefined;
+  const thresholds = o.thresholds as Record<string, number>;
+  const variance = outcome === 'normal' && sigma === undefined ? (o.variancePrior ?? resolveVariancePrior(fn, 'priors.variance', undefined, data.y)) : undefined;
   // Normal outcome: fit y − ȳ (the intercept and its prior shift by ȳ, restored in the output).
   // Cross-products of uncentred y lose the residual sum of squares to cancellation when the
   // level dwarfs the noise (y ≈ 1e8 ± 1 gave σ ≈ 0.18).
@@ -373,7 +413,7 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
   };
   const base = {
     outcome,
-    reference: inp.reference,
+    reference: o.reference,
     betterIs,
     data: {
       used: data.n,
@@ -391,17 +431,16 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
     },
   };
   // Default priors on both the intercept and the effects: the symmetric parameterisation.
-  const pr0 = inp.priors;
-  const symmetric = pr0?.intercept === undefined && (pr0?.effects === undefined || Object.keys(pr0.effects).length === 0);
+  const symmetric = o.coefPriors.intercept === undefined && (o.coefPriors.effects === undefined || o.coefPriors.effects.size === 0);
   const sym = symmetric ? symmetricCoding(fitData, fitCoef, outcome, outcomeScale(data.y)) : undefined;
   const sampSpec: ModelSpec = sym === undefined ? spec : { ...spec, data: sym.data, coef: sym.coef };
-  const rng = createRng(mc.seed);
   if (outcome === 'normal' && sigma !== undefined && !autocorrelation) {
-    const exact = exactNormal(sampSpec, sym?.a, sigma, betterIs, thresholds, rng, mc.keepDraws ? mc.chains * mc.draws : 0, yShift);
+    const exact = exactNormal(sampSpec, sym?.a, sigma, betterIs, thresholds, mc.seed, mc.keepDraws ? mc.chains * mc.draws : 0, yShift);
     if (exact !== null) {
       return { method: 'exact', ...base, effects: exact.effects, probBest: exact.probBest, warnings: [], ...(exact.draws ? { draws: exact.draws } : {}) };
     }
   }
+  const rng = createRng(mc.seed);
   const lay = layoutOf(spec, outcome);
   // GLMs: independence MH on the collapsed likelihood when the Laplace proposal passes the
   // Pareto-k̂ check; otherwise the exact Pólya-Gamma Gibbs / Poisson Metropolis kernels.
@@ -429,7 +468,7 @@ export function analyzeTrial(input: AnalyzeTrialInput): TrialAnalysis {
       : imh.usable
         ? { name: 'independence-mh', paretoK: imh.paretoK, pilotRelativeEss: imh.relativeEss, collapsedRows: imh.rows, acceptance: imh.acceptance() }
         : { name: outcome === 'binomial' ? 'polya-gamma-gibbs' : 'metropolis', paretoK: imh.paretoK, pilotRelativeEss: imh.relativeEss, collapsedRows: imh.rows };
-  const sum = summarizeChains(FN, spec, outcome, lay, chains, betterIs, thresholds, mc, yShift, sampler);
+  const sum = summarizeChains(fn, spec, outcome, lay, chains, betterIs, thresholds, mc, yShift, sampler);
   return { method: 'mcmc', ...base, ...sum, warnings: convergenceWarnings(sum.diagnostics as McmcDiagnostics) };
 }
 
@@ -499,7 +538,7 @@ function exactNormal(
   sigma: number,
   betterIs: 'higher' | 'lower',
   thresholds: Record<string, number>,
-  rng: Rng,
+  seed: string | number,
   nDraws: number,
   yShift: number,
 ): { effects: Record<string, EffectSummary>; probBest: Record<string, number>; draws?: TrialDraws } | null {
@@ -614,7 +653,8 @@ function exactNormal(
       if (!choleskyOk(precs[c] as Float64Array, pS, l)) return null;
       chols.push(l);
     }
-    const r = rng.fork('exact-draws');
+    // Created only when draws are needed: seeding a generator is most of a small exact analysis.
+    const r = createRng(seed).fork('exact-draws');
     all = new Float64Array(nd * p);
     const z = new Float64Array(pS);
     for (let i = 0; i < nd; i++) {

@@ -1,6 +1,4 @@
-// Only seedrandom's Alea module: the package root also loads ARC4 and five other generators
-// (and probes for Node's `crypto`), which bundlers cannot drop (CommonJS).
-import aleaFactory from 'seedrandom/lib/alea.js';
+import { type AleaGenerator, aleaFromState, aleaSeedState } from './alea.js';
 import { fail, seed as checkSeed } from '../validate.js';
 
 /** A seed: any string or finite number. The same seed gives the same stream everywhere. */
@@ -49,13 +47,9 @@ export interface RngState {
   readonly spare: number | null;
 }
 
-interface AleaPrng {
-  (): number;
-  state(): { c: number; s0: number; s1: number; s2: number };
-}
-
-type AleaFactory = (seed?: string, options?: { state?: unknown }) => AleaPrng;
-const alea = aleaFactory as unknown as AleaFactory;
+type AleaPrng = AleaGenerator;
+const alea = (seed: string, o: { state: true | { c: number; s0: number; s1: number; s2: number } }): AleaPrng =>
+  aleaFromState(o.state === true ? aleaSeedState(seed) : o.state);
 
 function seedKey(path: readonly string[]): string {
   // An unambiguous encoding of the path; Alea's Mash hash turns it into the initial state.
@@ -65,7 +59,7 @@ function seedKey(path: readonly string[]): string {
 /**
  * Creates a seeded generator.
  *
- * Uniforms come from seedrandom's Alea generator (Baagøe 2010). Normal, gamma and beta draws
+ * Uniforms come from the Alea generator (Baagøe 2010; the same stream as seedrandom 3's `alea`). Normal, gamma and beta draws
  * are computed here from those uniforms alone (Marsaglia's polar method; Marsaglia & Tsang
  * 2000 for gamma; gamma ratio for beta) instead of `@stdlib/random-base-*` samplers: given a
  * `prng`, stdlib's ziggurat seeds a hidden MT19937 for its layer index, whose state cannot be

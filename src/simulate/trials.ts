@@ -6,9 +6,12 @@
  */
 import { adaptiveNof1 } from '../adaptive/index.js';
 import type { DesignOptions } from '../design/index.js';
-import { designTrial } from '../design/index.js';
+import { designWithSeed } from '../design/design.js';
+import type { ResolvedDesignOptions } from '../design/options.js';
+import { resolveDesignOptions } from '../design/options.js';
 import type { TrialDesign, TrialPeriod } from '../design/types.js';
-import { analyzeTrial } from '../models/index.js';
+import type { ResolvedTrialOptions } from '../models/trial.js';
+import { analyzeResolvedTrial, resolveTrialOptions } from '../models/trial.js';
 import type { McmcOptions, TrialAnalysis, TrialModelOptions, TrialObservation, TrialPriors } from '../models/types.js';
 import { createRng } from '../rng/index.js';
 import type { Rng, Seed } from '../rng/rng.js';
@@ -224,6 +227,10 @@ export interface SimulateTrialsOptions {
 export interface ResolvedSpec {
   readonly spec: SimulationSpec;
   readonly design: Omit<DesignOptions, 'seed'>;
+  /** The design options, resolved once (each replicate only re-randomises). */
+  readonly designOptions: ResolvedDesignOptions;
+  /** The analysis options, resolved once (each analysis only sets its seed). */
+  readonly analysisOptions: ResolvedTrialOptions;
   readonly treatments: readonly string[];
   readonly reference: string;
   readonly others: readonly string[];
@@ -270,7 +277,8 @@ export function resolveSimulationSpec(spec: SimulationSpec, fn = 'simulateTrials
   const d = plainObject(fn, 'spec.design', s.design);
   if (Object.hasOwn(d, 'seed')) fail(fn, 'spec.design.seed', 'must be absent: every replicate is randomised from spec.seed', d.seed);
   // designTrial checks the design options (with a placeholder seed).
-  const probe = designTrial({ ...(d as unknown as Omit<DesignOptions, 'seed'>), seed: `${seed}/check` });
+  const designOptions = resolveDesignOptions({ ...(d as unknown as Omit<DesignOptions, 'seed'>), seed: `${seed}/check` }, fn);
+  const probe = designWithSeed(designOptions, `${seed}/check`);
   const scenario = resolveScenario(s.scenario as Scenario, fn, 'spec.scenario');
   checkScenarioArms(fn, scenario, probe.treatments, 'spec.scenario');
   const a = plainObject(fn, 'spec.analysis', s.analysis);
@@ -297,6 +305,15 @@ export function resolveSimulationSpec(spec: SimulationSpec, fn = 'simulateTrials
     if (!['chains', 'draws', 'warmup', 'maxRhat', 'minEss'].includes(k)) fail(fn, `spec.analysis.mcmc.${k}`, 'is not a simulation MCMC option (chains, draws, warmup, maxRhat, minEss)', k);
   }
   const mcmc: McmcOptions = { chains: 2, draws: 400, warmup: 200, ...(mcmcIn as McmcOptions) };
+  const analysisOptions = resolveTrialOptions('analyzeTrial', {
+    outcome: scenario.outcome,
+    reference,
+    betterIs,
+    ...(a.priors === undefined ? {} : { priors: a.priors as TrialPriors }),
+    ...(a.model === undefined ? {} : { model: a.model as TrialModelOptions }),
+    ...(thresholds === undefined ? {} : { thresholds }),
+    mcmc: { ...mcmc, seed: seed },
+  });
   const ad = s.adaptive === undefined ? {} : plainObject(fn, 'spec.adaptive', s.adaptive);
   for (const k of Object.keys(ad)) {
     if (!['stopWhenConfident', 'allocation', 'minProbability', 'maxConsecutive'].includes(k)) fail(fn, `spec.adaptive.${k}`, 'is not an adaptive option (stopWhenConfident, allocation, minProbability, maxConsecutive)', k);
@@ -311,6 +328,8 @@ export function resolveSimulationSpec(spec: SimulationSpec, fn = 'simulateTrials
   return {
     spec: { ...(spec as SimulationSpec), replicates },
     design: d as unknown as Omit<DesignOptions, 'seed'>,
+    designOptions,
+    analysisOptions,
     treatments: probe.treatments,
     reference,
     others,
@@ -346,18 +365,9 @@ export interface ReplicateOutcome {
 }
 
 function analyse(r: ResolvedSpec, design: TrialDesign, observations: TrialObservation[], i: number, look: number): TrialAnalysis {
-  const a = r.spec.analysis;
-  return analyzeTrial({
-    design,
-    observations,
-    outcome: r.scenario.outcome,
-    reference: r.reference,
-    betterIs: a.betterIs,
-    ...(a.priors === undefined ? {} : { priors: a.priors }),
-    ...(a.model === undefined ? {} : { model: a.model }),
-    ...(r.thresholds === undefined ? {} : { thresholds: r.thresholds }),
-    mcmc: { ...r.mcmc, seed: `${r.seed}/replicate-${i}/mcmc-${look}` },
-  });
+  // Options resolved once per spec; the design and the diary were built here: not re-validated.
+  const o = r.analysisOptions;
+  return analyzeResolvedTrial({ ...o, mc: { ...o.mc, seed: `${r.seed}/replicate-${i}/mcmc-${look}` } }, design, observations, true);
 }
 
 function bestOf(probBest: Readonly<Record<string, number>>, arms: readonly string[]): string {
@@ -374,7 +384,7 @@ function bestOf(probBest: Readonly<Record<string, number>>, arms: readonly strin
  * @internal
  */
 export function runReplicate(r: ResolvedSpec, i: number): ReplicateOutcome {
-  const base = designTrial({ ...r.design, seed: `${r.seed}/replicate-${i}/design` });
+  const base = designWithSeed(r.designOptions, `${r.seed}/replicate-${i}/design`);
   const rng = r.root.fork(`replicate-${i}`);
   const step = diaryStepper(r.scenario, rng);
   const k = base.treatments.length;

@@ -17,7 +17,7 @@ import type { Rng } from '../../src/rng/index.js';
 import { prepareTrial } from '../../src/models/data.js';
 import { runBinomialChain, runPoissonChain } from '../../src/models/engine.js';
 import type { ModelSpec } from '../../src/models/engine.js';
-import { resolveCoefPriors } from '../../src/models/trial.js';
+import { resolveCoefPriors, resolveTrialOptions } from '../../src/models/trial.js';
 
 /** Knuth's product-of-uniforms Poisson draw (small means only). */
 function poissonDraw(lambda: number, rng: Rng): number {
@@ -171,7 +171,7 @@ describe('fallback when the Laplace approximation is poor', () => {
     ] as const) {
       const inp = jags[name]!.input;
       const data = prepareTrial('test', inp.design, inp.observations, inp.outcome, inp.reference, { includeWashout: false, trend: false, uniqueDays: false });
-      const spec: ModelSpec = { data, coef: resolveCoefPriors('test', data, inp.outcome, inp.priors), autocorrelation: false };
+      const spec: ModelSpec = { data, coef: resolveCoefPriors('test', data, inp.outcome, resolveTrialOptions('test', inp).coefPriors), autocorrelation: false };
       const rng = createRng(`fallback-${name}`);
       const xs: number[][] = data.effectNames.map(() => []);
       for (let c = 0; c < 4; c++) {
