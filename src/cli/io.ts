@@ -4,6 +4,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { type TableRow, parseTable } from '../data/table.js';
 import { ValidationError } from '../errors.js';
 
 /** An I/O failure (missing file, unreadable stdin): exit code 6. */
@@ -37,50 +38,24 @@ export function parseJson(text: string, source: string): unknown {
 }
 
 /**
- * Parses a CSV with a header row into objects; numeric-looking cells become numbers.
- * Accepts `,` or `;` separators and quoted cells.
+ * Parses a CSV / TSV with a header row into objects with {@link parseTable} (one parser for the
+ * library and the command): a UTF-8 byte-order mark is dropped, LF, CRLF and CR line ends all
+ * work, quoted cells may hold the separator, quotes and line breaks, lines starting with `#`
+ * are skipped, numeric cells become numbers and blank (or `NA`) cells `null`. Errors name the file.
  */
-export function parseCsv(text: string, source: string): Record<string, string | number>[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0 && !l.startsWith('#'));
-  if (lines.length === 0) throw new ValidationError(`n1kit: ${source} is empty`, { fn: 'n1kit', field: source });
-  const sep = (lines[0] as string).includes(';') && !(lines[0] as string).includes(',') ? ';' : ',';
-  const split = (line: string): string[] => {
-    const out: string[] = [];
-    let cur = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i] as string;
-      if (quoted) {
-        if (ch === '"' && line[i + 1] === '"') {
-          cur += '"';
-          i++;
-        } else if (ch === '"') quoted = false;
-        else cur += ch;
-      } else if (ch === '"') quoted = true;
-      else if (ch === sep) {
-        out.push(cur);
-        cur = '';
-      } else cur += ch;
-    }
-    out.push(cur);
-    return out.map((c) => c.trim());
-  };
-  const header = split(lines[0] as string);
-  return lines.slice(1).map((line, i) => {
-    const cells = split(line);
-    if (cells.length !== header.length) {
-      throw new ValidationError(
-        `n1kit: ${source} line ${i + 2} has ${cells.length} cells; the header has ${header.length}`,
-        { fn: 'n1kit', field: `${source}:${i + 2}`, value: line },
-      );
-    }
-    const row: Record<string, string | number> = {};
-    header.forEach((h, j) => {
-      const c = cells[j] as string;
-      row[h] = c !== '' && Number.isFinite(Number(c)) ? Number(c) : c;
+export function parseCsv(text: string, source: string): TableRow[] {
+  try {
+    return parseTable(text, { comment: '#' });
+  } catch (e) {
+    // By code, not instanceof (the rule for N1kitError everywhere).
+    const err = e as { code?: unknown; message?: unknown; field?: unknown; value?: unknown };
+    if (err === null || typeof err !== 'object' || err.code !== 'E_INVALID_ARGUMENT') throw e;
+    throw new ValidationError(`n1kit: ${source}: ${String(err.message).replace(/^parseTable: /, '')}`, {
+      fn: 'n1kit',
+      field: source,
+      value: err.value,
     });
-    return row;
-  });
+  }
 }
 
 /** Reads JSON or CSV (by extension, or by content for stdin). */

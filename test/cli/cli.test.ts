@@ -77,6 +77,35 @@ describe('n1kit analyze and report', () => {
     expect(html.match(/<svg/g)?.length).toBe(3);
   });
 
+  it('--observations CSV reads a spreadsheet export (BOM, comment, CRLF or CR, quoted line break) as the plain file', () => {
+    // The plain diary of the test above, written out as spreadsheets and apps export it. The old
+    // line-splitting parser failed on the first two (a BOM before a comment, a line break inside
+    // quotes) and read the CR-only file as an empty diary.
+    const plain = readFileSync(join(dir, 'diary.csv'), 'utf8').trim().split('\n');
+    const [head, ...body] = plain as [string, ...string[]];
+    const noted = [`${head},note`, ...body.map((l, i) => (i === 2 ? `${l},"slept badly,\r\nwoke at 3"` : `${l},`))];
+    const files: Record<string, string> = {
+      'diary-bom.csv': `\uFEFF# exported 2026-12-02, "notes" column free text\r\n${noted.join('\r\n')}\r\n`,
+      'diary-cr.csv': `${plain.join('\r')}\r`,
+    };
+    const args = ['--outcome', 'normal', '--reference', 'placebo', '--better', 'lower', '--threshold', 'active=1', '--seed', '1', '--json'];
+    const base = n1kit(['analyze', '--design', join(dir, 'ab.json'), '--observations', join(dir, 'diary.csv'), ...args]);
+    expect(base.code).toBe(0);
+    const effects = (JSON.parse(base.stdout) as { effects: unknown }).effects;
+    for (const [name, text] of Object.entries(files)) {
+      writeFileSync(join(dir, name), text);
+      const r = n1kit(['analyze', '--design', join(dir, 'ab.json'), '--observations', join(dir, name), ...args]);
+      expect(r.stderr, name).toBe('');
+      expect(r.code, name).toBe(0);
+      expect((JSON.parse(r.stdout) as { effects: unknown }).effects, name).toEqual(effects);
+    }
+    // A malformed row still names the file and its line.
+    writeFileSync(join(dir, 'ragged.csv'), '\uFEFFday,value\r\n0,1\r\n1,2,3\r\n');
+    const bad = n1kit(['analyze', '--design', join(dir, 'ab.json'), '--observations', join(dir, 'ragged.csv'), ...args]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/E_INVALID_ARGUMENT \(field: [^)]*ragged\.csv\).*line 3/);
+  });
+
   it('shows a progress bar on a terminal (pseudo-TTY via script(1)), none when piped', () => {
     const args = ['analyze', '--design', join(dir, 'ab.json'), '--observations', join(dir, 'diary.csv'), '--outcome', 'normal', '--reference', 'placebo', '--better', 'lower'];
     const cmd = [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
