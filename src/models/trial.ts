@@ -23,6 +23,7 @@ import { namedDraws, runChains } from './driver.js';
 import type { DrawLayout } from './driver.js';
 import type { Layout, ModelSpec } from './engine.js';
 import { binomialModel, checkRhoPrior, layoutOf, normalModel, poissonModel } from './engine.js';
+import { crossProducts } from './kernels/coefficients.js';
 import { planGlmImh } from './kernels/glm-imh.js';
 import { backSolveT, choleskyOk, spdInverse, spdLogDet } from '../linalg/dense.js';
 import { bivariateNormalUpper } from './bvn.js';
@@ -553,13 +554,7 @@ function exactNormal(
   const s2 = sigma * sigma;
   const xtx = new Float64Array(pS * pS);
   const xty = new Float64Array(pS);
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < pS; a++) {
-      const xa = X[i * pS + a] as number;
-      xty[a] = (xty[a] as number) + xa * (y[i] as number);
-      for (let b = 0; b < pS; b++) xtx[a * pS + b] = (xtx[a * pS + b] as number) + xa * (X[i * pS + b] as number);
-    }
-  }
+  crossProducts(X, n, pS, null, y, xtx, xty);
   const means: Float64Array[] = [];
   const covs: Float64Array[] = [];
   // Per combination, the posterior precision Q and linear term b = Q·mean (for the draws).

@@ -30,6 +30,17 @@ export interface ThreadExecutorOptions {
   readonly workerUrl?: string | URL;
 }
 
+function resolveThreadOptions(options: ThreadExecutorOptions): { workers: number; url: URL } {
+  const fn = 'threadExecutor';
+  const o = plainObject(fn, 'options', options) as ThreadExecutorOptions;
+  const workers = o.workers === undefined ? availableParallelism() : integer(fn, 'options.workers', o.workers, 1, 1024);
+  const url = o.workerUrl === undefined ? defaultWorkerUrl() : new URL(String(o.workerUrl), pathToFileURL(`${process.cwd()}/`));
+  if (url.protocol === 'file:' && !existsSync(fileURLToPath(url))) {
+    fail(fn, 'options.workerUrl', 'must name an existing worker file (build the package, or pass workerUrl)', fileURLToPath(url));
+  }
+  return { workers, url };
+}
+
 function defaultWorkerUrl(): URL {
   // The worker is dist/simulate-worker.js. ESM: this module is dist/simulate/threads.js (one
   // file per module), so the worker is one folder up; CJS: import.meta is empty, and this code
@@ -56,36 +67,50 @@ function defaultWorkerUrl(): URL {
  * @see https://github.com/tinylibs/tinypool
  */
 export function threadExecutor(options: ThreadExecutorOptions = {}): ShardExecutor {
-  const fn = 'threadExecutor';
-  const o = plainObject(fn, 'options', options) as ThreadExecutorOptions;
-  const workers = o.workers === undefined ? availableParallelism() : integer(fn, 'options.workers', o.workers, 1, 1024);
-  const url = o.workerUrl === undefined ? defaultWorkerUrl() : new URL(String(o.workerUrl), pathToFileURL(`${process.cwd()}/`));
-  if (url.protocol === 'file:' && !existsSync(fileURLToPath(url))) {
-    fail(fn, 'options.workerUrl', 'must name an existing worker file (build the package, or pass workerUrl)', fileURLToPath(url));
-  }
+  const { workers, url } = resolveThreadOptions(options);
   return async (shards, run) => {
-    const pool = new Tinypool({ filename: url.href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
+    const pooled = poolExecutor(workers, url);
+    try {
+      return await pooled.executor(shards, run);
+    } finally {
+      await pooled.close();
+    }
+  };
+}
+
+/** A thread pool kept across executor calls (a plan's grid points) until `close`. */
+function poolExecutor(workers: number, url: URL): { executor: ShardExecutor; close: () => Promise<void> } {
+  let pool: Tinypool | undefined;
+  const executor: ShardExecutor = async (shards, run) => {
+    pool ??= new Tinypool({ filename: url.href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
+    const p = pool;
     const ac = new AbortController();
     setMaxListeners(shards.length + 16, ac.signal);
     const onAbort = () => ac.abort(run.signal === undefined ? undefined : abortReason(run.signal));
     run.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       if (run.signal?.aborted) throw abortReason(run.signal);
-      const results = await Promise.all(
+      return await Promise.all(
         shards.map(async (sh) => {
-          const p = (await pool.run(sh, { signal: ac.signal })) as SimulationPartial;
-          run.onShardDone?.(p);
-          return p;
+          const r = (await p.run(sh, { signal: ac.signal })) as SimulationPartial;
+          run.onShardDone?.(r);
+          return r;
         }),
       );
-      return results;
     } catch (e) {
       if (run.signal?.aborted) throw abortReason(run.signal);
       throw e;
     } finally {
       run.signal?.removeEventListener('abort', onAbort);
-      await pool.destroy();
     }
+  };
+  return {
+    executor,
+    close: async () => {
+      const p = pool;
+      pool = undefined;
+      await p?.destroy();
+    },
   };
 }
 
@@ -133,5 +158,8 @@ export function planTrial(
 ): Promise<TrialPlan> {
   const { workerUrl, ...rest } = options;
   if (rest.executor !== undefined || (rest.workers ?? 1) <= 1) return planInThread(input, rest);
-  return planInThread(input, { ...rest, executor: threadExecutor({ workers: rest.workers ?? 1, ...(workerUrl === undefined ? {} : { workerUrl }) }) });
+  // One pool for the whole grid: starting the threads (loading the bundle in each) is paid once.
+  const o = resolveThreadOptions({ workers: rest.workers ?? 1, ...(workerUrl === undefined ? {} : { workerUrl }) });
+  const pooled = poolExecutor(o.workers, o.url);
+  return planInThread(input, { ...rest, executor: pooled.executor }).finally(() => pooled.close());
 }

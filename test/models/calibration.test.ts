@@ -128,8 +128,8 @@ describe('simulation-based calibration (fixed seeds)', () => {
     ['normal', 'normal', false],
     ['AR(1)', 'normal', true],
     ['AR(1) with washout and missing days', 'normal', true, true],
-    ['binomial (Pólya-Gamma)', 'binomial', false],
-    ['Poisson (Metropolis)', 'poisson', false],
+    ['binomial (independence MH, or Pólya-Gamma Gibbs where the Laplace proposal fails)', 'binomial', false],
+    ['Poisson (independence MH, or Metropolis where the Laplace proposal fails)', 'poisson', false],
   ];
   for (const [name, outcome, ar, gaps] of cases) {
     it(`${name}: 95% coverage within the binomial band and uniform SBC ranks`, () => {
