@@ -97,14 +97,32 @@ export function prepareTrial(
   const kept: { day: number; value: number; trials: number; exposure: number; arm: number }[] = [];
   let droppedWashout = 0;
   let droppedRunIn = 0;
-  obs.forEach((ob, i) => {
-    if (trusted) {
-      const per = findPeriod(design.periods, ob.day);
-      if (per === undefined) droppedRunIn++;
-      else if (!o.includeWashout && ob.day <= per.washoutEndDay) droppedWashout++;
-      else kept.push({ day: ob.day, value: ob.value, trials: ob.trials ?? 1, exposure: ob.exposure ?? 1, arm: treatments.indexOf(per.treatment) });
-      return;
+  // Arm index per period (the period's treatment, looked up once).
+  const periodArm = new Int32Array(design.periods.length);
+  for (let k = 0; k < design.periods.length; k++) periodArm[k] = treatments.indexOf((design.periods[k] as TrialPeriod).treatment);
+  if (trusted) {
+    // Days ascend in the simulator's diary: walk the periods alongside (a binary search otherwise).
+    let k = 0;
+    for (const ob of obs) {
+      const day = ob.day;
+      let per = design.periods[k] as TrialPeriod | undefined;
+      if (per === undefined || day < per.startDay || day > per.endDay) {
+        while (per !== undefined && day > per.endDay) per = design.periods[++k];
+        if (per === undefined || day < per.startDay) {
+          const found = findPeriod(design.periods, day);
+          if (found === undefined) {
+            droppedRunIn++;
+            continue;
+          }
+          k = design.periods.indexOf(found);
+          per = found;
+        }
+      }
+      if (!o.includeWashout && day <= per.washoutEndDay) droppedWashout++;
+      else kept.push({ day, value: ob.value, trials: ob.trials ?? 1, exposure: ob.exposure ?? 1, arm: periodArm[k] as number });
     }
+  }
+  (trusted ? [] : obs).forEach((ob, i) => {
     const f = `${pre}observations[${i}]`;
     plainObject(fn, f, ob);
     const day = integer(fn, `${f}.day`, ob.day, 0);
