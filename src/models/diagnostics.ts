@@ -118,15 +118,30 @@ function argsortInPlace(keys: Float64Array, idx: Uint32Array): void {
  */
 function normalScores(sortedVals: ArrayLike<number>, order: ArrayLike<number>, out: Float64Array): void {
   const total = sortedVals.length;
+  const table = scoreTable(total);
   let i = 0;
   while (i < total) {
     let k = i;
     while (k + 1 < total && sortedVals[k + 1] === sortedVals[i]) k++;
     const r = (i + k) / 2 + 1;
-    const z = normalQuantileStd((r - 0.375) / (total + 0.25));
+    const z = k === i ? (table[i] as number) : normalQuantileStd((r - 0.375) / (total + 0.25));
     for (let q = i; q <= k; q++) out[order[q] as number] = z;
     i = k + 1;
   }
+}
+
+// The scores of untied ranks depend on the number of draws alone: kept for the last few sizes
+// (an analysis diagnoses every parameter at one size).
+const scoreTables = new Map<number, Float64Array>();
+function scoreTable(total: number): Float64Array {
+  let t = scoreTables.get(total);
+  if (t === undefined) {
+    t = new Float64Array(total);
+    for (let i = 0; i < total; i++) t[i] = normalQuantileStd((i + 1 - 0.375) / (total + 0.25));
+    if (scoreTables.size >= 8) scoreTables.delete(scoreTables.keys().next().value as number);
+    scoreTables.set(total, t);
+  }
+  return t;
 }
 
 function unstack(all: Float64Array, m: number, n: number): Float64Array[] {
