@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { fail, integer, nonEmptyString, plainObject, probability } from '../validate.js';
+import type { ResolvedScenario } from './scenario.js';
 import type { OperatingCharacteristics, SimulateTrialsOptions, SimulationSpec } from './trials.js';
 import { resolveSimulationSpec, simulateTrials } from './trials.js';
 
@@ -58,6 +59,18 @@ export interface TrialPlan {
 }
 
 const pct = (p: number, d = 0): string => `${(100 * p).toFixed(d)}%`;
+
+/** The true effect in words: on the link scale, with the natural scale for GLM outcomes. */
+function trueEffectWords(sc: ResolvedScenario, reference: string, effect: number): string {
+  const ref = sc.eta0 + (sc.effects[reference] ?? 0);
+  const num = (x: number) => String(Number(x.toPrecision(3)));
+  if (sc.outcome === 'binomial') {
+    const inv = (e: number) => 1 / (1 + Math.exp(-e));
+    return `log odds ratio ${num(effect)}: ${pct(inv(ref), 1)} → ${pct(inv(ref + effect), 1)} of days`;
+  }
+  if (sc.outcome === 'poisson') return `log rate ratio ${num(effect)}: ${num(Math.exp(ref))} → ${num(Math.exp(ref + effect))} a day`;
+  return num(effect);
+}
 
 function list(fn: string, field: string, v: unknown, fallback: number, min: number): number[] {
   if (v === undefined) return [fallback];
@@ -131,7 +144,7 @@ export async function planTrial(input: PlanTrialInput, options: SimulateTrialsOp
   const best = rows.reduce((b, x) => (x.power > b.power ? x : b), rows[0] as PlanRow);
   const chosen = reached ? (ok[0] as PlanRow) : best;
   const dec = r.threshold > 0 ? ` by at least ${r.threshold}` : '';
-  const what = `power to show that ${arm} (true effect ${r.truth[arm]}) beats ${r.reference}${dec} (P ≥ ${r.probability})`;
+  const what = `power to show that ${arm} (true effect ${trueEffectWords(r.scenario, r.reference, r.truth[arm] as number)}) beats ${r.reference}${dec} (P ≥ ${r.probability})`;
   const design = (x: PlanRow) =>
     `${x.blocks} block${x.blocks === 1 ? '' : 's'} of ${x.periodDays} days${x.washoutDays > 0 ? ` (${x.washoutDays} washout)` : ''}, ${x.totalDays} days in all,`;
   const summary = reached
