@@ -255,3 +255,29 @@ export function func(fn: string, field: string, value: unknown): (...args: never
   if (typeof value !== 'function') fail(fn, field, 'must be a function', value);
   return value as (...args: never[]) => unknown;
 }
+
+/**
+ * MCMC chains: a dense array of at least one chain, each a dense array (or `Float64Array`) of
+ * finite numbers, all of one length ≥ `minDraws`, with at most {@link LIMITS}.draws draws in all.
+ * Returns the chain length.
+ */
+export function finiteChains(fn: string, field: string, value: unknown, minDraws = 4): number {
+  const chains = denseArray(fn, field, value, 1);
+  let n = -1;
+  for (let i = 0; i < chains.length; i++) {
+    const c: unknown = chains[i];
+    const f = `${field}[${i}]`;
+    if (!Array.isArray(c) && !(c instanceof Float64Array)) fail(fn, f, 'must be an array of finite numbers (one chain)', c);
+    const len = (c as ArrayLike<number>).length;
+    if (i === 0) {
+      if (len < minDraws) fail(fn, f, `must hold at least ${minDraws} draws`, `${len} draws`);
+      if (len * chains.length > LIMITS.draws) fail(fn, field, `must hold at most ${LIMITS.draws} draws in all`, `${chains.length} chains of ${len}`);
+      n = len;
+    } else if (len !== n) {
+      fail(fn, f, `must have the same length as ${field}[0] (${n})`, `${len} draws`);
+    }
+    if (Array.isArray(c)) denseArray(fn, f, c);
+    for (let j = 0; j < len; j++) finite(fn, `${f}[${j}]`, (c as ArrayLike<number>)[j]);
+  }
+  return n;
+}
