@@ -281,3 +281,36 @@ export function finiteChains(fn: string, field: string, value: unknown, minDraws
   }
   return n;
 }
+
+/**
+ * An options argument: `undefined` (every default) or a plain object without getters whose
+ * keys are all in `allowed`. A default parameter (`options = {}`) covers only `undefined`; this
+ * also refuses `null`, arrays, numbers and misspelt keys before any option is read.
+ */
+export function knownOptions(fn: string, field: string, value: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (value === undefined) return {};
+  const o = plainObject(fn, field, value);
+  knownKeys(fn, field, o, allowed);
+  return o;
+}
+
+/** An `AbortSignal` (or one that behaves like it: a boolean `aborted` and `addEventListener`), or undefined. */
+export function abortSignal(fn: string, field: string, value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  const s = value as { aborted?: unknown; addEventListener?: unknown } | null;
+  if (typeof s !== 'object' || s === null || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function') {
+    fail(fn, field, 'must be an AbortSignal', value);
+  }
+  return value as AbortSignal;
+}
+
+/**
+ * The name of a caller or field that a public function takes only to label its errors
+ * (`validateDist(d, fnName, fieldName)`, `resolveScenario(s, fn, field)`, …): `value` when it
+ * is a string of at most 200 characters (non-empty unless `allowEmpty`), otherwise
+ * `fallback`. Names only ever go into messages, so anything else (an object whose
+ * `toString` is not callable, a Symbol, a number) is ignored rather than stringified.
+ */
+export function nameArg(value: unknown, fallback: string, allowEmpty = false): string {
+  return typeof value === 'string' && value.length <= 200 && (allowEmpty || value.length > 0) ? value : fallback;
+}

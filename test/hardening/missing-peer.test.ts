@@ -60,7 +60,10 @@ describe('missing optional peers vega / vega-lite', () => {
 
   it('a peer that is present but fails to load is still E_DEPENDENCY, with the cause in the message', async () => {
     setChartEngineLoader(() => Promise.reject(new SyntaxError('Unexpected token in vega.js')));
-    const e = await loadChartEngine().catch((err: unknown) => err as { code: string; message: string });
+    const e = (await loadChartEngine().then(
+      () => undefined,
+      (err: unknown) => err,
+    )) as { code: string; message: string };
     expect(e.code).toBe('E_DEPENDENCY');
     expect(e.message).toMatch(/could not be loaded \(Unexpected token in vega\.js\)/);
   });
