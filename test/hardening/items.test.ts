@@ -9,6 +9,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import {
   analyzeSeries,
+  createEncryptedStore,
+  createMemoryBackend,
   designTrial,
   essBulk,
   essTail,
@@ -316,5 +318,21 @@ describe('non-convergence is said where a reader looks (item 13)', () => {
     const out = JSON.parse(stdout) as { warnings: string[]; diagnostics: { converged: boolean } };
     expect(out.diagnostics.converged).toBe(false);
     expect(out.warnings[0]).toMatch(/did not converge/);
+  });
+});
+
+describe('store hygiene: trailing NULs (item 14, the path not covered in test/privacy/hardening.test.ts)', () => {
+  it('importBackup refuses a passphrase with a trailing NUL instead of deriving the key of the passphrase without it', async () => {
+    const kdf = { iterations: 1000 };
+    const store = await createEncryptedStore({ backend: createMemoryBackend(), passphrase: 'pw-one', kdf });
+    await store.put('a', { pain: 3 });
+    const backup = await store.exportBackup();
+    const other = await createEncryptedStore({ backend: createMemoryBackend(), passphrase: 'pw-two', kdf });
+    const e = await caughtAsync(() => other.importBackup(backup, { passphrase: 'pw-one\u0000' }));
+    expect(e?.code).toBe(INVALID);
+    expect(e?.message).not.toContain('pw-one');
+    expect(await other.list()).toEqual([]);
+    expect((await other.importBackup(backup, { passphrase: 'pw-one' })).imported).toBe(1);
+    expect(await other.get('a')).toEqual({ pain: 3 });
   });
 });
