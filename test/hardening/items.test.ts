@@ -38,6 +38,12 @@ import {
 } from '../../src/index.js';
 
 const INVALID = 'E_INVALID_ARGUMENT';
+/** `xs` with a hole at `at` (a sparse array, as `[a, , b]` makes). */
+function holes<T>(xs: T[], at: number): T[] {
+  const out = [...xs];
+  delete out[at];
+  return out;
+}
 function caught(f: () => unknown): { code?: string; fn?: string; field?: string; value?: unknown; message: string } | undefined {
   try {
     f();
@@ -65,8 +71,8 @@ describe('essBulk, essTail, splitRhat validate their chains (brief item 1)', () 
     ['no chains', [], 'chains'],
     ['a chain that is not an array', [null], 'chains[0]'],
     ['a chain that is a string', ['abcdef'], 'chains[0]'],
-    ['a hole among the chains', [good[0], , good[1]], 'chains[1]'],
-    ['a hole inside a chain', [[1, 2, , 4, 5]], 'chains[0][2]'],
+    ['a hole among the chains', holes([good[0], [], good[1]], 1), 'chains[1]'],
+    ['a hole inside a chain', [holes([1, 2, 3, 4, 5], 2)], 'chains[0][2]'],
     ['too few draws', [[1, 2, 3]], 'chains[0]'],
     ['ragged chains', [good[0], [1, 2, 3, 4]], 'chains[1]'],
     ['NaN', [[1, 2, 3, Number.NaN]], 'chains[0][3]'],
@@ -173,7 +179,7 @@ describe('offPolicyEvaluate returns finite data or a coded error (brief item 2)'
   it('misspelt options, holes and a __proto__ arm are handled like everywhere else', () => {
     const logs = [{ arm: 'a', reward: 1, propensity: 0.5 }];
     expect(caught(() => offPolicyEvaluate(logs, { target: { a: 1 }, lamda: 1 } as never))?.field).toBe('options.lamda');
-    expect(caught(() => offPolicyEvaluate([logs[0]!, , logs[0]!] as never, { target: { a: 1 } }))?.field).toBe('logs[1]');
+    expect(caught(() => offPolicyEvaluate(holes([logs[0]!, logs[0]!, logs[0]!], 1), { target: { a: 1 } }))?.field).toBe('logs[1]');
     const target = JSON.parse('{"__proto__": 0.5, "b": 0.5}');
     const r = offPolicyEvaluate(
       [
