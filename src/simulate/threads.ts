@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Tinypool } from 'tinypool';
 import { fail, integer, plainObject } from '../validate.js';
 import type { OperatingCharacteristics, ShardExecutor, SimulateTrialsOptions, SimulationPartial, SimulationSpec } from './trials.js';
-import { abortReason, simulateTrials as simulateInThread } from './trials.js';
+import { abortReason, checkSimulateOptions, simulateTrials as simulateInThread } from './trials.js';
 import type { TrialPlan, PlanTrialInput } from './plan.js';
 import { planTrial as planInThread } from './plan.js';
 
@@ -89,6 +89,14 @@ export function threadExecutor(options: ThreadExecutorOptions = {}): ShardExecut
   };
 }
 
+/** The options of the thread versions, checked before they are read (the core's check plus `workerUrl`). */
+function threadOptions(fn: string, options: unknown): SimulateTrialsOptions & { workerUrl?: string | URL } {
+  if (options === undefined) return {};
+  const { workerUrl, ...rest } = plainObject(fn, 'options', options);
+  if (workerUrl !== undefined && typeof workerUrl !== 'string' && !(workerUrl instanceof URL)) fail(fn, 'options.workerUrl', 'must be a string or a URL', workerUrl);
+  return { ...checkSimulateOptions(fn, rest), ...(workerUrl === undefined ? {} : { workerUrl: workerUrl as string | URL }) };
+}
+
 /**
  * `simulateTrials` on worker threads: the same result as the core's one-thread run, bit for
  * bit, `workers` times faster up to the cores available.
@@ -104,11 +112,11 @@ export function threadExecutor(options: ThreadExecutorOptions = {}): ShardExecut
  * ```
  * @see Percha et al. (2019), JMIR 21(4):e12641
  */
-export function simulateTrials(
+export async function simulateTrials(
   spec: SimulationSpec,
   options: SimulateTrialsOptions & { workerUrl?: string | URL } = {},
 ): Promise<OperatingCharacteristics> {
-  const { workerUrl, ...rest } = options;
+  const { workerUrl, ...rest } = threadOptions('simulateTrials', options);
   if (rest.executor !== undefined || (rest.workers ?? 1) <= 1) return simulateInThread(spec, rest);
   return simulateInThread(spec, { ...rest, executor: threadExecutor({ workers: rest.workers ?? 1, ...(workerUrl === undefined ? {} : { workerUrl }) }) });
 }
@@ -127,11 +135,11 @@ export function simulateTrials(
  * ```
  * @see Percha et al. (2019), JMIR 21(4):e12641
  */
-export function planTrial(
+export async function planTrial(
   input: PlanTrialInput,
   options: SimulateTrialsOptions & { workerUrl?: string | URL } = {},
 ): Promise<TrialPlan> {
-  const { workerUrl, ...rest } = options;
+  const { workerUrl, ...rest } = threadOptions('planTrial', options);
   if (rest.executor !== undefined || (rest.workers ?? 1) <= 1) return planInThread(input, rest);
   return planInThread(input, { ...rest, executor: threadExecutor({ workers: rest.workers ?? 1, ...(workerUrl === undefined ? {} : { workerUrl }) }) });
 }

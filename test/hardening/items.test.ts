@@ -342,3 +342,27 @@ describe('store hygiene: trailing NULs (item 14, the path not covered in test/pr
     expect(await other.get('a')).toEqual({ pain: 3 });
   });
 });
+
+describe('n1kit/node simulateTrials and planTrial check their options before reading them (brief item 3)', () => {
+  it('null, a getter or a bad workerUrl reject with a coded error (were TypeErrors)', async () => {
+    const node = await import('../../src/node.js');
+    const spec = {
+      design: { treatments: ['drug', 'placebo'], blocks: 1, periodDays: 7 },
+      scenario: { outcome: 'normal' as const, baseline: 10, effects: { drug: -1 }, sd: 3 },
+      analysis: { reference: 'placebo', betterIs: 'lower' as const, model: { sigma: 3 } },
+      replicates: 2,
+      seed: 'p',
+    };
+    const getter = Object.defineProperty({}, 'workerUrl', {
+      enumerable: true,
+      get() {
+        throw new Error('read');
+      },
+    });
+    for (const bad of [null, 7, getter, { workerUrl: 5 }, { wrokers: 2 }]) {
+      expect((await caughtAsync(() => node.simulateTrials(spec, bad as never)))?.code).toBe(INVALID);
+      expect((await caughtAsync(() => node.planTrial({ ...spec, search: { blocks: [1] }, target: { power: 0.5 } }, bad as never)))?.code).toBe(INVALID);
+    }
+    expect((await node.simulateTrials(spec)).replicates).toBe(2);
+  });
+});
