@@ -359,6 +359,43 @@ describe('every root export, arbitrary later positional arguments (issue 15)', (
     }
   });
 
+  it('every later positional argument of every export, given each hostile value in turn', async () => {
+    const hostile: unknown[] = [
+      null,
+      undefined,
+      Number.NaN,
+      -1,
+      2 ** 53 - 1,
+      '',
+      'x',
+      [],
+      sparse([1]),
+      {},
+      { zz: 1 },
+      JSON.parse('{"__proto__": 1}'),
+      throwingGetter(),
+      { toString: 1, valueOf: 1 },
+      Object.create(null),
+      deep(1500),
+    ];
+    const failures: string[] = [];
+    for (const name of Object.keys(calls).sort()) {
+      const k = calls[name]!().length;
+      for (let i = 1; i < k; i++) {
+        for (const [j, h] of hostile.entries()) {
+          const args = calls[name]!();
+          args[i] = h;
+          try {
+            await callChecked(name, args);
+          } catch (e) {
+            failures.push(`${name} argument ${i} = hostile #${j}: ${String(e).slice(0, 160)}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+
   it(`one later argument arbitrary: finite data or a coded N1kitError, in time, no mutation (seed ${SEED}, ${RUNS_POSITIONAL} runs)`, async () => {
     const names = Object.keys(calls).sort();
     console.log(`positional property suite: seed ${SEED}, ${RUNS_POSITIONAL} runs over ${names.length} functions`);
