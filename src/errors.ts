@@ -13,6 +13,8 @@ export type N1kitErrorCode =
   | 'E_PROVIDER'
   | 'E_PRIVACY_BUDGET'
   | 'E_DECRYPT'
+  /** An optional peer dependency (e.g. `vega`, `vega-lite` for rendering) is not installed. */
+  | 'E_DEPENDENCY'
   | 'E_INTERNAL';
 
 /** Details attached to an error: where it happened and what was wrong. */

@@ -255,3 +255,62 @@ export function func(fn: string, field: string, value: unknown): (...args: never
   if (typeof value !== 'function') fail(fn, field, 'must be a function', value);
   return value as (...args: never[]) => unknown;
 }
+
+/**
+ * MCMC chains: a dense array of at least one chain, each a dense array (or `Float64Array`) of
+ * finite numbers, all of one length ≥ `minDraws`, with at most {@link LIMITS}.draws draws in all.
+ * Returns the chain length.
+ */
+export function finiteChains(fn: string, field: string, value: unknown, minDraws = 4): number {
+  const chains = denseArray(fn, field, value, 1);
+  let n = -1;
+  for (let i = 0; i < chains.length; i++) {
+    const c: unknown = chains[i];
+    const f = `${field}[${i}]`;
+    if (!Array.isArray(c) && !(c instanceof Float64Array)) fail(fn, f, 'must be an array of finite numbers (one chain)', c);
+    const len = (c as ArrayLike<number>).length;
+    if (i === 0) {
+      if (len < minDraws) fail(fn, f, `must hold at least ${minDraws} draws`, `${len} draws`);
+      if (len * chains.length > LIMITS.draws) fail(fn, field, `must hold at most ${LIMITS.draws} draws in all`, `${chains.length} chains of ${len}`);
+      n = len;
+    } else if (len !== n) {
+      fail(fn, f, `must have the same length as ${field}[0] (${n})`, `${len} draws`);
+    }
+    if (Array.isArray(c)) denseArray(fn, f, c);
+    for (let j = 0; j < len; j++) finite(fn, `${f}[${j}]`, (c as ArrayLike<number>)[j]);
+  }
+  return n;
+}
+
+/**
+ * An options argument: `undefined` (every default) or a plain object without getters whose
+ * keys are all in `allowed`. A default parameter (`options = {}`) covers only `undefined`; this
+ * also refuses `null`, arrays, numbers and misspelt keys before any option is read.
+ */
+export function knownOptions(fn: string, field: string, value: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (value === undefined) return {};
+  const o = plainObject(fn, field, value);
+  knownKeys(fn, field, o, allowed);
+  return o;
+}
+
+/** An `AbortSignal` (or one that behaves like it: a boolean `aborted` and `addEventListener`), or undefined. */
+export function abortSignal(fn: string, field: string, value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  const s = value as { aborted?: unknown; addEventListener?: unknown } | null;
+  if (typeof s !== 'object' || s === null || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function') {
+    fail(fn, field, 'must be an AbortSignal', value);
+  }
+  return value as AbortSignal;
+}
+
+/**
+ * The name of a caller or field that a public function takes only to label its errors
+ * (`validateDist(d, fnName, fieldName)`, `resolveScenario(s, fn, field)`, …): `value` when it
+ * is a string of at most 200 characters (non-empty unless `allowEmpty`), otherwise
+ * `fallback`. Names only ever go into messages, so anything else (an object whose
+ * `toString` is not callable, a Symbol, a number) is ignored rather than stringified.
+ */
+export function nameArg(value: unknown, fallback: string, allowEmpty = false): string {
+  return typeof value === 'string' && value.length <= 200 && (allowEmpty || value.length > 0) ? value : fallback;
+}

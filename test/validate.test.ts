@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { finite, finiteArray, integer, oneOf, positive, probability, uniqueLabels } from '../src/validate.js';
+import { abortSignal, finite, finiteArray, finiteChains, integer, knownOptions, nameArg, oneOf, positive, probability, uniqueLabels } from '../src/validate.js';
 
 const bad = (field: string) => expect.objectContaining({ code: 'E_INVALID_ARGUMENT', fn: 'f', field });
 
@@ -20,5 +20,38 @@ describe('guards', () => {
     expect(() => uniqueLabels('f', 'arms', ['a', 'a'])).toThrowError(bad('arms'));
     expect(() => uniqueLabels('f', 'arms', ['a'], 2)).toThrowError(bad('arms'));
     expect(() => uniqueLabels('f', 'arms', ['a', ' '])).toThrowError(bad('arms[1]'));
+  });
+});
+
+describe('guards of issue 15', () => {
+  it('finiteChains: equal-length dense chains of finite numbers, at least 4 draws, bounded in all', () => {
+    expect(finiteChains('f', 'chains', [[1, 2, 3, 4], Float64Array.of(5, 6, 7, 8)])).toBe(4);
+    expect(() => finiteChains('f', 'chains', [[1, 2, 3]])).toThrowError(bad('chains[0]'));
+    expect(() => finiteChains('f', 'chains', [[1, 2, 3, 4], [1, 2, 3, 4, 5]])).toThrowError(bad('chains[1]'));
+    expect(() => finiteChains('f', 'chains', [[1, 2, 3, null]])).toThrowError(bad('chains[0][3]'));
+    expect(() => finiteChains('f', 'chains', [{ length: 4 }])).toThrowError(bad('chains[0]'));
+    expect(() => finiteChains('f', 'chains', [new Float64Array(5_000_001), new Float64Array(5_000_001)])).toThrowError(bad('chains'));
+  });
+  it('knownOptions: undefined is every default; null, arrays, getters and unknown keys are refused', () => {
+    expect(knownOptions('f', 'options', undefined, ['a'])).toEqual({});
+    expect(knownOptions('f', 'options', { a: 1 }, ['a'])).toEqual({ a: 1 });
+    expect(() => knownOptions('f', 'options', null, ['a'])).toThrowError(bad('options'));
+    expect(() => knownOptions('f', 'options', [], ['a'])).toThrowError(bad('options'));
+    expect(() => knownOptions('f', 'options', { b: 1 }, ['a'])).toThrowError(bad('options.b'));
+    const getter = Object.defineProperty({}, 'a', { enumerable: true, get: () => 1 });
+    expect(() => knownOptions('f', 'options', getter, ['a'])).toThrowError(bad('options.a'));
+  });
+  it('abortSignal: a real AbortSignal passes, a look-alike without addEventListener does not', () => {
+    const s = new AbortController().signal;
+    expect(abortSignal('f', 'signal', s)).toBe(s);
+    expect(abortSignal('f', 'signal', undefined)).toBeUndefined();
+    expect(() => abortSignal('f', 'signal', { aborted: true, reason: 'x' })).toThrowError(bad('signal'));
+  });
+  it('nameArg: a string name as given, anything else the fallback', () => {
+    expect(nameArg('caller', 'f')).toBe('caller');
+    expect(nameArg('', 'f')).toBe('f');
+    expect(nameArg('', 'f', true)).toBe('');
+    expect(nameArg({ toString: 1 }, 'f')).toBe('f');
+    expect(nameArg('x'.repeat(201), 'f')).toBe('f');
   });
 });

@@ -1,5 +1,5 @@
 import { quantile } from '../distributions/index.js';
-import { fail, finite, inRange, nonNegative, plainObject, positive } from '../validate.js';
+import { denseArray, fail, finite, fromOwnEntries, func, inRange, knownKeys, nonNegative, ownEntries, plainObject, positive } from '../validate.js';
 import { cholSolve, cholesky, rankOneAdd } from '../linalg/dense.js';
 
 /** One logged decision: the context, the arm chosen, the reward, and its true propensity. */
@@ -49,8 +49,11 @@ export interface OffPolicyResult {
   readonly n: number;
   /** Inverse propensity scoring (Horvitz–Thompson). */
   readonly ips: OffPolicyEstimate;
-  /** Self-normalised IPS. */
-  readonly snips: OffPolicyEstimate;
+  /**
+   * Self-normalised IPS; `null` when it is undefined, i.e. when no logged decision has
+   * positive target probability (Σwᵢ = 0).
+   */
+  readonly snips: OffPolicyEstimate | null;
   /** Doubly robust. */
   readonly dr: OffPolicyEstimate;
   /** Kish effective sample size of the importance weights, (Σw)² / Σw². */
@@ -59,12 +62,14 @@ export interface OffPolicyResult {
 }
 
 function readTable(fn: string, field: string, t: unknown): Readonly<Record<string, number>> {
-  const o = plainObject(fn, field, t);
+  const entries = ownEntries(fn, field, t);
   let s = 0;
-  for (const [k, v] of Object.entries(o)) s += nonNegative(fn, `${field}.${k}`, v);
+  for (const [k, v] of entries) s += nonNegative(fn, `${field}.${k}`, v);
   if (Math.abs(s - 1) > 1e-6) fail(fn, field, 'must sum to 1', s);
-  return o as Record<string, number>;
+  return fromOwnEntries(entries as [string, number][]);
 }
+
+const OPTION_KEYS = ['target', 'rewardModel', 'lambda', 'confidence'] as const;
 
 /** Per-arm ridge regression on [1, x]; returns a predictor (global mean for unseen arms). */
 function fitRidge(
@@ -105,14 +110,21 @@ function fitRidge(
 
 function summarise(values: Float64Array, z: number): OffPolicyEstimate {
   const n = values.length;
+  // Welford on the values scaled by the largest |value|: the squares cannot overflow while the
+  // values and their mean are finite (huge importance weights give terms near 1e160).
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(values[i]!));
+  if (!(scale > 0) || !Number.isFinite(scale)) scale = 1;
   let mean = 0;
   let m2 = 0;
   for (let i = 0; i < n; i++) {
-    const d = values[i]! - mean;
+    const x = values[i]! / scale;
+    const d = x - mean;
     mean += d / (i + 1);
-    m2 += d * (values[i]! - mean);
+    m2 += d * (x - mean);
   }
-  const se = n > 1 ? Math.sqrt(m2 / (n - 1) / n) : 0;
+  const se = n > 1 ? scale * Math.sqrt(m2 / (n - 1) / n) : 0;
+  mean *= scale;
   return { estimate: mean, se, interval: [mean - z * se, mean + z * se] };
 }
 
@@ -127,9 +139,12 @@ function summarise(values: Float64Array, z: number): OffPolicyEstimate {
  * @param logs - logged decisions (non-empty)
  * @param options - target policy, reward model, confidence
  * @returns the three estimates, the effective sample size and the largest weight
- * @throws ValidationError for empty logs, propensities outside (0, 1], NaN rewards, a target
- *   that does not sum to 1 or lacks a logged arm. When no logged arm has positive target
- *   probability, SNIPS is undefined and reported as 0 with an infinite se and interval.
+ * @throws ValidationError for empty logs (or more than 1,000,000), propensities outside (0, 1],
+ *   non-finite rewards, a target that does not sum to 1 or lacks a logged arm, an unknown
+ *   option, and for logs whose estimates overflow a double (an importance weight
+ *   target/propensity above ~1.8e308, e.g. a propensity of 1e-320, or weighted rewards that
+ *   overflow): every number returned is finite. When no logged arm has positive target
+ *   probability, SNIPS is undefined and `snips` is `null`.
  * @example
  * ```ts
  * const logs = [
@@ -142,8 +157,9 @@ function summarise(values: Float64Array, z: number): OffPolicyEstimate {
  */
 export function offPolicyEvaluate(logs: readonly LoggedDecision[], options: OffPolicyOptions): OffPolicyResult {
   const fn = 'offPolicyEvaluate';
-  if (!Array.isArray(logs) || logs.length === 0) fail(fn, 'logs', 'must be a non-empty array', logs);
+  denseArray(fn, 'logs', logs, 1);
   const o = plainObject(fn, 'options', options) as unknown as OffPolicyOptions;
+  knownKeys(fn, 'options', o, OPTION_KEYS);
   const confidence = inRange(fn, 'confidence', o.confidence ?? 0.95, 0.5, 0.999999);
   const lambda = positive(fn, 'lambda', o.lambda ?? 1e-3);
   let d = -1;
@@ -165,6 +181,7 @@ export function offPolicyEvaluate(logs: readonly LoggedDecision[], options: OffP
     return { x, arm: l.arm, r, mu };
   });
   const target = o.target;
+  if (typeof target !== 'function') plainObject(fn, 'target', target);
   const pis = rows.map((row, i) => {
     const t = typeof target === 'function' ? target(row.x, i) : target;
     const table = readTable(fn, typeof target === 'function' ? `target(logs[${i}])` : 'target', t);
@@ -180,25 +197,20 @@ export function offPolicyEvaluate(logs: readonly LoggedDecision[], options: OffP
     // Predict even rows with the model fitted on odd rows and vice versa.
     models = n > 1 ? [fitRidge(odd, dim, lambda), fitRidge(even, dim, lambda)] : [fitRidge(rows, dim, lambda)];
   } else if (typeof o.rewardModel === 'function') {
-    models = [o.rewardModel];
+    models = [func(fn, 'rewardModel', o.rewardModel) as RewardModel];
   } else {
     return fail(fn, 'rewardModel', "must be a function or 'fit'", o.rewardModel);
   }
   const ipsTerms = new Float64Array(n);
   const drTerms = new Float64Array(n);
-  let sw = 0;
-  let sw2 = 0;
-  let swr = 0;
   let maxWeight = 0;
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const row = rows[i]!;
     const pi = pis[i]!;
-    const wi = pi[row.arm]! / row.mu;
+    const wi = Object.getOwnPropertyDescriptor(pi, row.arm)!.value / row.mu;
+    if (!Number.isFinite(wi)) fail(fn, `logs[${i}].propensity`, `is too small: the importance weight ${pi[row.arm]} / propensity overflows`, row.mu);
     w[i] = wi;
-    sw += wi;
-    sw2 += wi * wi;
-    swr += wi * row.r;
     if (wi > maxWeight) maxWeight = wi;
     ipsTerms[i] = wi * row.r;
     const model = models[models.length === 2 ? i % 2 : 0]!;
@@ -217,19 +229,39 @@ export function offPolicyEvaluate(logs: readonly LoggedDecision[], options: OffP
   const z = quantile({ family: 'normal', mean: 0, sd: 1 }, 0.5 + confidence / 2);
   const ips = summarise(ipsTerms, z);
   const dr = summarise(drTerms, z);
-  let snips: OffPolicyEstimate;
-  if (sw > 0) {
-    const v = swr / sw;
+  // SNIPS and the Kish ESS are ratios: computed on the weights scaled by the largest one, they
+  // stay finite whenever the weights are (Σw or Σw² of large weights may overflow unscaled).
+  let snips: OffPolicyEstimate | null = null;
+  let ess = 0;
+  if (maxWeight > 0) {
+    let su = 0;
+    let su2 = 0;
+    let sur = 0;
+    for (let i = 0; i < n; i++) {
+      const u = w[i]! / maxWeight;
+      su += u;
+      su2 += u * u;
+      sur += u * rows[i]!.r;
+    }
+    ess = (su * su) / su2;
+    const v = sur / su;
     let s = 0;
     for (let i = 0; i < n; i++) {
-      const e = w[i]! * (rows[i]!.r - v);
+      const e = (w[i]! / maxWeight) * (rows[i]!.r - v);
       s += e * e;
     }
-    const se = Math.sqrt(s) / sw;
+    const se = Math.sqrt(s) / su;
     snips = { estimate: v, se, interval: [v - z * se, v + z * se] };
-  } else {
-    // No logged decision has positive target probability: SNIPS is undefined.
-    snips = { estimate: 0, se: Number.POSITIVE_INFINITY, interval: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY] };
   }
-  return { n, ips, snips, dr, effectiveSampleSize: sw2 > 0 ? (sw * sw) / sw2 : 0, maxWeight };
+  // else no logged decision has positive target probability: SNIPS is undefined (null).
+  const result: OffPolicyResult = { n, ips, snips, dr, effectiveSampleSize: ess, maxWeight };
+  // One output check: an estimate that overflowed (weights × rewards beyond a double) is refused.
+  for (const [name, e] of [['ips', ips], ['snips', snips], ['dr', dr]] as const) {
+    if (e === null) continue;
+    for (const x of [e.estimate, e.se, e.interval[0], e.interval[1]]) {
+      if (!Number.isFinite(x)) fail(fn, 'logs', `must give finite estimates: the ${name} estimate or its interval overflows a double (largest importance weight ${maxWeight}); rescale the rewards or drop decisions with tiny propensities`, `${n} decisions`);
+    }
+  }
+  if (!Number.isFinite(ess)) fail(fn, 'logs', 'must give a finite effective sample size', `${n} decisions`);
+  return result;
 }

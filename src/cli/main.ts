@@ -6,19 +6,21 @@
  *
  * Exit codes (stable): 0 success; 1 internal error; 2 usage error; 3 invalid input
  * (E_INVALID_ARGUMENT); 4 no convergence (E_CONVERGENCE); 5 prior provider failed (E_PROVIDER);
- * 6 file could not be read or written.
+ * 6 file could not be read or written; 7 an optional peer dependency is missing (E_DEPENDENCY:
+ * `vega` and `vega-lite`, needed to render charts).
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isN1kitError } from '../errors.js';
 import { CliIoError } from './io.js';
 import { registerCommands } from './commands.js';
 
-export const EXIT = { ok: 0, internal: 1, usage: 2, invalid: 3, convergence: 4, provider: 5, io: 6 } as const;
+export const EXIT = { ok: 0, internal: 1, usage: 2, invalid: 3, convergence: 4, provider: 5, io: 6, dependency: 7 } as const;
 
 const CODE_TO_EXIT: Record<string, number> = {
   E_INVALID_ARGUMENT: EXIT.invalid,
   E_CONVERGENCE: EXIT.convergence,
   E_PROVIDER: EXIT.provider,
+  E_DEPENDENCY: EXIT.dependency,
 };
 
 /** Runs the command line `argv` (without node and script); resolves to the exit code. */

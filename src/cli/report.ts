@@ -7,18 +7,36 @@ import type { VegaLiteSpec } from '../plot/plots.js';
 
 type Vega = typeof import('vega');
 type VegaLite = typeof import('vega-lite');
+type ChartEngineLoader = () => Promise<readonly [unknown, unknown]>;
+const importEngines: ChartEngineLoader = () => Promise.all([import('vega'), import('vega-lite')]);
+let loader: ChartEngineLoader = importEngines;
 let engines: Promise<{ vega: Vega; vl: VegaLite }> | undefined;
+
+/** Replaces how `vega` and `vega-lite` are imported (tests simulate a missing peer); no argument restores it. @internal */
+export function setChartEngineLoader(l?: ChartEngineLoader): void {
+  loader = l ?? importEngines;
+  engines = undefined;
+}
+
+/** True for Node's "cannot find module/package" errors (ESM and CommonJS). */
+function isModuleNotFound(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}
 
 /**
  * Loads the chart engine on first use: `vega` and `vega-lite` are optional peer dependencies
- * (only rendering SVG needs them; the Vega-Lite specs of `n1kit` are plain JSON).
+ * (only rendering SVG needs them; the Vega-Lite specs of `n1kit` are plain JSON). When they
+ * cannot be loaded it throws an `E_DEPENDENCY` error with the install command (the command
+ * exits with code 7), not an internal error.
  */
 export function loadChartEngine(): Promise<{ vega: Vega; vl: VegaLite }> {
-  engines ??= Promise.all([import('vega'), import('vega-lite')]).then(
-    ([vega, vl]) => ({ vega, vl }),
+  engines ??= loader().then(
+    ([vega, vl]) => ({ vega: vega as Vega, vl: vl as VegaLite }),
     (cause: unknown) => {
       engines = undefined;
-      throw new N1kitError('E_INTERNAL', 'install vega and vega-lite to render reports: npm install vega@5 vega-lite@5', {
+      const why = isModuleNotFound(cause) ? 'are not installed' : `could not be loaded (${cause instanceof Error ? cause.message : String(cause)})`;
+      throw new N1kitError('E_DEPENDENCY', `rendering charts needs the optional peers vega and vega-lite, which ${why}: npm install vega@5 vega-lite@5`, {
         fn: 'renderReport',
         field: 'vega',
         cause,

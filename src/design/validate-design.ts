@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { fail, integer, oneOf, plainObject, seed as seedGuard, uniqueLabels } from '../validate.js';
+import { fail, integer, nameArg, oneOf, plainObject, seed as seedGuard, uniqueLabels } from '../validate.js';
 import { addDays, isoDate, fitsCalendar } from './dates.js';
 import { DESIGN_RANDOMIZATIONS } from './options.js';
 import { longestRun } from './sequence.js';
@@ -41,7 +41,7 @@ import type { TrialDesign, TrialPeriod } from './types.js';
  */
 export function validateDesign(design: unknown, caller: unknown = 'validateDesign'): TrialDesign {
   // `caller` names the public function in messages; anything but a name is ignored.
-  const fn = typeof caller === 'string' && caller.length > 0 && caller.length <= 100 ? caller : 'validateDesign';
+  const fn = nameArg(caller, 'validateDesign');
   const d = plainObject(fn, 'design', design);
   const treatments = uniqueLabels(fn, 'treatments', d.treatments, 2);
   const k = treatments.length;

@@ -1,5 +1,5 @@
 import { ValidationError, formatValue } from '../errors.js';
-import { fail, finite, positive } from '../validate.js';
+import { fail, finite, nameArg, positive } from '../validate.js';
 
 /** One component of a mixture: a weight in (0, 1] and a distribution. */
 export interface MixtureComponent {
@@ -157,8 +157,8 @@ export function mixture(
  */
 export function validateDist(d: unknown, fnName = 'validateDist', fieldName = 'dist'): Dist {
   // Names only ever go into messages: anything but a string falls back to the defaults.
-  const fn = typeof fnName === 'string' ? fnName : 'validateDist';
-  const field = typeof fieldName === 'string' ? fieldName : 'dist';
+  const fn = nameArg(fnName, 'validateDist');
+  const field = nameArg(fieldName, 'dist', true);
   if (typeof d !== 'object' || d === null || Array.isArray(d)) fail(fn, field, 'must be a distribution object', d);
   const o = d as Record<string, unknown>;
   const f = field === '' ? '' : `${field}.`;

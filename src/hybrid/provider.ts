@@ -1,5 +1,5 @@
 import type { ElicitOptions, PriorProvider, PriorRequest } from '../prior/types.js';
-import { fail, plainObject } from '../validate.js';
+import { abortSignal, fail, knownOptions, plainObject } from '../validate.js';
 import { type PersonalizationPlan, type StartPersonalizationInput, startPersonalization } from './personalize.js';
 
 /** Input of {@link startPersonalizationFrom}: a provider and a request instead of a prior. */
@@ -29,6 +29,7 @@ export interface StartPersonalizationFromInput extends Omit<StartPersonalization
  */
 export async function startPersonalizationFrom(input: StartPersonalizationFromInput, options: ElicitOptions = {}): Promise<PersonalizationPlan> {
   const fn = 'startPersonalizationFrom';
+  abortSignal(fn, 'options.signal', knownOptions(fn, 'options', options, ['signal']).signal);
   const i = plainObject(fn, 'input', input);
   const provider = i.provider as PriorProvider;
   if (typeof provider !== 'object' || provider === null || typeof provider.elicit !== 'function') {

@@ -6,19 +6,18 @@
  * @packageDocumentation
  */
 import { normalQuantileStd } from '../distributions/index.js';
-import { fail } from '../validate.js';
+import { fail, finiteChains } from '../validate.js';
 
-function checkChains(fn: string, chains: readonly ArrayLike<number>[]): number {
-  if (!Array.isArray(chains) || chains.length === 0) fail(fn, 'chains', 'must be a non-empty array of chains', chains);
-  const n = (chains[0] as ArrayLike<number>).length;
-  if (!(n >= 4)) fail(fn, 'chains[0]', 'must hold at least 4 draws', n);
-  chains.forEach((c, i) => {
-    if (c.length !== n) fail(fn, `chains[${i}]`, `must have the same length as chains[0] (${n})`, c.length);
-    for (let j = 0; j < n; j++) {
-      if (!Number.isFinite(c[j] as number)) fail(fn, `chains[${i}][${j}]`, 'must be a finite number', c[j]);
-    }
-  });
-  return n;
+/**
+ * The one input check of the exported diagnostics ({@link finiteChains}), and the one output
+ * check: a diagnostic that is undefined for these draws (NaN inside) is a ValidationError that
+ * says why, never a NaN result. The internal callers use {@link diagnoseRaw} unchecked.
+ */
+function checked(fn: string, chains: unknown, compute: (c: readonly ArrayLike<number>[]) => number, what: string): number {
+  finiteChains(fn, 'chains', chains);
+  const v = compute(chains as readonly ArrayLike<number>[]);
+  if (!Number.isFinite(v)) fail(fn, 'chains', `must vary: ${what}`, 'draws without variation');
+  return v;
 }
 
 /** Splits each chain in two halves (the middle draw of an odd chain is dropped). */
@@ -336,8 +335,10 @@ export function diagnoseRaw(chains: readonly ArrayLike<number>[]): { rhat: numbe
  * of the rank-normalised folded draws |x − median|. Values above 1.01 signal non-convergence.
  *
  * @param chains - one array of draws per chain, all the same length (≥ 4)
- * @returns R-hat (NaN when every draw is identical)
- * @throws ValidationError for ragged, too short or non-finite chains
+ * @returns R-hat
+ * @throws ValidationError for chains that are not a non-empty array of equal-length arrays of
+ *   finite numbers (≥ 4 draws each, at most 10,000,000 in all), or when R-hat is undefined
+ *   (every draw, or every split half-chain, constant)
  * @example
  * ```ts
  * const rng = createRng(1);
@@ -348,16 +349,16 @@ export function diagnoseRaw(chains: readonly ArrayLike<number>[]): { rhat: numbe
  * localization: an improved R-hat for assessing convergence of MCMC, Bayesian Analysis 16(2).
  */
 export function splitRhat(chains: readonly ArrayLike<number>[]): number {
-  checkChains('splitRhat', chains);
-  return diagnoseRaw(chains).rhat;
+  return checked('splitRhat', chains, (c) => diagnoseRaw(c).rhat, 'R-hat is undefined when every draw, or every split half-chain, is constant');
 }
 
 /**
  * Bulk effective sample size: ESS of the rank-normalised split chains.
  *
  * @param chains - one array of draws per chain, all the same length (≥ 4)
- * @returns the bulk ESS (NaN when every draw is identical)
- * @throws ValidationError for ragged, too short or non-finite chains
+ * @returns the bulk ESS
+ * @throws ValidationError for chains that are not a non-empty array of equal-length arrays of
+ *   finite numbers (≥ 4 draws each, at most 10,000,000 in all), or when every draw is identical
  * @example
  * ```ts
  * const rng = createRng(1);
@@ -367,8 +368,7 @@ export function splitRhat(chains: readonly ArrayLike<number>[]): number {
  * @see Vehtari et al. (2021), Bayesian Analysis 16(2), section 3.
  */
 export function essBulk(chains: readonly ArrayLike<number>[]): number {
-  checkChains('essBulk', chains);
-  return essOfSplit(rankNormalize(split(chains)));
+  return checked('essBulk', chains, (c) => essOfSplit(rankNormalize(split(c))), 'the ESS is undefined when every draw is identical');
 }
 
 /**
@@ -376,7 +376,9 @@ export function essBulk(chains: readonly ArrayLike<number>[]): number {
  *
  * @param chains - one array of draws per chain, all the same length (≥ 4)
  * @returns the tail ESS
- * @throws ValidationError for ragged, too short or non-finite chains
+ * @throws ValidationError for chains that are not a non-empty array of equal-length arrays of
+ *   finite numbers (≥ 4 draws each, at most 10,000,000 in all), or when the tail ESS is
+ *   undefined (every draw identical, or ties at the 5% or 95% quantile covering every draw)
  * @example
  * ```ts
  * const rng = createRng(1);
@@ -386,6 +388,10 @@ export function essBulk(chains: readonly ArrayLike<number>[]): number {
  * @see Vehtari et al. (2021), Bayesian Analysis 16(2), section 4.3.
  */
 export function essTail(chains: readonly ArrayLike<number>[]): number {
-  checkChains('essTail', chains);
-  return diagnoseRaw(chains).essTail;
+  return checked(
+    'essTail',
+    chains,
+    (c) => diagnoseRaw(c).essTail,
+    'the tail ESS is undefined when every draw is identical or when ties make x ≤ q05 or x ≤ q95 hold for every draw',
+  );
 }

@@ -9,6 +9,7 @@ import { normalQuantileStdKernel as normalQuantileStd } from '../distributions/s
 import { isWashoutDay, treatmentOnDay } from '../design/lookup.js';
 import type { TrialDesign } from '../design/types.js';
 import { denseArray, fail, finite, plainObject } from '../validate.js';
+import { checkPlotOptions, PLOT } from './options.js';
 
 /** A Vega-Lite specification: plain, JSON-serialisable data. */
 export type VegaLiteSpec = { readonly $schema: string } & { readonly [key: string]: unknown };
@@ -84,6 +85,7 @@ function checkDesign(fn: string, design: unknown): TrialDesign {
  * @see Satyanarayan et al. (2017), Vega-Lite: A grammar of interactive graphics, IEEE TVCG 23(1).
  */
 export function plotSchedule(design: TrialDesign, options?: PlotOptions): VegaLiteSpec {
+  checkPlotOptions('plotSchedule', options, PLOT);
   const d = checkDesign('plotSchedule', design);
   const rows: Record<string, unknown>[] = [];
   if (d.runInDays > 0) {
@@ -152,9 +154,11 @@ export function plotOutcomes(
   observations: readonly PlotObservation[],
   options?: PlotOptions & { readonly outcome?: string },
 ): VegaLiteSpec {
+  checkPlotOptions('plotOutcomes', options, { ...PLOT, outcome: 'string' });
   const d = checkDesign('plotOutcomes', design);
-  if (!Array.isArray(observations)) fail('plotOutcomes', 'observations', 'must be an array', observations);
+  denseArray('plotOutcomes', 'observations', observations);
   const rows = observations.map((o, i) => {
+    plainObject('plotOutcomes', `observations[${i}]`, o);
     finite('plotOutcomes', `observations[${i}].day`, o.day);
     finite('plotOutcomes', `observations[${i}].value`, o.value);
     return {
@@ -220,6 +224,7 @@ export function plotPosterior(
   analysis: PlotPosteriorInput,
   options?: PlotOptions & { readonly thresholds?: Readonly<Record<string, number>>; readonly unit?: string },
 ): VegaLiteSpec {
+  checkPlotOptions('plotPosterior', options, { ...PLOT, thresholds: 'numbers', unit: 'string' });
   const a = plainObject('plotPosterior', 'analysis', analysis);
   const effects = plainObject('plotPosterior', 'analysis.effects', a.effects) as PlotPosteriorInput['effects'];
   const names = Object.keys(effects);
@@ -284,6 +289,7 @@ export function plotRanking(
   ranking: readonly PlotRankingItem[] | { readonly candidates: readonly PlotRankingItem[] },
   options?: PlotOptions & { readonly threshold?: number },
 ): VegaLiteSpec {
+  checkPlotOptions('plotRanking', options, { ...PLOT, threshold: 'number' });
   const items = Array.isArray(ranking) ? ranking : plainObject('plotRanking', 'ranking', ranking).candidates;
   if (!Array.isArray(items) || items.length === 0) fail('plotRanking', 'ranking', 'must hold at least one candidate', ranking);
   denseArray('plotRanking', 'ranking', items);

@@ -2,6 +2,7 @@ import type { TrialPlan } from '../simulate/plan.js';
 import { fail, plainObject } from '../validate.js';
 import type { PlotOptions, VegaLiteSpec } from './plots.js';
 import { type PlanningPoint, plotPlanningCurve } from './report-plots.js';
+import { checkPlotOptions, PLOT } from './options.js';
 
 /**
  * A power curve of a {@link TrialPlan} as a Vega-Lite spec: power against trial length for
@@ -18,6 +19,7 @@ import { type PlanningPoint, plotPlanningCurve } from './report-plots.js';
  * @see https://vega.github.io/vega-lite/ ; Percha et al. (2019), JMIR 21(4):e12641 (power by design)
  */
 export function plotPowerCurve(plan: TrialPlan, options?: PlotOptions): VegaLiteSpec {
+  checkPlotOptions('plotPowerCurve', options, PLOT);
   return plotPlanningCurve(planningPoints(plan), {
     title: options?.title ?? `Power for ${plan.arm} by trial length (target ${(100 * plan.targetPower).toFixed(0)}%)`,
     target: plan.targetPower,

@@ -9,6 +9,7 @@ import { denseArray, fail, finite, plainObject } from '../validate.js';
 import type { TrialDesign } from '../design/types.js';
 import type { VegaLiteSpec } from './plots.js';
 import { VEGA_LITE_SCHEMA } from './plots.js';
+import { checkPlotOptions, REPORT } from './options.js';
 
 const PALETTE = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d'];
 
@@ -102,6 +103,7 @@ export function plotForest(
   items: readonly ForestItem[],
   options?: ReportPlotOptions & { readonly lines?: readonly ReferenceLine[]; readonly axis?: string },
 ): VegaLiteSpec {
+  checkPlotOptions('plotForest', options, { ...REPORT, lines: 'lines', axis: 'string' });
   const fn = 'plotForest';
   denseArray(fn, 'items', items, 1);
   const rows = items.map((it, i) => {
@@ -174,6 +176,7 @@ export function plotPriorPosterior(
     readonly axis?: string;
   },
 ): VegaLiteSpec {
+  checkPlotOptions('plotPriorPosterior', options, { ...REPORT, interval: 'interval', lines: 'lines', axis: 'string' });
   const fn = 'plotPriorPosterior';
   denseArray(fn, 'curves', curves, 1);
   const rows: { curve: string; x: number; density: number }[] = [];
@@ -255,6 +258,7 @@ export function plotDiary(
   observations: readonly DiaryPoint[],
   options?: ReportPlotOptions & { readonly deviations?: readonly DiaryDeviation[]; readonly outcome?: string },
 ): VegaLiteSpec {
+  checkPlotOptions('plotDiary', options, { ...REPORT, deviations: 'array', outcome: 'string' });
   const fn = 'plotDiary';
   const d = plainObject(fn, 'design', design) as unknown as TrialDesign;
   if (!Array.isArray(d.periods) || d.periods.length === 0) fail(fn, 'design.periods', 'must be a non-empty array', d.periods);
@@ -349,6 +353,7 @@ export function plotPlanningCurve(
   points: readonly PlanningPoint[],
   options?: ReportPlotOptions & { readonly target?: number },
 ): VegaLiteSpec {
+  checkPlotOptions('plotPlanningCurve', options, { ...REPORT, target: 'number' });
   const fn = 'plotPlanningCurve';
   denseArray(fn, 'points', points, 1);
   const rows = points.map((p0, i) => {

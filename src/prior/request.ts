@@ -1,6 +1,6 @@
 import { validateDist } from '../distributions/dist.js';
 import type { Dist } from '../distributions/dist.js';
-import { fail, finite, nonEmptyString, oneOf, plainObject } from '../validate.js';
+import { fail, finite, nameArg, nonEmptyString, oneOf, plainObject } from '../validate.js';
 import { PRIOR_SCALES } from './types.js';
 import type { PopulationPrior, PriorCandidate, PriorRequest, PriorScale } from './types.js';
 
@@ -39,7 +39,7 @@ export function scaleForFamily(family: 'normal' | 'binomial' | 'poisson'): Prior
  * @see {@link PriorProvider} (what a provider is asked)
  */
 export function validatePriorRequest(req: unknown, fnName = 'validatePriorRequest'): PriorRequest {
-  const fn = typeof fnName === 'string' ? fnName : 'validatePriorRequest';
+  const fn = nameArg(fnName, 'validatePriorRequest');
   const r = plainObject(fn, 'request', req);
   const patientIn = r.patient === undefined ? {} : plainObject(fn, 'request.patient', r.patient);
   let features: Record<string, string | number | boolean> | undefined;
@@ -113,7 +113,7 @@ export function validatePriorRequest(req: unknown, fnName = 'validatePriorReques
  * @see {@link PriorProvider} (what a provider answers)
  */
 export function validatePopulationPrior(prior: unknown, fnName = 'validatePopulationPrior'): PopulationPrior {
-  const fn = typeof fnName === 'string' ? fnName : 'validatePopulationPrior';
+  const fn = nameArg(fnName, 'validatePopulationPrior');
   const p = plainObject(fn, 'prior', prior);
   const eIn = plainObject(fn, 'prior.effects', p.effects);
   const keys = Object.keys(eIn);

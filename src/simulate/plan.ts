@@ -6,7 +6,7 @@
 import { fail, integer, nonEmptyString, plainObject, probability } from '../validate.js';
 import type { ResolvedScenario } from './scenario.js';
 import type { OperatingCharacteristics, SimulateTrialsOptions, SimulationSpec } from './trials.js';
-import { resolveSimulationSpec, simulateTrials } from './trials.js';
+import { checkSimulateOptions, resolveSimulationSpec, simulateTrials } from './trials.js';
 
 /** The design grid {@link planTrial} searches; each list defaults to the spec's own value. */
 export interface PlanSearch {
@@ -101,6 +101,7 @@ function list(fn: string, field: string, v: unknown, fallback: number, min: numb
  */
 export async function planTrial(input: PlanTrialInput, options: SimulateTrialsOptions = {}): Promise<TrialPlan> {
   const fn = 'planTrial';
+  checkSimulateOptions(fn, options);
   const i = plainObject(fn, 'input', input);
   const { search: searchIn, target: targetIn, ...specIn } = i as unknown as PlanTrialInput;
   const spec = specIn as SimulationSpec;

@@ -8,7 +8,7 @@ import { validateDesign } from '../design/index.js';
 import type { TrialObservation } from '../models/types.js';
 import type { Rng, Seed } from '../rng/rng.js';
 import { toRng } from '../rng/rng.js';
-import { fail, finite, inRange, integer, nonNegative, oneOf, plainObject, probability } from '../validate.js';
+import { fail, finite, inRange, integer, nameArg, nonNegative, oneOf, plainObject, probability } from '../validate.js';
 
 /** Exponential carryover of one arm (Percha et al. 2019): time constants in days. */
 export interface ScenarioCarryover {
@@ -86,8 +86,8 @@ const KEYS = ['outcome', 'baseline', 'effects', 'sd', 'rho', 'trials', 'carryove
  * Checks a {@link Scenario} and fills its defaults.
  *
  * @param scenario - the scenario
- * @param fn - the calling function, for error messages
- * @param field - the scenario's field name in the caller's input
+ * @param fnName - the calling function, for error messages (anything but a name is ignored)
+ * @param fieldName - the scenario's field name in the caller's input (likewise)
  * @returns the scenario with defaults
  * @throws ValidationError for an unknown key, a baseline outside the family's range, a
  *   non-finite effect, |rho| ≥ 1, negative sd, drift or time constants, or probabilities
@@ -98,7 +98,9 @@ const KEYS = ['outcome', 'baseline', 'effects', 'sd', 'rho', 'trials', 'carryove
  * ```
  * @see Percha et al. (2019), JMIR 21(4):e12641 (the simulation model)
  */
-export function resolveScenario(scenario: Scenario, fn = 'resolveScenario', field = 'scenario'): ResolvedScenario {
+export function resolveScenario(scenario: Scenario, fnName = 'resolveScenario', fieldName = 'scenario'): ResolvedScenario {
+  const fn = nameArg(fnName, 'resolveScenario');
+  const field = nameArg(fieldName, 'scenario');
   const s = plainObject(fn, field, scenario);
   for (const k of Object.keys(s)) if (!KEYS.includes(k)) fail(fn, `${field}.${k}`, `is not a scenario option (${KEYS.join(', ')})`, k);
   const outcome = oneOf(fn, `${field}.outcome`, s.outcome, ['normal', 'binomial', 'poisson'] as const);

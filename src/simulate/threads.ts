@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Tinypool } from 'tinypool';
 import { fail, integer, plainObject } from '../validate.js';
 import type { OperatingCharacteristics, ShardExecutor, SimulateTrialsOptions, SimulationPartial, SimulationSpec } from './trials.js';
-import { abortReason, simulateTrials as simulateInThread } from './trials.js';
+import { abortReason, checkSimulateOptions, simulateTrials as simulateInThread } from './trials.js';
 import type { TrialPlan, PlanTrialInput } from './plan.js';
 import { planTrial as planInThread } from './plan.js';
 
@@ -114,6 +114,14 @@ function poolExecutor(workers: number, url: URL): { executor: ShardExecutor; clo
   };
 }
 
+/** The options of the thread versions, checked before they are read (the core's check plus `workerUrl`). */
+function threadOptions(fn: string, options: unknown): SimulateTrialsOptions & { workerUrl?: string | URL } {
+  if (options === undefined) return {};
+  const { workerUrl, ...rest } = plainObject(fn, 'options', options);
+  if (workerUrl !== undefined && typeof workerUrl !== 'string' && !(workerUrl instanceof URL)) fail(fn, 'options.workerUrl', 'must be a string or a URL', workerUrl);
+  return { ...checkSimulateOptions(fn, rest), ...(workerUrl === undefined ? {} : { workerUrl: workerUrl as string | URL }) };
+}
+
 /**
  * `simulateTrials` on worker threads: the same result as the core's one-thread run, bit for
  * bit, `workers` times faster up to the cores available.
@@ -129,11 +137,11 @@ function poolExecutor(workers: number, url: URL): { executor: ShardExecutor; clo
  * ```
  * @see Percha et al. (2019), JMIR 21(4):e12641
  */
-export function simulateTrials(
+export async function simulateTrials(
   spec: SimulationSpec,
   options: SimulateTrialsOptions & { workerUrl?: string | URL } = {},
 ): Promise<OperatingCharacteristics> {
-  const { workerUrl, ...rest } = options;
+  const { workerUrl, ...rest } = threadOptions('simulateTrials', options);
   if (rest.executor !== undefined || (rest.workers ?? 1) <= 1) return simulateInThread(spec, rest);
   return simulateInThread(spec, { ...rest, executor: threadExecutor({ workers: rest.workers ?? 1, ...(workerUrl === undefined ? {} : { workerUrl }) }) });
 }
@@ -152,11 +160,11 @@ export function simulateTrials(
  * ```
  * @see Percha et al. (2019), JMIR 21(4):e12641
  */
-export function planTrial(
+export async function planTrial(
   input: PlanTrialInput,
   options: SimulateTrialsOptions & { workerUrl?: string | URL } = {},
 ): Promise<TrialPlan> {
-  const { workerUrl, ...rest } = options;
+  const { workerUrl, ...rest } = threadOptions('planTrial', options);
   if (rest.executor !== undefined || (rest.workers ?? 1) <= 1) return planInThread(input, rest);
   // One pool for the whole grid: starting the threads (loading the bundle in each) is paid once.
   const o = resolveThreadOptions({ workers: rest.workers ?? 1, ...(workerUrl === undefined ? {} : { workerUrl }) });

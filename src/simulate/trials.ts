@@ -15,7 +15,7 @@ import { analyzeResolvedTrial, resolveTrialOptions } from '../models/trial.js';
 import type { McmcOptions, TrialAnalysis, TrialModelOptions, TrialObservation, TrialPriors } from '../models/types.js';
 import { createRng } from '../rng/index.js';
 import type { Rng, Seed } from '../rng/rng.js';
-import { denseArray, fail, finite, integer, nonEmptyString, nonNegative, oneOf, plainObject, probability, seed as seedGuard } from '../validate.js';
+import { abortSignal, denseArray, fail, finite, func, inRange, integer, knownOptions, nameArg, nonEmptyString, nonNegative, oneOf, plainObject, probability, seed as seedGuard } from '../validate.js';
 import { exactAdd, exactMerge, exactValue } from './exact-sum.js';
 import type { ResolvedScenario, Scenario } from './scenario.js';
 import { checkScenarioArms, diaryStepper, resolveScenario } from './scenario.js';
@@ -259,7 +259,7 @@ const ANALYSIS_KEYS = ['reference', 'betterIs', 'priors', 'model', 'thresholds',
  * built itself) and fills the defaults.
  *
  * @param spec - the spec
- * @param fn - the calling function
+ * @param fnName - the calling function, for error messages (anything but a name is ignored)
  * @returns the resolved spec
  * @throws ValidationError for an unknown key, an invalid design or scenario, a reference not in
  *   the design, scenario arms not in the design, replicates outside 1..1e7, or bad options
@@ -269,7 +269,8 @@ const ANALYSIS_KEYS = ['reference', 'betterIs', 'priors', 'model', 'thresholds',
  * ```
  * @see Percha et al. (2019), JMIR 21(4):e12641
  */
-export function resolveSimulationSpec(spec: SimulationSpec, fn = 'simulateTrials'): ResolvedSpec {
+export function resolveSimulationSpec(spec: SimulationSpec, fnName = 'simulateTrials'): ResolvedSpec {
+  const fn = nameArg(fnName, 'simulateTrials');
   const s = plainObject(fn, 'spec', spec);
   for (const k of Object.keys(s)) if (!SPEC_KEYS.includes(k)) fail(fn, `spec.${k}`, `is not a spec field (${SPEC_KEYS.join(', ')})`, k);
   const seed = String(seedGuard(fn, 'spec.seed', s.seed));
@@ -518,6 +519,10 @@ export async function runSimulationShard(
   o: { onReplicate?: () => void; signal?: AbortSignal; yieldEveryMs?: number } = {},
 ): Promise<SimulationPartial> {
   const fn = 'runSimulationShard';
+  const opts = knownOptions(fn, 'options', o, ['onReplicate', 'signal', 'yieldEveryMs']);
+  if (opts.onReplicate !== undefined) func(fn, 'options.onReplicate', opts.onReplicate);
+  abortSignal(fn, 'options.signal', opts.signal);
+  if (opts.yieldEveryMs !== undefined) inRange(fn, 'options.yieldEveryMs', opts.yieldEveryMs, -1, 2 ** 31 - 1);
   const sh = plainObject(fn, 'shard', shard);
   const r = resolveSimulationSpec(sh.spec as SimulationSpec, fn);
   const start = integer(fn, 'shard.start', sh.start, 0, r.spec.replicates);
@@ -722,6 +727,20 @@ export function simulationShards(spec: SimulationSpec, size: number): Simulation
 }
 
 /**
+ * Checks {@link SimulateTrialsOptions} at the entry of `simulateTrials` and `planTrial`: undefined
+ * or a plain object of known keys, each of its type. @internal
+ */
+export function checkSimulateOptions(fn: string, value: unknown): SimulateTrialsOptions {
+  const o = knownOptions(fn, 'options', value, ['workers', 'onProgress', 'signal', 'shardSize', 'executor']);
+  if (o.workers !== undefined) integer(fn, 'options.workers', o.workers, 1, 1024);
+  if (o.shardSize !== undefined) integer(fn, 'options.shardSize', o.shardSize, 1, 10_000_000);
+  if (o.onProgress !== undefined) func(fn, 'options.onProgress', o.onProgress);
+  if (o.executor !== undefined) func(fn, 'options.executor', o.executor);
+  abortSignal(fn, 'options.signal', o.signal);
+  return o as SimulateTrialsOptions;
+}
+
+/**
  * Operating characteristics of an N-of-1 design and its Bayesian decision rule, by simulation:
  * each replicate randomises a design (`designTrial`), draws a diary from the scenario
  * ({@link simulateScenario}), analyses it with `analyzeTrial` and applies the decision "success
@@ -753,14 +772,11 @@ export function simulationShards(spec: SimulationSpec, size: number): Simulation
  */
 export async function simulateTrials(spec: SimulationSpec, options: SimulateTrialsOptions = {}): Promise<OperatingCharacteristics> {
   const fn = 'simulateTrials';
-  const o = plainObject(fn, 'options', options) as SimulateTrialsOptions;
+  const o = checkSimulateOptions(fn, options);
   const r = resolveSimulationSpec(spec, fn);
-  const workers = o.workers === undefined ? 1 : integer(fn, 'options.workers', o.workers, 1, 1024);
+  const workers = o.workers ?? 1;
   const R = r.spec.replicates;
-  const size =
-    o.shardSize === undefined ? Math.max(1, Math.min(2000, Math.ceil(R / (8 * workers)))) : integer(fn, 'options.shardSize', o.shardSize, 1, 10_000_000);
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') fail(fn, 'options.onProgress', 'must be a function', o.onProgress);
-  if (o.executor !== undefined && typeof o.executor !== 'function') fail(fn, 'options.executor', 'must be a function', o.executor);
+  const size = o.shardSize ?? Math.max(1, Math.min(2000, Math.ceil(R / (8 * workers))));
   const shards = simulationShards(r.spec, size);
   let done = 0;
   let partials: SimulationPartial[];

@@ -70,7 +70,7 @@ describe('offPolicyEvaluate', () => {
     const r = offPolicyEvaluate(logs, { target: { a: 0.2, b: 0.8 }, rewardModel: () => 0.5 });
     // weights 0.4, 3.2, 0.4, 3.2; w·r = 0.4, 0, 0, 3.2
     expect(r.ips.estimate).toBeCloseTo(3.6 / 4, 14);
-    expect(r.snips.estimate).toBeCloseTo(3.6 / 7.2, 14);
+    expect(r.snips!.estimate).toBeCloseTo(3.6 / 7.2, 14);
     // DR terms: 0.5 + w (r − 0.5) = 0.7, −1.1, 0.3, 2.1
     expect(r.dr.estimate).toBeCloseTo((0.7 - 1.1 + 0.3 + 2.1) / 4, 14);
     const m = 0.9;
@@ -89,8 +89,9 @@ describe('offPolicyEvaluate', () => {
     for (let r = 0; r < R; r++) {
       const res = offPolicyEvaluate(simulateLogs(`ope-${r}`, n), { target });
       for (const k of ['ips', 'snips', 'dr'] as const) {
-        est[k].push(res[k].estimate);
-        if (res[k].interval[0] <= trueValue && trueValue <= res[k].interval[1]) cover[k]++;
+        const e = res[k]!;
+        est[k].push(e.estimate);
+        if (e.interval[0] <= trueValue && trueValue <= e.interval[1]) cover[k]++;
       }
     }
     for (const k of ['ips', 'snips', 'dr'] as const) {
