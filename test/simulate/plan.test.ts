@@ -50,3 +50,16 @@ describe('planTrial', () => {
     expect(await c({ ...base, search: { periodDays: [3], washoutDays: [5] }, target: { power: 0.8 } })).toBe('E_INVALID_ARGUMENT');
   });
 });
+
+describe("Alice's plan specs in scripts/bench (the README's and docs/simulation.md's examples)", () => {
+  for (const name of ['simulate-alice-plan.json', 'simulate-alice-migraine-plan.json', 'simulate-alice-migraine-vague-plan.json']) {
+    it(`${name} is a valid plan input (run here on a small grid with few replicates)`, async () => {
+      const { readFileSync } = await import('node:fs');
+      const spec = JSON.parse(readFileSync(new URL(`../../scripts/bench/${name}`, import.meta.url), 'utf8'));
+      const plan = await planTrial({ ...spec, replicates: 20, search: { blocks: [spec.search.blocks[0]], periodDays: [14] } });
+      expect(plan.grid).toHaveLength(1);
+      expect(plan.summary).toContain('magnesium');
+      if (spec.scenario.outcome === 'binomial') expect(plan.summary).toContain('log odds ratio -0.288: 40.0% → 33.3% of days');
+    }, 30_000);
+  }
+});
