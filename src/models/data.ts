@@ -94,7 +94,22 @@ export function prepareTrial(
   if (!trusted && !Array.isArray(observationsIn)) fail(fn, `${pre}observations`, 'must be an array of observations', observationsIn);
   const obs = observationsIn as TrialObservation[];
   const firstDay = (design.periods[0] as TrialPeriod).startDay;
-  const kept: { day: number; value: number; trials: number; exposure: number; arm: number }[] = [];
+  // The kept rows, as parallel arrays (capacity: every observation).
+  const cap = obs.length;
+  let yK = new Float64Array(cap);
+  let trK = new Float64Array(cap);
+  let exK = new Float64Array(cap);
+  let dayK = new Float64Array(cap);
+  let armK = new Int32Array(cap);
+  let n = 0;
+  const keep = (day: number, value: number, trials: number, exposure: number, a: number): void => {
+    yK[n] = value;
+    trK[n] = trials;
+    exK[n] = exposure;
+    dayK[n] = day;
+    armK[n] = a;
+    n++;
+  };
   let droppedWashout = 0;
   let droppedRunIn = 0;
   // Arm index per period (the period's treatment, looked up once).
@@ -119,7 +134,7 @@ export function prepareTrial(
         }
       }
       if (!o.includeWashout && day <= per.washoutEndDay) droppedWashout++;
-      else kept.push({ day, value: ob.value, trials: ob.trials ?? 1, exposure: ob.exposure ?? 1, arm: periodArm[k] as number });
+      else keep(day, ob.value, ob.trials ?? 1, ob.exposure ?? 1, periodArm[k] as number);
     }
   }
   (trusted ? [] : obs).forEach((ob, i) => {
@@ -153,23 +168,42 @@ export function prepareTrial(
       droppedWashout++;
       return;
     }
-    kept.push({ day, value, trials, exposure, arm: treatments.indexOf(per.treatment) });
+    keep(day, value, trials, exposure, treatments.indexOf(per.treatment));
   });
-  // Sorted by day (the simulator's diary already is; skip the sort then).
+  // Sorted by day (stably; the simulator's diary already is, then nothing moves).
   let sorted = true;
-  for (let i = 1; i < kept.length && sorted; i++) if ((kept[i] as { day: number }).day < (kept[i - 1] as { day: number }).day) sorted = false;
-  if (!sorted) kept.sort((a, b) => a.day - b.day);
+  for (let i = 1; i < n && sorted; i++) if ((dayK[i] as number) < (dayK[i - 1] as number)) sorted = false;
+  if (!sorted) {
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (dayK[a] as number) - (dayK[b] as number) || a - b);
+    const perm = <T extends Float64Array | Int32Array>(src: T, out: T): T => {
+      for (let i = 0; i < n; i++) out[i] = src[order[i] as number] as number;
+      return out;
+    };
+    yK = perm(yK, new Float64Array(n));
+    trK = perm(trK, new Float64Array(n));
+    exK = perm(exK, new Float64Array(n));
+    dayK = perm(dayK, new Float64Array(n));
+    armK = perm(armK, new Int32Array(n));
+  } else if (n < cap) {
+    yK = yK.slice(0, n);
+    trK = trK.slice(0, n);
+    exK = exK.slice(0, n);
+    dayK = dayK.slice(0, n);
+    armK = armK.slice(0, n);
+  }
   if (o.uniqueDays) {
-    for (let i = 1; i < kept.length; i++) {
-      if ((kept[i] as { day: number }).day === (kept[i - 1] as { day: number }).day) {
-        fail(fn, `${pre}observations`, 'must have at most one observation per day with autocorrelation', (kept[i] as { day: number }).day);
+    for (let i = 1; i < n; i++) {
+      if (dayK[i] === dayK[i - 1]) {
+        fail(fn, `${pre}observations`, 'must have at most one observation per day with autocorrelation', dayK[i]);
       }
     }
   }
-  const n = kept.length;
+  const counts = new Int32Array(treatments.length);
+  for (let i = 0; i < n; i++) counts[armK[i] as number] = (counts[armK[i] as number] as number) + 1;
   const perArm: Record<string, number> = {};
-  for (const t of treatments) perArm[t] = 0;
-  for (const k of kept) perArm[treatments[k.arm] as string] = (perArm[treatments[k.arm] as string] as number) + 1;
+  treatments.forEach((t, a) => {
+    perArm[t] = counts[a] as number;
+  });
   for (const t of o.allowEmptyArms === true ? [] : treatments) {
     if ((perArm[t] as number) < 1) {
       fail(fn, `${pre}observations`, `must include at least one observation (outside washout) for every arm; arm '${t}' has none`, perArm[t]);
@@ -182,20 +216,13 @@ export function prepareTrial(
   });
   const p = 1 + effectNames.length + (o.trend ? 1 : 0);
   const trendColumn = o.trend ? p - 1 : -1;
-  const y = new Float64Array(n);
-  const tr = new Float64Array(n);
-  const ex = new Float64Array(n);
-  const dayA = new Float64Array(n);
-  const arm = new Int32Array(n);
+  const y = yK;
+  const tr = trK;
+  const ex = exK;
+  const dayA = dayK;
+  const arm = armK;
   let sumDay = 0;
-  kept.forEach((k, i) => {
-    y[i] = k.value;
-    tr[i] = k.trials;
-    ex[i] = k.exposure;
-    dayA[i] = k.day;
-    arm[i] = k.arm;
-    sumDay += k.day;
-  });
+  for (let i = 0; i < n; i++) sumDay += dayA[i] as number;
   const dayCenter = n > 0 ? sumDay / n : 0;
   let ss = 0;
   for (let i = 0; i < n; i++) ss += ((dayA[i] as number) - dayCenter) ** 2;
