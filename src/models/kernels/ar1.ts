@@ -46,53 +46,70 @@ export function initRho(d: Dist | undefined, rng: Rng): number {
  * Cross-product sums of Z_t = [x_t, y_t] that make every AR(1) evaluation O(p²): over the pairs
  * of consecutive observations one day apart, A = Σ Z_t Z_tᵀ, B = Σ (Z_t Z_{t−1}ᵀ + Z_{t−1} Z_tᵀ),
  * C = Σ Z_{t−1} Z_{t−1}ᵀ, so Σ (Z_t − ρ Z_{t−1})(Z_t − ρ Z_{t−1})ᵀ = A − ρB + ρ²C. Pairs with a
- * longer gap (missing days, washout) are kept in a list and handled one by one.
+ * longer gap L (missing days, washout) are summed the same way per distinct L: their whitened
+ * residual is (Z_t − ρ^L Z_{t−1}) / √f_L with f_L = (1 − ρ^{2L}) / (1 − ρ²), so each distinct gap
+ * length costs O(p²) per evaluation, however many pairs have it.
  */
-interface LagSums {
-  readonly m: number;
+interface LagGroup {
+  /** The gap in days. */
+  readonly len: number;
+  /** Pairs with this gap. */
+  readonly count: number;
   readonly a: Float64Array;
   readonly b: Float64Array;
   readonly c: Float64Array;
+}
+
+interface LagSums {
+  readonly m: number;
+  /** Gap 1 (f = 1). */
+  readonly one: LagGroup;
+  /** Gaps of 2 or more days, one group per distinct length. */
+  readonly gaps: readonly LagGroup[];
   readonly z0: Float64Array;
-  /** Rows t with gap ≠ 1: Z_t and Z_{t−1} stacked, and the gap. */
-  readonly gapZ: Float64Array;
-  readonly gapPrev: Float64Array;
-  readonly gapLen: Float64Array;
 }
 
 function lagSums(d: PreparedTrial): LagSums {
   const { n, p, X, y, day } = d;
   const m = p + 1;
-  const a = new Float64Array(m * m);
-  const b = new Float64Array(m * m);
-  const c = new Float64Array(m * m);
-  const z = (i: number, k: number): number => (k < p ? (X[i * p + k] as number) : (y[i] as number));
-  const gz: number[] = [];
-  const gp: number[] = [];
-  const gl: number[] = [];
+  const groups = new Map<number, { count: number; a: Float64Array; b: Float64Array; c: Float64Array }>();
+  const zt = new Float64Array(m);
+  const zp = new Float64Array(m);
+  const load = (i: number, out: Float64Array): void => {
+    for (let k = 0; k < p; k++) out[k] = X[i * p + k] as number;
+    out[p] = y[i] as number;
+  };
   for (let i = 1; i < n; i++) {
     const g = (day[i] as number) - (day[i - 1] as number);
-    if (g === 1) {
-      for (let r = 0; r < m; r++) {
-        const zr = z(i, r);
-        const pr = z(i - 1, r);
-        for (let s = 0; s < m; s++) {
-          a[r * m + s] = (a[r * m + s] as number) + zr * z(i, s);
-          b[r * m + s] = (b[r * m + s] as number) + zr * z(i - 1, s) + pr * z(i, s);
-          c[r * m + s] = (c[r * m + s] as number) + pr * z(i - 1, s);
-        }
+    let grp = groups.get(g);
+    if (grp === undefined) {
+      grp = { count: 0, a: new Float64Array(m * m), b: new Float64Array(m * m), c: new Float64Array(m * m) };
+      groups.set(g, grp);
+    }
+    grp.count++;
+    load(i, zt);
+    load(i - 1, zp);
+    const { a, b, c } = grp;
+    for (let r = 0; r < m; r++) {
+      const zr = zt[r] as number;
+      const pr = zp[r] as number;
+      for (let s = 0; s < m; s++) {
+        a[r * m + s] = (a[r * m + s] as number) + zr * (zt[s] as number);
+        b[r * m + s] = (b[r * m + s] as number) + zr * (zp[s] as number) + pr * (zt[s] as number);
+        c[r * m + s] = (c[r * m + s] as number) + pr * (zp[s] as number);
       }
-    } else {
-      for (let r = 0; r < m; r++) {
-        gz.push(z(i, r));
-        gp.push(z(i - 1, r));
-      }
-      gl.push(g);
     }
   }
+  const empty = (len: number): LagGroup => ({ len, count: 0, a: new Float64Array(m * m), b: new Float64Array(m * m), c: new Float64Array(m * m) });
+  const g1 = groups.get(1);
+  const one: LagGroup = g1 === undefined ? empty(1) : { len: 1, ...g1 };
+  const gaps = [...groups.entries()]
+    .filter(([len]) => len !== 1)
+    .sort((u, v) => u[0] - v[0])
+    .map(([len, g]) => ({ len, ...g }));
   const z0 = new Float64Array(m);
-  for (let r = 0; r < m; r++) z0[r] = z(0, r);
-  return { m, a, b, c, z0, gapZ: Float64Array.from(gz), gapPrev: Float64Array.from(gp), gapLen: Float64Array.from(gl) };
+  if (n > 0) load(0, z0);
+  return { m, one, gaps, z0 };
 }
 
 /** AR(1) likelihood pieces of one trial, O(p²) per evaluation (see {@link lagSums}). @internal */
@@ -116,10 +133,13 @@ export interface ArKernel {
 export function arKernel(d: PreparedTrial): ArKernel {
   const ls = lagSums(d);
   const m = ls.m;
-  const nGaps = ls.gapLen.length;
+  const nGaps = ls.gaps.length;
   const v = new Float64Array(m);
-  const wrow = new Float64Array(m);
   const mm = new Float64Array(m * m);
+  // vᵀ A v, vᵀ B v, vᵀ C v per gap group (set with the coefficients).
+  const ga = new Float64Array(nGaps);
+  const gb = new Float64Array(nGaps);
+  const gc = new Float64Array(nGaps);
   let qa = 0;
   let qb = 0;
   let qc = 0;
@@ -127,17 +147,18 @@ export function arKernel(d: PreparedTrial): ArKernel {
   const cross = (r: number, mm: Float64Array): void => {
     const r2 = r * r;
     const one = 1 - r2;
-    for (let k = 0; k < m * m; k++) mm[k] = (ls.a[k] as number) - r * (ls.b[k] as number) + r2 * (ls.c[k] as number);
-    for (let a = 0; a < m; a++) {
-      for (let b = 0; b < m; b++) mm[a * m + b] = (mm[a * m + b] as number) + one * (ls.z0[a] as number) * (ls.z0[b] as number);
+    const { a, b, c } = ls.one;
+    for (let k = 0; k < m * m; k++) mm[k] = (a[k] as number) - r * (b[k] as number) + r2 * (c[k] as number);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < m; j++) mm[i * m + j] = (mm[i * m + j] as number) + one * (ls.z0[i] as number) * (ls.z0[j] as number);
     }
     for (let g = 0; g < nGaps; g++) {
-      const phi = r ** (ls.gapLen[g] as number);
-      const sf = 1 / Math.sqrt((1 - phi * phi) / one);
-      for (let a = 0; a < m; a++) wrow[a] = ((ls.gapZ[g * m + a] as number) - phi * (ls.gapPrev[g * m + a] as number)) * sf;
-      for (let a = 0; a < m; a++) {
-        const wa = wrow[a] as number;
-        for (let b = 0; b < m; b++) mm[a * m + b] = (mm[a * m + b] as number) + wa * (wrow[b] as number);
+      const grp = ls.gaps[g] as LagGroup;
+      const phi = r ** grp.len;
+      const inv = one / (1 - phi * phi);
+      const phi2 = phi * phi;
+      for (let k = 0; k < m * m; k++) {
+        mm[k] = (mm[k] as number) + inv * ((grp.a[k] as number) - phi * (grp.b[k] as number) + phi2 * (grp.c[k] as number));
       }
     }
   };
@@ -156,9 +177,15 @@ export function arKernel(d: PreparedTrial): ArKernel {
     setCoefficients(beta) {
       for (let a = 0; a < m - 1; a++) v[a] = -(beta[a] as number);
       v[m - 1] = 1;
-      qa = quadForm(ls.a, m, v);
-      qb = quadForm(ls.b, m, v);
-      qc = quadForm(ls.c, m, v);
+      qa = quadForm(ls.one.a, m, v);
+      qb = quadForm(ls.one.b, m, v);
+      qc = quadForm(ls.one.c, m, v);
+      for (let g = 0; g < nGaps; g++) {
+        const grp = ls.gaps[g] as LagGroup;
+        ga[g] = quadForm(grp.a, m, v);
+        gb[g] = quadForm(grp.b, m, v);
+        gc[g] = quadForm(grp.c, m, v);
+      }
       let e0 = 0;
       for (let a = 0; a < m; a++) e0 += (ls.z0[a] as number) * (v[a] as number);
       e0sq = e0 * e0;
@@ -169,17 +196,11 @@ export function arKernel(d: PreparedTrial): ArKernel {
       let qf = qa - r * qb + r * r * qc + one * e0sq;
       let logdet = -Math.log(one);
       for (let g = 0; g < nGaps; g++) {
-        const phi = r ** (ls.gapLen[g] as number);
+        const grp = ls.gaps[g] as LagGroup;
+        const phi = r ** grp.len;
         const f = (1 - phi * phi) / one;
-        let et = 0;
-        let ep = 0;
-        for (let a = 0; a < m; a++) {
-          et += (ls.gapZ[g * m + a] as number) * (v[a] as number);
-          ep += (ls.gapPrev[g * m + a] as number) * (v[a] as number);
-        }
-        const u = et - phi * ep;
-        qf += (u * u) / f;
-        logdet += Math.log(f);
+        qf += ((ga[g] as number) - phi * (gb[g] as number) + phi * phi * (gc[g] as number)) / f;
+        logdet += grp.count * Math.log(f);
       }
       return -0.5 * logdet - qf / (2 * s2);
     },
