@@ -5,27 +5,20 @@
 // Run after `npm run build`: node node_modules/tsx/dist/cli.mjs --tsconfig examples/tsconfig.json examples/gabapentin-series.ts
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { type SeriesAnalysis, analyzeSeries, analyzeTrial, designTrial, halfNormal, invGamma, normal, parseTable, seriesFromTable } from 'n1kit';
+import { type DesignOptions, type Dist, type SeriesAnalysis, type AnalyzeSeriesInput, analyzeSeries, analyzeTrial, designTrial, parseTable, seriesFromTable } from 'n1kit';
 
 const rows = parseTable(readFileSync(new URL('./data/gabapentin.csv', import.meta.url), 'utf8'), { comment: '#' });
 
-// Each patient: 3 cycles of two 2-week periods. The source does not give the order within a
-// cycle, so the table lists gabapentin first; the model below has no period or trend term, so
-// the order does not change any estimate. The plan makes every period 14 days long.
-const plan = designTrial({ treatments: ['gabapentin', 'placebo'], blocks: 3, periodDays: 14, randomization: 'fixed', seed: 0 });
-
-// Weakly informative priors on the 0-10 scales: a mean effect within about ±4 points, a
-// between-patient sd of the effect of about a point, each patient's level anywhere on the scale.
-const priors = {
-  populationEffects: { gabapentin: normal(0, 2) },
-  heterogeneity: { gabapentin: halfNormal(1) },
-  intercept: normal(5, 5),
-  variance: invGamma(2, 2),
+// The plan (3 cycles of two 2-week periods; the source does not give the order within a cycle,
+// and the model has no period or trend term, so the order changes no estimate), the priors and
+// the paper's numbers: examples/data/gabapentin-analysis.json (the test reads the same file).
+const setup = JSON.parse(readFileSync(new URL('./data/gabapentin-analysis.json', import.meta.url), 'utf8')) as {
+  plan: DesignOptions;
+  priors: AnalyzeSeriesInput['priors'] & { populationEffects: { gabapentin: Dist }; intercept: Dist; variance: Dist };
+  paper: Record<string, number>;
 };
-
-// The paper's meta-analysis of the mean scores (55 patients): lower on gabapentin by 0.8 (0.2)
-// for pain, 0.6 (0.2) for sleep interference and 0.6 (0.2) for functional limitation.
-const paper: Record<string, number> = { pain: -0.8, sleep: -0.6, function: -0.6 };
+const plan = designTrial(setup.plan);
+const { priors, paper } = setup;
 const fits: Record<string, SeriesAnalysis> = {};
 
 console.log('outcome   patients  obs  gabapentin − placebo [95% CrI]   P(lower)  τ (sd between patients)  paper');

@@ -12,8 +12,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzeSeries, designTrial, halfNormal, invGamma, normal, parseTable, seriesFromTable } from '../../src/index.js';
-import type { SeriesAnalysis } from '../../src/index.js';
+import { analyzeSeries, designTrial, parseTable, seriesFromTable } from '../../src/index.js';
+import type { AnalyzeSeriesInput, DesignOptions, Dist, SeriesAnalysis } from '../../src/index.js';
 import { probBand } from '../models/prob-band.js';
 
 interface Estimate {
@@ -44,14 +44,14 @@ interface OutcomeReference {
 
 const ref = JSON.parse(readFileSync(new URL('./gabapentin-reference.json', import.meta.url), 'utf8')) as Record<string, OutcomeReference>;
 const rows = parseTable(readFileSync(new URL('../../examples/data/gabapentin.csv', import.meta.url), 'utf8'), { comment: '#' });
-const plan = designTrial({ treatments: ['gabapentin', 'placebo'], blocks: 3, periodDays: 14, randomization: 'fixed', seed: 0 });
-const priors = {
-  populationEffects: { gabapentin: normal(0, 2) },
-  heterogeneity: { gabapentin: halfNormal(1) },
-  intercept: normal(5, 5),
-  variance: invGamma(2, 2),
+// The same settings as examples/gabapentin-series.ts: one file for both.
+const setup = JSON.parse(readFileSync(new URL('../../examples/data/gabapentin-analysis.json', import.meta.url), 'utf8')) as {
+  plan: DesignOptions;
+  priors: AnalyzeSeriesInput['priors'] & { populationEffects: { gabapentin: Dist }; intercept: Dist; variance: Dist };
+  paper: Record<string, number>;
 };
-const paper: Record<string, number> = { pain: -0.8, sleep: -0.6, function: -0.6 };
+const plan = designTrial(setup.plan);
+const { priors, paper } = setup;
 const OUTCOMES = ['pain', 'sleep', 'function'] as const;
 
 const fits = new Map<string, SeriesAnalysis>();
