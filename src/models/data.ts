@@ -134,7 +134,11 @@ export function prepareTrial(
         }
       }
       if (!o.includeWashout && day <= per.washoutEndDay) droppedWashout++;
-      else keep(day, ob.value, ob.trials ?? 1, ob.exposure ?? 1, periodArm[k] as number);
+      else {
+        // The one check kept for trusted rows: a value the cross-products could overflow on.
+        if (!(Math.abs(ob.value) <= 1e100)) fail(fn, `${pre}observations`, 'must hold values of at most 1e100 in magnitude', ob.value);
+        keep(day, ob.value, ob.trials ?? 1, ob.exposure ?? 1, periodArm[k] as number);
+      }
     }
   }
   (trusted ? [] : obs).forEach((ob, i) => {

@@ -8,7 +8,7 @@ import { validateDesign } from '../design/index.js';
 import type { TrialObservation } from '../models/types.js';
 import type { Rng, Seed } from '../rng/rng.js';
 import { toRng } from '../rng/rng.js';
-import { fail, finite, inRange, integer, nameArg, nonNegative, oneOf, plainObject, probability } from '../validate.js';
+import { fail, finite, inRange, integer, nameArg, oneOf, plainObject, probability } from '../validate.js';
 
 /** Exponential carryover of one arm (Percha et al. 2019): time constants in days. */
 export interface ScenarioCarryover {
@@ -43,6 +43,7 @@ export interface Scenario {
   /**
    * Normal: the residual sd (the innovation sd of the AR(1) errors, as in `analyzeTrial`'s
    * model). Binomial, Poisson: the sd of extra normal noise on the link scale (overdispersion).
+   * At most 1e12, like the baseline and the effects.
    * @defaultValue 1 (normal), 0 (binomial, Poisson)
    */
   readonly sd?: number;
@@ -52,7 +53,7 @@ export interface Scenario {
   readonly trials?: number;
   /** Exponential onset and offset time constants per arm, in days. @defaultValue none (instant effects) */
   readonly carryover?: Readonly<Record<string, ScenarioCarryover>>;
-  /** Sd per day of the baseline's random walk on the link scale (Percha's Brownian baseline). @defaultValue 0 */
+  /** Sd per day of the baseline's random walk on the link scale (Percha's Brownian baseline), at most 1e12. @defaultValue 0 */
   readonly drift?: number;
   /** Probability that a day's diary entry is missing (independently across days). @defaultValue 0 */
   readonly missing?: number;
@@ -120,7 +121,8 @@ export function resolveScenario(scenario: Scenario, fnName = 'resolveScenario', 
   const eff = plainObject(fn, `${field}.effects`, s.effects);
   const effects: Record<string, number> = {};
   for (const [k, v] of Object.entries(eff)) effects[k] = inRange(fn, `${field}.effects.${k}`, v, -1e12, 1e12);
-  const sd = s.sd === undefined ? (outcome === 'normal' ? 1 : 0) : nonNegative(fn, `${field}.sd`, s.sd);
+  // Bounded like the baseline and the effects, so that no simulated value can overflow.
+  const sd = s.sd === undefined ? (outcome === 'normal' ? 1 : 0) : inRange(fn, `${field}.sd`, s.sd, 0, 1e12);
   if (outcome === 'normal' && sd === 0) fail(fn, `${field}.sd`, 'must be > 0 for a normal outcome', sd);
   const rho = s.rho === undefined ? 0 : finite(fn, `${field}.rho`, s.rho);
   if (!(rho > -1 && rho < 1)) fail(fn, `${field}.rho`, 'must lie in (−1, 1)', rho);
@@ -137,7 +139,7 @@ export function resolveScenario(scenario: Scenario, fnName = 'resolveScenario', 
       offset[k] = o.offset === undefined ? 0 : inRange(fn, `${field}.carryover.${k}.offset`, o.offset, 0, 1e6);
     }
   }
-  const drift = s.drift === undefined ? 0 : nonNegative(fn, `${field}.drift`, s.drift);
+  const drift = s.drift === undefined ? 0 : inRange(fn, `${field}.drift`, s.drift, 0, 1e12);
   const missing = s.missing === undefined ? 0 : probability(fn, `${field}.missing`, s.missing);
   if (missing === 1) fail(fn, `${field}.missing`, 'must be below 1 (no diary at all)', missing);
   const adherence = s.adherence === undefined ? 1 : probability(fn, `${field}.adherence`, s.adherence);

@@ -131,3 +131,19 @@ describe('simulateScenario', () => {
     expect(code(() => simulateScenario(design, { ...ok, drfit: 1 } as never, 1))).toBe('E_INVALID_ARGUMENT');
   });
 });
+
+describe('scenario sizes are bounded (no simulated value can overflow the analysis)', () => {
+  it('sd and drift above 1e12 are refused with the field', async () => {
+    const { resolveScenario } = await import('../../src/simulate/scenario.js');
+    for (const [k, v] of [['sd', 1e308], ['drift', 1e13]] as const) {
+      let e: unknown;
+      try {
+        resolveScenario({ outcome: 'normal', baseline: 0, effects: {}, [k]: v });
+      } catch (x) {
+        e = x;
+      }
+      expect((e as { code?: string }).code).toBe('E_INVALID_ARGUMENT');
+      expect((e as { field?: string }).field).toBe(`scenario.${k}`);
+    }
+  });
+});
