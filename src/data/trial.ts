@@ -149,7 +149,9 @@ function column(fn: string, cols: Set<string>, field: string, name: unknown): st
  * so periods may have unequal length (an extended period, one cut short, a swapped or missing
  * one). A day without a row is assumed to follow the period it falls in; a row without a
  * treatment takes the plan's (and is reported); without a plan, two periods of the same
- * treatment in a row are one period. The design returned is a recorded one (`origin:
+ * treatment in a row are one period, and a table whose rows are all at least two days apart is
+ * read as one row per period (period summaries), the last period lasting as long as the most
+ * common spacing of the rows. The design returned is a recorded one (`origin:
  * 'recorded'`); `periodDays` is the plan's length, or without a plan the most common recorded
  * length. With `asTreated: false` the plan's periods are kept and each day counts for the
  * treatment the plan assigned (as randomised, intention to treat).
@@ -432,14 +434,29 @@ function trialFrom(
   const lastPlanned = plannedOn(lastRun.last);
   const endOfTrial = lastPlanned !== undefined && lastPlanned.treatment === lastRun.treatment ? Math.max(lastRun.last, lastPlanned.endDay) : lastRun.last;
   const lengths = runs.map((run, i) => (i + 1 < runs.length ? (runs[i + 1] as (typeof runs)[number]).start : endOfTrial + 1) - run.start);
-  let periodDays = plan?.periodDays;
-  if (periodDays === undefined) {
+  const modal = (ls: readonly number[]): number => {
     const counts = new Map<number, number>();
-    for (const l of lengths) counts.set(l, (counts.get(l) ?? 0) + 1);
-    periodDays = 0;
+    for (const l of ls) counts.set(l, (counts.get(l) ?? 0) + 1);
+    let m = 0;
     let best = 0;
-    for (const [l, c] of counts) if (c > best || (c === best && l > periodDays)) [periodDays, best] = [l, c];
+    for (const [l, c] of counts) if (c > best || (c === best && l > m)) [m, best] = [l, c];
+    return m;
+  };
+  let trialEnd = endOfTrial;
+  const gaps: number[] = [];
+  for (let i = 1; i < treated.length; i++) gaps.push((treated[i] as (typeof treated)[number]).day - (treated[i - 1] as (typeof treated)[number]).day);
+  if (plan === undefined && runs.length >= 2 && gaps.every((g) => g > 1)) {
+    // Rows at least two days apart: a table of period summaries (one row per period, as published
+    // series give them). It shows where each period starts but not where the last one ends, so
+    // the last period lasts as long as the most common spacing of the rows.
+    const spacing = modal(gaps);
+    const last = lengths.length - 1;
+    if ((lengths[last] as number) < spacing) {
+      lengths[last] = spacing;
+      trialEnd = lastRun.start + spacing - 1;
+    }
   }
+  const periodDays = plan?.periodDays ?? modal(lengths);
   if (washoutDays >= periodDays) {
     fail(fn, 'options.washoutDays', `must be shorter than the periods (${periodDays} days${plan === undefined ? ', the most common recorded length' : ''})${who}`, washoutDays);
   }
@@ -464,7 +481,7 @@ function trialFrom(
     periodDays,
     washoutDays,
     runInDays,
-    totalDays: endOfTrial + 1,
+    totalDays: trialEnd + 1,
     periods,
     ...(startDate === undefined ? {} : { startDate }),
     origin: 'recorded',

@@ -338,3 +338,42 @@ describe('trialToTable → trialFromTable round trip (property)', () => {
     );
   });
 });
+
+describe('one row per period (a table of period summaries)', () => {
+  it('without a plan, the last period lasts as long as the others (the table cannot show its end)', () => {
+    const rows = [
+      { day: 0, treatment: 'A', value: 3 },
+      { day: 14, treatment: 'B', value: 4 },
+      { day: 28, treatment: 'B', value: 4.5 },
+      { day: 42, treatment: 'A', value: 2.5 },
+    ].map((r) => ({ ...r }));
+    const { design, observations } = trialFromTable(rows, { value: 'value', day: 'day', treatment: 'treatment' });
+    // B's two rows are one run (one period of 28 days), so the periods are 14, 28 and 14 days.
+    expect(design.periods.map((p) => [p.treatment, p.startDay, p.endDay])).toEqual([
+      ['A', 0, 13],
+      ['B', 14, 41],
+      ['A', 42, 55],
+    ]);
+    expect(design.totalDays).toBe(56);
+    expect(observations).toHaveLength(4);
+  });
+
+  it('the published gabapentin table without its plan: every patient with six rows gets six 14-day periods', async () => {
+    const { readFileSync } = await import('node:fs');
+    const rows = parseTable(readFileSync(new URL('../../examples/data/gabapentin.csv', import.meta.url), 'utf8'), { comment: '#' });
+    const { trials } = seriesFromTable(rows, { value: 'pain' });
+    let checked = 0;
+    for (const t of trials) {
+      if (t.design.periods.length !== 6) continue;
+      expect(t.design.periods.every((p) => p.endDay - p.startDay + 1 === 14)).toBe(true);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(30);
+  });
+
+  it('a daily diary keeps a short last period as recorded', () => {
+    const rows = [...Array.from({ length: 7 }, (_, d) => ({ day: d, treatment: 'A', value: 1 })), ...Array.from({ length: 3 }, (_, d) => ({ day: 7 + d, treatment: 'B', value: 2 }))];
+    const { design } = trialFromTable(rows, { value: 'value', day: 'day', treatment: 'treatment' });
+    expect(design.periods.map((p) => p.endDay - p.startDay + 1)).toEqual([7, 3]);
+  });
+});
