@@ -244,6 +244,11 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     for (const { data } of prepared) for (let i = 0; i < data.n; i++) se += data.exposure[i] as number;
     intDefault = { m: Math.log((ally + 0.5) / se), s: 2.5 };
   }
+  // Without an intercept prior the default is symmetric between arms: α_j is the patient's mean
+  // level over their arms (effect columns centred: [arm k] − 1/K_j), so the default prior does not
+  // hold the reference arm's level alone, and with two arms relabelling the reference mirrors
+  // the result exactly.
+  const symmetric = priors.intercept === undefined;
   const intPrior: NormalMixture =
     priors.intercept === undefined
       ? { w: Float64Array.of(1), m: Float64Array.of(intDefault.m), s: Float64Array.of(intDefault.s) }
@@ -268,7 +273,8 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     // in the output); uncentred cross-products lose the residual sum of squares to
     // cancellation when the level dwarfs the noise.
     const yShift = outcome === 'normal' ? sampleMoments(raw.y).mean : 0;
-    const data: PreparedTrial = yShift === 0 ? raw : { ...raw, y: raw.y.map((v) => v - yShift) };
+    let data: PreparedTrial = yShift === 0 ? raw : { ...raw, y: raw.y.map((v) => v - yShift) };
+    if (symmetric) data = { ...data, X: centredColumns(data) };
     const colTreatment = Int32Array.from(data.effectNames, (e) => effectNames.indexOf(e));
     return { id, data, colTreatment, yShift };
   });
@@ -355,6 +361,19 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     warnings: convergenceWarnings(diagnostics),
     ...(draws !== undefined ? { draws } : {}),
   };
+}
+
+/**
+ * The patient's design matrix with its effect columns centred ([arm k] − 1/K_j, K_j the patient's
+ * arms): the intercept becomes the patient's mean level over their arms; the effects keep their
+ * meaning (each arm minus the reference).
+ */
+function centredColumns(d: PreparedTrial): Float64Array {
+  const { n, p } = d;
+  const X = d.X.slice();
+  const c0 = 1 / p;
+  for (let i = 0; i < n; i++) for (let c = 1; c < p; c++) X[i * p + c] = (X[i * p + c] as number) - c0;
+  return X;
 }
 
 /** Everything a series chain needs (the model spec of {@link analyzeSeries}). */

@@ -108,8 +108,15 @@ export function populationKernel(
   const K = mem.K;
   const total = mem.start[K] as number;
   const eta = new Float64Array(total);
+  // Poisson: per entry, the column's two values (the arm's rows `hi`, the others `lo`: 1 and 0 in
+  // the reference coding, 1 − 1/K and −1/K in the symmetric one) and the sums of y and of
+  // exp(rest of the linear predictor) over each group of rows.
   const yS = new Float64Array(total);
   const eS = new Float64Array(total);
+  const yS0 = new Float64Array(total);
+  const eS0 = new Float64Array(total);
+  const hiV = new Float64Array(total).fill(Number.NaN);
+  const loV = new Float64Array(total);
   const logw = new Float64Array(16);
   // Targets of the slice steps, with their data in closure variables (no allocation per step).
   let tPrior: Dist = tauPrior[0] as Dist;
@@ -133,7 +140,13 @@ export function populationKernel(
     let v = 0;
     for (let e = e0; e < e1; e++) {
       const x = m + t * (eta[e] as number);
-      v += x * (yS[e] as number) - Math.exp(x) * (eS[e] as number);
+      const h = (hiV[e] as number) * x;
+      v += h * (yS[e] as number) - Math.exp(h) * (eS[e] as number);
+      const lo = loV[e] as number;
+      if (lo !== 0) {
+        const l = lo * x;
+        v += l * (yS0[e] as number) - Math.exp(l) * (eS0[e] as number);
+      }
     }
     return v;
   };
@@ -238,17 +251,40 @@ export function populationKernel(
             const y = lik.y[j] as Float64Array;
             const logE = lik.logE[j] as Float64Array;
             const cf = coefs[j] as Float64Array;
+            if (Number.isNaN(hiV[e] as number)) {
+              // The column's values are data: found once.
+              let hi = Number.NEGATIVE_INFINITY;
+              let lo = Number.POSITIVE_INFINITY;
+              for (let i = 0; i < n; i++) {
+                hi = Math.max(hi, X[i * p + c] as number);
+                lo = Math.min(lo, X[i * p + c] as number);
+              }
+              hiV[e] = hi;
+              loV[e] = lo === hi ? 0 : lo;
+            }
+            const hi = hiV[e] as number;
+            const lo = loV[e] as number;
             let ys = 0;
             let es = 0;
+            let ys0 = 0;
+            let es0 = 0;
             for (let i = 0; i < n; i++) {
-              if (X[i * p + c] === 0) continue;
+              const xc = X[i * p + c] as number;
+              if (xc !== hi && lo === 0) continue;
               let lin = logE[i] as number;
               for (let d = 0; d < p; d++) if (d !== c) lin += (X[i * p + d] as number) * (cf[d] as number);
-              ys += y[i] as number;
-              es += Math.exp(lin);
+              if (xc === hi) {
+                ys += y[i] as number;
+                es += Math.exp(lin);
+              } else {
+                ys0 += y[i] as number;
+                es0 += Math.exp(lin);
+              }
             }
             yS[e] = ys;
             eS[e] = es;
+            yS0[e] = ys0;
+            eS0[e] = es0;
             eta[e] = ((cf[c] as number) - m0) / t0;
           }
           e0 = a;
