@@ -371,18 +371,34 @@ function basicRhat(x: Float64Array, m: number, n: number, means: Float64Array): 
   return Math.sqrt(((n - 1) / n) * w + b / n) / Math.sqrt(w);
 }
 
-/** Mean over the `m` chains of centred draws `cen` of the biased autocovariance at lag t. */
-function acovMean(cen: Float64Array, m: number, n: number, t: number): number {
-  let tot = 0;
+/**
+ * Means over the `m` chains of centred draws `cen` of the biased autocovariances at lags t and
+ * t + 1, in one pass (each sum in the order of the plain loop): lag t returned, lag t + 1 in
+ * `acovPair[1]`.
+ */
+function acovMeanPair(cen: Float64Array, m: number, n: number, t: number): number {
+  let tot0 = 0;
+  let tot1 = 0;
   for (let j = 0; j < m; j++) {
     const o = j * n;
-    const end = o + n - t;
-    let s = 0;
-    for (let i = o; i < end; i++) s += (cen[i] as number) * (cen[i + t] as number);
-    tot += s / n;
+    const end = o + n - t - 1;
+    let s0 = 0;
+    let s1 = 0;
+    let i = o;
+    for (; i < end; i++) {
+      const c = cen[i] as number;
+      s0 += c * (cen[i + t] as number);
+      s1 += c * (cen[i + t + 1] as number);
+    }
+    // The last term of lag t (lag t + 1 has one term fewer).
+    s0 += (cen[i] as number) * (cen[i + t] as number);
+    tot0 += s0 / n;
+    tot1 += s1 / n;
   }
-  return tot / m;
+  acovPair[1] = tot1 / m;
+  return tot0 / m;
 }
+const acovPair = new Float64Array(2);
 
 /**
  * ESS of `m` split chains of `n` draws stored one after the other in `x` (Geyer's initial
@@ -401,7 +417,8 @@ function essOfSplit(x: Float64Array, m: number, n: number, s: Scratch): number {
     means[j] = mu;
     for (let i = 0; i < n; i++) cen[o + i] = (x[o + i] as number) - mu;
   }
-  const acov0 = acovMean(cen, m, n, 0);
+  const acov0 = acovMeanPair(cen, m, n, 0);
+  const acov1 = acovPair[1] as number;
   const meanVar = (acov0 * n) / (n - 1);
   let varPlus = (meanVar * (n - 1)) / n;
   if (m > 1) {
@@ -416,12 +433,12 @@ function essOfSplit(x: Float64Array, m: number, n: number, s: Scratch): number {
   let t = 0;
   let rhoEven = 1;
   rho[0] = rhoEven;
-  let rhoOdd = 1 - (meanVar - acovMean(cen, m, n, 1)) / varPlus;
+  let rhoOdd = 1 - (meanVar - acov1) / varPlus;
   rho[1] = rhoOdd;
   while (t < n - 5 && Number.isFinite(rhoEven + rhoOdd) && rhoEven + rhoOdd > 0) {
     t += 2;
-    rhoEven = 1 - (meanVar - acovMean(cen, m, n, t)) / varPlus;
-    rhoOdd = 1 - (meanVar - acovMean(cen, m, n, t + 1)) / varPlus;
+    rhoEven = 1 - (meanVar - acovMeanPair(cen, m, n, t)) / varPlus;
+    rhoOdd = 1 - (meanVar - (acovPair[1] as number)) / varPlus;
     if (rhoEven + rhoOdd >= 0) {
       rho[t] = rhoEven;
       rho[t + 1] = rhoOdd;
