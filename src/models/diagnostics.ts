@@ -216,8 +216,10 @@ function bucketArgsort(keys: Float64Array, idx: Uint32Array, lo: number, hi: num
   let start = lo;
   for (let k = 0; k < nb; k++) {
     const end = lo + (count[k] as number);
-    if (end - start > 32) (big ??= []).push(start, end);
-    else if (end - start > 1) insertionArgsort(keys, idx, start, end);
+    if (end - start > 32) {
+      big ??= [];
+      big.push(start, end);
+    } else if (end - start > 1) insertionArgsort(keys, idx, start, end);
     start = end;
   }
   if (big !== undefined) for (let j = 0; j < big.length; j += 2) bucketArgsort(keys, idx, big[j] as number, big[j + 1] as number, depth + 1, buf);
@@ -518,7 +520,8 @@ export function diagnoseRaw(chains: readonly ArrayLike<number>[], bulkOnly = fal
   if (!even) {
     // Merge the middle draws (sorted by insertion) into the sorted split draws.
     const mids = chains.map((c) => c[n] as number).sort((a, b) => a - b);
-    const full = s.full ?? (s.full = new Float64Array(total + mids.length));
+    if (s.full === undefined) s.full = new Float64Array(total + mids.length);
+    const full = s.full;
     let a = 0;
     let b = 0;
     for (let k = 0; k < full.length; k++) {

@@ -27,7 +27,7 @@ export function summarizeDraws(
     mean += dlt / (i + 1);
     m2 += dlt * (v - mean);
     if (higher ? v > 0 : v < 0) better++;
-    else if (v !== v) nan = true;
+    else if (Number.isNaN(v)) nan = true;
   }
   // The sort of these draws: the one their diagnostics made if it is still kept, else an
   // argsort kept in turn for diagnostics read later (NaN draws: the native sort, NaN last).
