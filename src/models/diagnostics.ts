@@ -403,24 +403,42 @@ function acovMeanPair(cen: Float64Array, m: number, n: number, t: number): numbe
 const acovPair = new Float64Array(2);
 
 /**
- * ESS of `m` split chains of `n` draws stored one after the other in `x` (Geyer's initial
- * monotone sequence, Stan's estimator; autocovariances by direct lag sums, which stop at the
- * first negative pair: a few lags for the well-mixing chains diagnosed here).
+ * ESS of `m` split chains of `n` draws stored one after the other in `x`, which must not all be
+ * equal (Geyer's initial monotone sequence, Stan's estimator; autocovariances by direct lag
+ * sums, which stop at the first negative pair: two or three pairs of lags for the chains
+ * diagnosed here).
  */
 function essOfSplit(x: Float64Array, m: number, n: number, s: Scratch): number {
   const total = m * n;
-  if (isConstant(x, total)) return Number.NaN;
   const { means, cen, rho } = s;
+  // Centre each chain, with its lag-0 and lag-1 autocovariances in the same pass (the sums of
+  // acovMeanPair(cen, m, n, 0), term by term).
+  let tot0 = 0;
+  let tot1 = 0;
   for (let j = 0; j < m; j++) {
     const o = j * n;
     let sum = 0;
     for (let i = 0; i < n; i++) sum += x[o + i] as number;
     const mu = sum / n;
     means[j] = mu;
-    for (let i = 0; i < n; i++) cen[o + i] = (x[o + i] as number) - mu;
+    const end = o + n - 1;
+    let c = (x[o] as number) - mu;
+    let s0 = 0;
+    let s1 = 0;
+    for (let i = o; i < end; i++) {
+      const next = (x[i + 1] as number) - mu;
+      cen[i] = c;
+      s0 += c * c;
+      s1 += c * next;
+      c = next;
+    }
+    cen[end] = c;
+    s0 += c * c;
+    tot0 += s0 / n;
+    tot1 += s1 / n;
   }
-  const acov0 = acovMeanPair(cen, m, n, 0);
-  const acov1 = acovPair[1] as number;
+  const acov0 = tot0 / m;
+  const acov1 = tot1 / m;
   const meanVar = (acov0 * n) / (n - 1);
   let varPlus = (meanVar * (n - 1)) / n;
   if (m > 1) {
@@ -512,6 +530,7 @@ export function diagnoseRaw(chains: readonly ArrayLike<number>[], bulkOnly = fal
     releaseSortedDraws(kept);
   }
   normalScores(vals, idx, z);
+  // The draws vary, so do their normal scores.
   const essB = essOfSplit(z, m, n, s);
   if (bulkOnly) return { rhat: Number.NaN, essBulk: essB, essTail: Number.NaN };
   // As in `posterior`: the folding median and the tail quantiles come from all draws (an odd
@@ -556,9 +575,10 @@ export function diagnoseRaw(chains: readonly ArrayLike<number>[], bulkOnly = fal
   ind.fill(0);
   let k = 0;
   while (k < total && (vals[k] as number) <= q05) ind[idx[k++] as number] = 1;
-  const e05 = essOfSplit(ind, m, n, s);
+  // An indicator that is 1 for no draw or for every draw has no ESS.
+  const e05 = k === 0 || k === total ? Number.NaN : essOfSplit(ind, m, n, s);
   while (k < total && (vals[k] as number) <= q95) ind[idx[k++] as number] = 1;
-  const e95 = essOfSplit(ind, m, n, s);
+  const e95 = k === 0 || k === total ? Number.NaN : essOfSplit(ind, m, n, s);
   return { rhat, essBulk: essB, essTail: Math.min(e05, e95) };
 }
 
