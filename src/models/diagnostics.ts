@@ -195,11 +195,14 @@ function bucketArgsort(keys: Float64Array, idx: Uint32Array, lo: number, hi: num
   }
   const { bucket, count } = buf;
   count.fill(0, 0, nb + 1);
+  let maxCount = 0;
   for (let i = lo; i < hi; i++) {
     let k = Math.floor(((keys[i] as number) - mn) * scale);
     if (k >= nb) k = nb - 1;
     bucket[i] = k;
-    (count[k + 1] as number)++;
+    const c = (count[k + 1] as number) + 1;
+    count[k + 1] = c;
+    if (c > maxCount) maxCount = c;
   }
   for (let k = 0; k < nb; k++) count[k + 1] = (count[k + 1] as number) + (count[k] as number);
   const tk = buf.keys;
@@ -211,7 +214,12 @@ function bucketArgsort(keys: Float64Array, idx: Uint32Array, lo: number, hi: num
   }
   keys.set(tk.subarray(lo, hi), lo);
   idx.set(ti.subarray(lo, hi), lo);
-  // count[k] is now the end of bucket k (relative to lo).
+  // count[k] is now the end of bucket k (relative to lo). With no crowded bucket, one insertion
+  // sort over the whole range finishes (each draw moves within its bucket only).
+  if (maxCount <= 32) {
+    insertionArgsort(keys, idx, lo, hi);
+    return;
+  }
   let big: number[] | undefined;
   let start = lo;
   for (let k = 0; k < nb; k++) {
