@@ -144,10 +144,11 @@ export function releaseSortedDraws(s: SortedDraws): void {
 /**
  * Sorts `keys` ascending in place and permutes `idx` alongside. A bucket sort: the draws go to
  * n/2 buckets by the monotone map ⌊(x − min)·scale⌋ (so x ≤ y puts x in the same or an earlier
- * bucket, and ties in one bucket), each bucket is then sorted by insertion, or, when it holds
- * many draws (heavy tails), bucket-sorted again on its own range, twice at most before a
- * quicksort. About 3–4× faster than the quicksort on draws of a well-mixed posterior, and no
- * slower on Cauchy-like ones. Equal keys may come out in any order. @internal
+ * bucket, and ties in one bucket), then one insertion sort over the whole range puts each draw
+ * in place within its bucket. A crowded bucket (heavy tails) is bucket-sorted again on its own
+ * range, twice at most before a quicksort. About 3× faster than the quicksort alone on the
+ * draws of a well-mixed posterior, and no slower on Cauchy-like ones. Equal keys may come out
+ * in any order. @internal
  */
 export function argsortInPlace(keys: Float64Array, idx: Uint32Array): void {
   const n = keys.length;
