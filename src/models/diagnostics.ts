@@ -22,8 +22,8 @@ function checked(fn: string, chains: unknown, compute: (c: readonly ArrayLike<nu
 
 /**
  * Scratch buffers for `m` split chains of `n` draws each, reused from call to call (an analysis
- * diagnoses every parameter at one size; up to four sizes of at most {@link SCRATCH_MAX} draws
- * are kept). Nothing in them is returned, and the functions that fill them run to the end
+ * diagnoses every parameter at one size; two sizes of at most {@link SCRATCH_MAX} draws are
+ * kept). Nothing in them is returned, and the functions that fill them run to the end
  * without calling out, so no two calls ever share contents.
  */
 interface Scratch {
@@ -67,7 +67,7 @@ function scratchFor(m: number, n: number): Scratch {
       full: undefined,
     };
     if (total <= SCRATCH_MAX) {
-      if (scratches.size >= 4) scratches.delete(scratches.keys().next().value as number);
+      if (scratches.size >= 2) scratches.delete(scratches.keys().next().value as number);
       scratches.set(key, s);
     }
   }
@@ -80,7 +80,8 @@ function scratchFor(m: number, n: number): Scratch {
  * draws once: the diagnostics of chains of even length pool them in the order of their
  * concatenation, which is what the summaries receive. An entry is used only after checking
  * `x[idx[k]] === sorted[k]` for every k, which proves it is the sort of `x` whatever `x` came
- * from; it is then removed. Bounded in entries and in draws held.
+ * from; it is then removed. Bounded: 32 entries of at most {@link SCRATCH_MAX} draws, 2^19 draws
+ * in all (about 6 MB), and 8 spare buffers.
  */
 interface SortedDraws {
   readonly sorted: Float64Array;
@@ -126,7 +127,7 @@ export function sortedDrawsBuffers(len: number): SortedDraws {
 /** Keeps a sort for {@link takeSortedDraws}, dropping the oldest beyond the bounds. @internal */
 export function keepSortedDraws(s: SortedDraws): void {
   const len = s.sorted.length;
-  if (len === 0 || len > CACHE_DRAWS) return;
+  if (len === 0 || len > SCRATCH_MAX) return;
   sortedCache.push(s);
   cachedDraws += len;
   while (sortedCache.length > CACHE_ENTRIES || cachedDraws > CACHE_DRAWS) {
@@ -527,7 +528,7 @@ export function diagnoseRaw(chains: readonly ArrayLike<number>[], bulkOnly = fal
   if (kept === undefined) {
     for (let i = 0; i < total; i++) idx[i] = i;
     argsortInPlace(vals, idx);
-    if (even && total <= CACHE_DRAWS) {
+    if (even && total <= SCRATCH_MAX) {
       const k = sortedDrawsBuffers(total);
       k.sorted.set(vals);
       k.idx.set(idx);
