@@ -5,7 +5,7 @@
  */
 import { addArgmaxShare } from '../bayes/argmax.js';
 import { ConvergenceError } from '../errors.js';
-import { diagnoseRaw, sortedQuantile } from './diagnostics.js';
+import { argsortInPlace, diagnoseRaw, keepSortedDraws, releaseSortedDraws, sortedDrawsBuffers, sortedQuantile, takeSortedDraws } from './diagnostics.js';
 import type { EffectSummary, McmcDiagnostics, ParameterDiagnostics, SamplerInfo } from './types.js';
 
 /** Summary of draws of one effect. @internal */
@@ -16,22 +16,50 @@ export function summarizeDraws(
   threshold?: number,
 ): EffectSummary {
   const n = x.length;
+  const higher = betterIs === 'higher';
   let mean = 0;
   let m2 = 0;
   let better = 0;
+  let nan = false;
   for (let i = 0; i < n; i++) {
     const v = x[i] as number;
     const dlt = v - mean;
     mean += dlt / (i + 1);
     m2 += dlt * (v - mean);
-    if (betterIs === 'higher' ? v > 0 : v < 0) better++;
+    if (higher ? v > 0 : v < 0) better++;
+    else if (Number.isNaN(v)) nan = true;
   }
-  const sorted = x.slice().sort();
+  // The sort of these draws: the one their diagnostics made if it is still kept, else an
+  // argsort kept in turn for diagnostics read later (NaN draws: the native sort, NaN last).
+  let median: number;
+  let lo: number;
+  let hi: number;
+  if (nan || n === 0) {
+    const sorted = x.slice().sort();
+    median = sortedQuantile(sorted, 0.5);
+    lo = sortedQuantile(sorted, 0.025);
+    hi = sortedQuantile(sorted, 0.975);
+  } else {
+    let k = takeSortedDraws(x);
+    const hit = k !== undefined;
+    if (k === undefined) {
+      k = sortedDrawsBuffers(n);
+      k.sorted.set(x);
+      const idx = k.idx;
+      for (let i = 0; i < n; i++) idx[i] = i;
+      argsortInPlace(k.sorted, idx);
+    }
+    median = sortedQuantile(k.sorted, 0.5);
+    lo = sortedQuantile(k.sorted, 0.025);
+    hi = sortedQuantile(k.sorted, 0.975);
+    if (hit) releaseSortedDraws(k);
+    else keepSortedDraws(k);
+  }
   const s: { -readonly [K in keyof EffectSummary]: EffectSummary[K] } = {
     mean,
     sd: Math.sqrt(m2 / Math.max(1, n - 1)),
-    median: sortedQuantile(sorted, 0.5),
-    interval: [sortedQuantile(sorted, 0.025), sortedQuantile(sorted, 0.975)],
+    median,
+    interval: [lo, hi],
     probBetter: better / n,
   };
   if (threshold !== undefined && natural !== undefined) {
@@ -91,6 +119,11 @@ export function concat(chains: readonly Float64Array[]): Float64Array {
   return out;
 }
 
+function allFinite(chains: readonly Float64Array[]): boolean {
+  for (const c of chains) for (let i = 0; i < c.length; i++) if (!Number.isFinite(c[i] as number)) return false;
+  return true;
+}
+
 /**
  * Builds the diagnostics record and applies the strict option. What every result reports (the
  * effects' R-hat and ESS) is computed at once; the other parameters' entries of `parameters`,
@@ -114,7 +147,7 @@ export function buildDiagnostics(
     let dg: ParameterDiagnostics;
     // A sampler that produced NaN or ±Infinity has failed: say so rather than rank-normalising
     // the bad values into finite-looking diagnostics (NaN would sort anywhere).
-    if (chains.some((c) => c.some((x) => !Number.isFinite(x)))) {
+    if (!allFinite(chains)) {
       dg = { rhat: Number.NaN, essBulk: Number.NaN, essTail: Number.NaN };
       reasons.push(`${name}: non-finite draws`);
     } else {
