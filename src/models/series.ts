@@ -52,7 +52,13 @@ export interface AnalyzeSeriesInput {
      * @defaultValue halfNormal(scale s_y), s_y the sd of all observations (normal); halfNormal(1) on the link scale otherwise
      */
     heterogeneity?: Record<string, Dist>;
-    /** Prior of each patient's intercept. @defaultValue N(ȳ, 10·s_y) (normal); N(0, 2.5) (binomial); N(log(Σy/Σexposure), 2.5) (Poisson) */
+    /**
+     * Prior of each patient's intercept: the reference arm's level when given. Without it the
+     * default is symmetric between arms: the intercept is the patient's mean level over their
+     * arms (the effect columns are centred), so the default does not hold the reference's level
+     * alone, and with two arms another choice of reference mirrors the result.
+     * @defaultValue N(ȳ, 10·s_y) (normal); N(0, 2.5) (binomial); N(log((Σy + 0.5)/Σexposure), 2.5) (Poisson), on the mean level
+     */
     intercept?: Dist;
     /** Normal only: prior of each patient's residual variance (invGamma) or sd (halfNormal). @defaultValue InvGamma(1, s_y²/2) */
     variance?: Dist;
