@@ -587,7 +587,46 @@ export function betaBestProbabilities(
 /** Normal range cut-off in sds: Φ(−8.5) ≈ 9.5e-18. */
 const Z_NORMAL = 8.5;
 /** Normal panels: this many sds wide near an arm. */
-const NORMAL_WIDTH = 2;
+const NORMAL_WIDTH = 4;
+
+/**
+ * The composite rule for normal densities (arms sorted by upper cut-off mⱼ + 8.5sⱼ, highest
+ * first): on a panel starting above an arm's cut-off, that arm's density is taken as 0 and its
+ * cdf as 1 (errors below Φ(−8.5)), so only the arms still below their cut-off are evaluated.
+ */
+function integrateNormal(
+  k: number,
+  edges: readonly number[],
+  m: Float64Array,
+  s: Float64Array,
+  is: Float64Array,
+  c0: Float64Array,
+  F: Float64Array,
+  out: Float64Array,
+): void {
+  const f = new Float64Array(N * k);
+  const Fn = new Float64Array(N * k);
+  const pre = new Float64Array(k + 1);
+  out.fill(0, 0, k);
+  let kl = k;
+  for (let p = 0; p + 1 < edges.length; p++) {
+    const x = edges[p]!;
+    while (kl > 1 && x > m[kl - 1]! + Z_NORMAL * s[kl - 1]!) kl--;
+    const b = edges[p + 1]!;
+    const h = 0.5 * (b - x);
+    const c = 0.5 * (b + x);
+    for (let l = 0; l < N; l++) {
+      const xl = c + h * T[l]!;
+      const o = l * kl;
+      for (let q = 0; q < kl; q++) {
+        const z = (xl - m[q]!) * is[q]!;
+        f[o + q] = Math.exp(c0[q]! - 0.5 * z * z);
+      }
+    }
+    for (let q = 0; q < kl; q++) F[q] = panelCdf(f, Fn, q, kl, h, F[q]!);
+    panelProducts(f, Fn, 0, kl, h, pre, out, 0);
+  }
+}
 
 /**
  * P(arm j has the largest score) for independent N(mⱼ, sⱼ²) (sⱼ ≥ 0; sⱼ = 0 is a point mass,
@@ -632,9 +671,20 @@ export function normalBestProbabilities(m: ArrayLike<number>, s: ArrayLike<numbe
     } else if (m[j]! > M) M = m[j]!;
   }
   if (M > lo) lo = M;
-  // Continuous arms entirely below lo (P < Φ(−8.5)) get 0 and a cdf of 1.
+  // A continuous arm that beats the continuous arm of largest mean with probability
+  // Φ((mⱼ − m_r)/√(sⱼ² + s_r²)) < Φ(−8.5) (or with all its mass below lo) gets 0 and a cdf of
+  // 1: every probability then errs by at most that much.
+  let r = -1;
+  for (let j = 0; j < k; j++) if (s[j]! > 0 && (r < 0 || m[j]! > m[r]!)) r = j;
   const cont: number[] = [];
-  for (let j = 0; j < k; j++) if (s[j]! > 0 && m[j]! + Z_NORMAL * s[j]! > lo) cont.push(j);
+  for (let j = 0; j < k; j++) {
+    if (!(s[j]! > 0) || !(m[j]! + Z_NORMAL * s[j]! > lo)) continue;
+    if (j !== r && m[j]! - m[r]! < -Z_NORMAL * Math.sqrt(s[j]! * s[j]! + s[r]! * s[r]!)) continue;
+    cont.push(j);
+  }
+  // by upper cut-off, highest first: the arms still below theirs are a prefix at every x
+  cont.sort((i, j) => m[j]! + Z_NORMAL * s[j]! - (m[i]! + Z_NORMAL * s[i]!) || i - j);
+  hi = cont.length > 0 ? m[cont[0]!]! + Z_NORMAL * s[cont[0]!]! : lo;
   out.fill(0, 0, k);
   const kc = cont.length;
   const mc = new Float64Array(kc);
@@ -656,13 +706,7 @@ export function normalBestProbabilities(m: ArrayLike<number>, s: ArrayLike<numbe
   }
   if (kc > 0 && lo < hi) {
     const part = new Float64Array(kc);
-    const dens: Densities = (x, f, o) => {
-      for (let q = 0; q < kc; q++) {
-        const z = (x - mc[q]!) * is[q]!;
-        f[o + q] = Math.exp(c0[q]! - 0.5 * z * z);
-      }
-    };
-    integrate(kc, panelEdges(lo, hi, kc, mc, sc, NORMAL_WIDTH, false, false, 0), dens, F, part);
+    integrateNormal(kc, panelEdges(lo, hi, kc, mc, sc, NORMAL_WIDTH, false, false, 0), mc, sc, is, c0, F, part);
     for (let q = 0; q < kc; q++) out[cont[q]!] = part[q]!;
   }
   if (M > Number.NEGATIVE_INFINITY && M >= lo) {
