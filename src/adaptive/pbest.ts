@@ -83,6 +83,28 @@ const { T, W, S } = (() => {
   return { T: t, W: w, S: s };
 })();
 
+/**
+ * The integration matrix folded by the rule's symmetry (tₙ₋₁₋ᵢ = −tᵢ, so
+ * S[N−1−i, l] = w_l − S[i, N−1−l]): with the even and odd parts e_l = (f_l + f_{N−1−l})/2,
+ * o_l = (f_l − f_{N−1−l})/2 (l < N/2), row i of S·f is Σ A[i,l]e_l + Σ B[i,l]o_l and row N−1−i
+ * is W·f − Σ A[i,l]e_l + Σ B[i,l]o_l, with A = S[i,l] + S[i,N−1−l], B = S[i,l] − S[i,N−1−l]:
+ * half the multiply-adds.
+ */
+const HALF = N / 2;
+const { SA, SB } = (() => {
+  const a = new Float64Array(HALF * HALF);
+  const b = new Float64Array(HALF * HALF);
+  for (let i = 0; i < HALF; i++) {
+    for (let l = 0; l < HALF; l++) {
+      a[i * HALF + l] = S[i * N + l]! + S[i * N + N - 1 - l]!;
+      b[i * HALF + l] = S[i * N + l]! - S[i * N + N - 1 - l]!;
+    }
+  }
+  return { SA: a, SB: b };
+})();
+const EVEN = new Float64Array(HALF);
+const ODD = new Float64Array(HALF);
+
 
 /** Fills `f[l·k + j]` with arm j's density at x (k arms). */
 type Densities = (x: number, f: Float64Array, offset: number) => void;
@@ -102,7 +124,8 @@ function width(x: number, k: number, m: ArrayLike<number>, s: ArrayLike<number>,
 
 /**
  * Panel edges over [lo, hi] (at least one panel). `grade0`/`grade1`: refine geometrically
- * towards lo / hi (for densities with a fractional power there), down to `hmin`.
+ * towards lo / hi (for densities with a fractional power there), down to `hmin`. A remainder
+ * shorter than `merge` panel widths joins the last panel.
  */
 function panelEdges(
   lo: number,
@@ -114,6 +137,7 @@ function panelEdges(
   grade0: boolean,
   grade1: boolean,
   hmin: number,
+  merge = 1e-3,
 ): number[] {
   const edges = [lo];
   let x = lo;
@@ -128,7 +152,7 @@ function panelEdges(
       if (g < w) w = g;
     }
     let b = x + w;
-    if (b >= hi || hi - b < 1e-3 * w) b = hi;
+    if (b >= hi || hi - b < merge * w) b = hi; // a short remainder joins the last panel
     if (!(b > x)) b = hi; // w below the spacing of doubles at x
     edges.push(b);
     x = b;
@@ -150,16 +174,28 @@ function panelCdf(f: Float64Array, Fn: Float64Array, o: number, stride: number, 
     for (let i = 0; i < N; i++) Fn[o + i * stride] = F0;
     return F0;
   }
-  for (let i = 0; i < N; i++) {
-    let v = 0;
-    const row = i * N;
-    for (let l = 0; l < N; l++) v += S[row + l]! * f[o + l * stride]!;
-    const Fi = F0 + h * v;
-    Fn[o + i * stride] = Fi < 0 ? 0 : Math.min(Fi, 1);
+  let wf = 0;
+  for (let l = 0; l < HALF; l++) {
+    const x = f[o + l * stride]!;
+    const y = f[o + (N - 1 - l) * stride]!;
+    EVEN[l] = 0.5 * (x + y);
+    ODD[l] = 0.5 * (x - y);
+    wf += W[l]! * (x + y);
   }
-  let v = 0;
-  for (let l = 0; l < N; l++) v += W[l]! * f[o + l * stride]!;
-  const Fb = F0 + h * v;
+  for (let i = 0; i < HALF; i++) {
+    let u = 0;
+    let v = 0;
+    const row = i * HALF;
+    for (let l = 0; l < HALF; l++) {
+      u += SA[row + l]! * EVEN[l]!;
+      v += SB[row + l]! * ODD[l]!;
+    }
+    const Fi = F0 + h * (u + v);
+    const Fj = F0 + h * (wf - u + v);
+    Fn[o + i * stride] = Fi < 0 ? 0 : Math.min(Fi, 1);
+    Fn[o + (N - 1 - i) * stride] = Fj < 0 ? 0 : Math.min(Fj, 1);
+  }
+  const Fb = F0 + h * wf;
   return Fb < 0 ? 0 : Math.min(Fb, 1);
 }
 
@@ -586,8 +622,21 @@ export function betaBestProbabilities(
 
 /** Normal range cut-off in sds: Φ(−8.5) ≈ 9.5e-18. */
 const Z_NORMAL = 8.5;
+/** ln 1e-16: the mass left below the normal range. */
+const LOG_TAIL_NORMAL = Math.log(1e-16);
 /** Normal panels: this many sds wide near an arm. */
-const NORMAL_WIDTH = 4;
+const NORMAL_WIDTH = 3;
+
+/** Reused work arrays of the normal rule (filled and read within one synchronous call). */
+const SCRATCH: Float64Array[] = [];
+function scratch(i: number, n: number): Float64Array {
+  let a = SCRATCH[i];
+  if (a === undefined || a.length < n) {
+    a = new Float64Array(Math.max(n, 2 * (a?.length ?? 8)));
+    SCRATCH[i] = a;
+  }
+  return a;
+}
 
 /**
  * The composite rule for normal densities (arms sorted by upper cut-off mⱼ + 8.5sⱼ, highest
@@ -604,9 +653,9 @@ function integrateNormal(
   F: Float64Array,
   out: Float64Array,
 ): void {
-  const f = new Float64Array(N * k);
-  const Fn = new Float64Array(N * k);
-  const pre = new Float64Array(k + 1);
+  const f = scratch(0, N * k);
+  const Fn = scratch(1, N * k);
+  const pre = scratch(2, k + 1);
   out.fill(0, 0, k);
   let kl = k;
   for (let p = 0; p + 1 < edges.length; p++) {
@@ -687,10 +736,10 @@ export function normalBestProbabilities(m: ArrayLike<number>, s: ArrayLike<numbe
   hi = cont.length > 0 ? m[cont[0]!]! + Z_NORMAL * s[cont[0]!]! : lo;
   out.fill(0, 0, k);
   const kc = cont.length;
-  const mc = new Float64Array(kc);
-  const sc = new Float64Array(kc);
-  const c0 = new Float64Array(kc);
-  const is = new Float64Array(kc);
+  const mc = scratch(3, kc);
+  const sc = scratch(4, kc);
+  const c0 = scratch(5, kc);
+  const is = scratch(6, kc);
   for (let q = 0; q < kc; q++) {
     const j = cont[q]!;
     mc[q] = m[j]!;
@@ -698,15 +747,35 @@ export function normalBestProbabilities(m: ArrayLike<number>, s: ArrayLike<numbe
     is[q] = 1 / s[j]!;
     c0[q] = -0.5 * Math.log(2 * Math.PI) - Math.log(s[j]!);
   }
+  // Raise lo while Π Fⱼ(lo) — the whole mass below lo — stays below 1e-16, by bisection on an
+  // upper bound of Σ log Fⱼ (Φ(z) < φ(z)/|z| for z < −1, else Φ ≤ 1): with several similar
+  // arms the maximum's density starts well above the largest mⱼ − 8.5sⱼ.
+  if (kc > 1 && !(M >= lo)) {
+    let top = mc[0]!;
+    for (let q = 1; q < kc; q++) if (mc[q]! > top) top = mc[q]!;
+    let a0 = lo;
+    let b0 = top;
+    for (let it = 0; it < 10; it++) {
+      const x = 0.5 * (a0 + b0);
+      let g = 0;
+      for (let q = 0; q < kc; q++) {
+        const z = (x - mc[q]!) * is[q]!;
+        if (z < -1) g += -0.5 * z * z - Math.log(-z) - 0.9189385332046728;
+      }
+      if (g <= LOG_TAIL_NORMAL) a0 = x;
+      else b0 = x;
+    }
+    lo = a0;
+  }
   let atMass = 1; // P(every continuous arm < lo)
-  const F = new Float64Array(kc);
+  const F = scratch(7, kc);
   for (let q = 0; q < kc; q++) {
     F[q] = normalCdf((lo - mc[q]!) / sc[q]!, 0, 1);
     atMass *= F[q]!;
   }
   if (kc > 0 && lo < hi) {
-    const part = new Float64Array(kc);
-    integrateNormal(kc, panelEdges(lo, hi, kc, mc, sc, NORMAL_WIDTH, false, false, 0), mc, sc, is, c0, F, part);
+    const part = scratch(8, kc);
+    integrateNormal(kc, panelEdges(lo, hi, kc, mc, sc, NORMAL_WIDTH, false, false, 0, 0.5), mc, sc, is, c0, F, part);
     for (let q = 0; q < kc; q++) out[cont[q]!] = part[q]!;
   }
   if (M > Number.NEGATIVE_INFINITY && M >= lo) {
