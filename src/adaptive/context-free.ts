@@ -328,9 +328,14 @@ class ThompsonCore implements PolicyCore {
       info = { method: 'monte-carlo', draws: D, scores: true };
     } else if (this.lik === 'bernoulli') {
       if (this.betaExact(active)) {
-        pBest = new Float64Array(k);
-        const a = Float64Array.from(active, (i) => s.a[i]!);
-        const b = Float64Array.from(active, (i) => s.b[i]!);
+        if (this.counts.length !== k) this.counts = new Float64Array(k);
+        pBest = this.counts; // read below, before the next decision
+        const a: number[] = new Array<number>(k);
+        const b: number[] = new Array<number>(k);
+        for (let j = 0; j < k; j++) {
+          a[j] = s.a[active[j]!]!;
+          b[j] = s.b[active[j]!]!;
+        }
         this.pbest.compute(a, b, k, pBest);
         info = EXACT;
       } else {
