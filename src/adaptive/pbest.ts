@@ -8,11 +8,13 @@
  * posteriors are resolved and tails covered); the cdfs Fⱼ at the nodes come from the same
  * density values by the spectral integration matrix of the panel (Fⱼ(node) = Fⱼ(panel start)
  * + ∫ of the degree-15 interpolant of fⱼ), so each node costs one density evaluation per arm
- * and no incomplete-beta or erfc call. The range is cut to where the density of the maximum
- * lives (below the point where some arm's cdf is below 1e-16, above the point where every
- * arm's cdf is above 1 − 1e-16), and arms whose mass all lies below that range get 0.
- * Accuracy about 1e-12 absolute (tests: closed forms and SciPy quadrature, including peaked
- * posteriors with a + b up to 10⁵); the probabilities are renormalised to sum to 1.
+ * and no incomplete-beta or erfc call (the matrix is folded by the nodes' symmetry: half the
+ * multiply-adds). The range is cut to where the density of the maximum lives: from a point
+ * where the mass below, Π Fⱼ, is under 1e-16, to one where every arm's cdf is above
+ * 1 − 1e-16; arms that cannot win (all their mass below that range; for normal scores, a
+ * probability below Φ(−8.5) of beating the top mean) get 0. Accuracy about 1e-13 absolute
+ * (tests: closed forms and SciPy quadrature, including bandit states with a + b up to 10⁵);
+ * the probabilities are renormalised to sum to 1.
  *
  * Beta arms ({@link BetaBestCache}): between two decisions of a Bernoulli bandit one arm's
  * posterior changes. The grid is a function of the arms' posteriors rounded to half-octaves of
