@@ -106,6 +106,21 @@ const { SA, SB } = (() => {
 })();
 const EVEN = new Float64Array(HALF);
 const ODD = new Float64Array(HALF);
+/**
+ * The same folding for Sᵀ·g (Σ_l g_l S[l, m]): with U_m = Σ TA[m,l]e_l and V_m = Σ TB[m,l]o_l
+ * (e, o: even and odd parts of g), entry m is U_m + V_m and entry N−1−m is w_m·Σg − U_m + V_m.
+ */
+const { TA, TB } = (() => {
+  const a = new Float64Array(HALF * HALF);
+  const b = new Float64Array(HALF * HALF);
+  for (let m = 0; m < HALF; m++) {
+    for (let l = 0; l < HALF; l++) {
+      a[m * HALF + l] = S[l * N + m]! + S[(N - 1 - l) * N + m]!;
+      b[m * HALF + l] = S[l * N + m]! - S[(N - 1 - l) * N + m]!;
+    }
+  }
+  return { TA: a, TB: b };
+})();
 
 
 /** Fills `f[l·k + j]` with arm j's density at x (k arms). */
@@ -197,6 +212,17 @@ function panelCdf(f: Float64Array, Fn: Float64Array, o: number, stride: number, 
     Fn[o + i * stride] = Fi < 0 ? 0 : Math.min(Fi, 1);
     Fn[o + (N - 1 - i) * stride] = Fj < 0 ? 0 : Math.min(Fj, 1);
   }
+  const Fb = F0 + h * wf;
+  return Fb < 0 ? 0 : Math.min(Fb, 1);
+}
+
+/** The cdf at the end of a panel, as {@link panelCdf} returns it (same arithmetic), without the nodes. */
+function panelEnd(f: Float64Array, o: number, stride: number, h: number, F0: number): number {
+  let mx = 0;
+  for (let l = 0; l < N; l++) if (f[o + l * stride]! > mx) mx = f[o + l * stride]!;
+  if (mx * h < 1e-19) return F0;
+  let wf = 0;
+  for (let l = 0; l < HALF; l++) wf += W[l]! * (f[o + l * stride]! + f[o + (N - 1 - l) * stride]!);
   const Fb = F0 + h * wf;
   return Fb < 0 ? 0 : Math.min(Fb, 1);
 }
@@ -333,6 +359,12 @@ export class BetaBestCache {
   private Fv = new Float64Array(0);
   private gv = new Float64Array(0);
   private Rv = new Float64Array(0);
+  /** Hⱼ = Sᵀgⱼ at the nodes, [(p·N + m)·k + j]; Gⱼ = Σ gⱼ and each arm's cdf at the panel start, [p·k + j]. */
+  private Hv = new Float64Array(0);
+  private Gv = new Float64Array(0);
+  private Fs = new Float64Array(0);
+  /** 1 when arm j's cdfs at the nodes are kept (every arm but the pivot). */
+  private nodes = new Uint8Array(0);
   /** Each arm's panel range [r0, r1] (r1 < r0: none, cdf 1 everywhere). */
   private r0 = new Int32Array(0);
   private r1 = new Int32Array(0);
@@ -402,17 +434,23 @@ export class BetaBestCache {
     const pivot = pivotOf(a, b, k);
     const mark = this.mark;
     mark.fill(0);
+    const old = this.pivot;
+    if (pivot !== old && a[old] === this.ca[old] && b[old] === this.cb[old]) {
+      // the old pivot's cdfs at the nodes were not kept: it needs them now
+      this.column(old, a[old]!, b[old]!, true, true);
+    }
     for (let j = 0; j < k; j++) {
       if (a[j] === this.ca[j] && b[j] === this.cb[j]) continue;
       const o0 = this.r0[j]!;
       const o1 = this.r1[j]!;
-      this.column(j, a[j]!, b[j]!, false);
+      const withNodes = j !== pivot;
+      this.column(j, a[j]!, b[j]!, withNodes && this.nodes[j] === 0, withNodes);
       const lo = Math.max(Math.min(o0, this.r0[j]!), 0);
       const hi = Math.min(Math.max(o1, this.r1[j]!), P - 1);
       const v = j === pivot ? 1 : 2;
       for (let p = lo; p <= hi; p++) if (mark[p]! < v) mark[p] = v;
     }
-    if (pivot !== this.pivot) {
+    if (pivot !== old) {
       this.pivot = pivot;
       mark.fill(2);
     }
@@ -462,10 +500,14 @@ export class BetaBestCache {
     this.pre = new Float64Array(k + 1);
     this.ca = new Float64Array(k).fill(Number.NaN);
     this.cb = new Float64Array(k).fill(Number.NaN);
+    this.Hv = new Float64Array(P * N * k);
+    this.Gv = new Float64Array(P * k);
+    this.Fs = new Float64Array(P * k);
+    this.nodes = new Uint8Array(k);
     this.r0 = new Int32Array(k);
     this.r1 = new Int32Array(k).fill(-1);
-    for (let j = 0; j < k; j++) this.column(j, a[j]!, b[j]!, true);
     this.pivot = pivotOf(a, b, k);
+    for (let j = 0; j < k; j++) this.column(j, a[j]!, b[j]!, true, j !== this.pivot);
     for (let p = 0; p < P; p++) {
       this.factors(p);
       this.sums(p);
@@ -476,9 +518,9 @@ export class BetaBestCache {
    * Arm j's densities and cdfs on the grid for Beta(aj, bj): computed on the panels that meet
    * its [mean − t, mean + t] (t: the 1e-16 sub-Gaussian tail cut-off), density 0 and cdf 0
    * below them, cdf 1 above. Writes every panel on `all`, else the panels between the old and
-   * the new range.
+   * the new range; the cdfs at the nodes only `withNodes` (the pivot's are not needed).
    */
-  private column(j: number, aj: number, bj: number, all: boolean): void {
+  private column(j: number, aj: number, bj: number, all: boolean, withNodes: boolean): void {
     const k = this.k;
     const P = this.hw.length;
     const e = this.edges;
@@ -498,7 +540,9 @@ export class BetaBestCache {
     const w1 = all ? P - 1 : Math.max(p1, this.r1[j]!);
     const fv = this.fv;
     const Fv = this.Fv;
+    const Fs = this.Fs;
     for (let p = w0; p < p0; p++) {
+      Fs[p * k + j] = 0;
       for (let l = 0; l < N; l++) {
         const o = (p * N + l) * k + j;
         fv[o] = 0;
@@ -517,10 +561,12 @@ export class BetaBestCache {
         const base = p * N * k + j;
         const q = p * N;
         for (let l = 0; l < N; l++) fv[base + l * k] = Math.exp(am1 * lx[q + l]! + bm1 * l1x[q + l]! - lnB);
-        F = panelCdf(fv, Fv, base, k, this.hw[p]!, F);
+        Fs[p * k + j] = F;
+        F = withNodes ? panelCdf(fv, Fv, base, k, this.hw[p]!, F) : panelEnd(fv, base, k, this.hw[p]!, F);
       }
     }
     for (let p = Math.max(p1 + 1, w0); p <= w1; p++) {
+      Fs[p * k + j] = 1;
       for (let l = 0; l < N; l++) {
         const o = (p * N + l) * k + j;
         fv[o] = 0;
@@ -531,6 +577,7 @@ export class BetaBestCache {
     this.r1[j] = p1;
     this.ca[j] = aj;
     this.cb[j] = bj;
+    this.nodes[j] = withNodes ? 1 : 0;
   }
 
   /** R and gⱼ at the nodes of panel p (prefix and suffix products over the arms but the pivot). */
@@ -558,24 +605,58 @@ export class BetaBestCache {
         suf *= Fv[o + j]!;
       }
     }
+    // Hⱼ = Sᵀgⱼ and Gⱼ = Σ gⱼ (folded as in panelCdf); H_c = G_c = 0
+    const Hv = this.Hv;
+    const base = p * N * k;
+    for (let j = 0; j < k; j++) {
+      let G = 0;
+      for (let l = 0; l < HALF; l++) {
+        const x = gv[base + l * k + j]!;
+        const y = gv[base + (N - 1 - l) * k + j]!;
+        EVEN[l] = 0.5 * (x + y);
+        ODD[l] = 0.5 * (x - y);
+        G += x + y;
+      }
+      this.Gv[p * k + j] = G;
+      for (let m = 0; m < HALF; m++) {
+        let u = 0;
+        let v = 0;
+        const row = m * HALF;
+        for (let l = 0; l < HALF; l++) {
+          u += TA[row + l]! * EVEN[l]!;
+          v += TB[row + l]! * ODD[l]!;
+        }
+        Hv[base + m * k + j] = u + v;
+        Hv[base + (N - 1 - m) * k + j] = W[m]! * G - u + v;
+      }
+    }
   }
 
-  /** Panel p's ∫ fⱼ Π Fᵢ: Σ g_j F_c for j ≠ c, Σ f_c R for the pivot. */
+  /**
+   * Panel p's ∫ fⱼ Π Fᵢ. For j ≠ c, Σ_l gⱼ F_c with F_c at the nodes = F_c(start) + h·S·f_c,
+   * that is F_c(start)·Gⱼ + h·Σ_m f_c[m] Hⱼ[m] (no cdf of the pivot at the nodes); for the
+   * pivot, Σ f_c R.
+   */
   private sums(p: number): void {
     const k = this.k;
     const c = this.pivot;
     const fv = this.fv;
-    const Fv = this.Fv;
-    const gv = this.gv;
+    const Hv = this.Hv;
     const ps = this.psum;
     const a = p * k;
     ps.fill(0, a, a + k);
-    for (let l = 0; l < N; l++) {
-      const o = (p * N + l) * k;
-      const Fc = Fv[o + c]!;
-      for (let j = 0; j < k; j++) ps[a + j]! += gv[o + j]! * Fc; // g_c = 0
-      ps[a + c]! += fv[o + c]! * this.Rv[p * N + l]!;
+    let pc = 0;
+    for (let m = 0; m < N; m++) {
+      const o = (p * N + m) * k;
+      const fc = fv[o + c]!;
+      if (fc === 0) continue;
+      for (let j = 0; j < k; j++) ps[a + j]! += fc * Hv[o + j]!; // H_c = 0
+      pc += fc * this.Rv[p * N + m]!;
     }
+    const h = this.hw[p]!;
+    const F0 = this.Fs[a + c]!;
+    for (let j = 0; j < k; j++) ps[a + j] = F0 * this.Gv[a + j]! + h * ps[a + j]!;
+    ps[a + c] = pc;
   }
 }
 
