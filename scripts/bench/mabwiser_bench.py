@@ -6,7 +6,9 @@ Python (python3-numpy python3-pandas python3-sklearn python3-joblib python3-scip
 
     PYTHONPATH=/tmp/mabwiser /usr/bin/python3 scripts/bench/mabwiser_bench.py CASE SECONDS
 
-CASE: thompson | lints | linucb. Prints one JSON line {"case", "perSecond", "iterations"}.
+CASE: thompson | lints | linucb. Prints one JSON line {"case", "perSecond", "perCpuSecond",
+"iterations"} (perCpuSecond: decisions per second of this process's CPU time, the figure to
+set against scripts/bench/bandits_cpu.ts on a loaded machine).
 Setup as in bench/adaptive.bench.ts: 10 arms, d = 20 standard-normal contexts, Bernoulli
 rewards with P(1) = 0.3 + 0.04 * arm index from pre-drawn uniforms (cycled, 4096 of them);
 each policy is first fitted on one reward per arm (mabwiser requires a fit before predict).
@@ -64,6 +66,7 @@ def main() -> None:
         step(i)
         i += 1
     start = time.perf_counter()
+    cpu0 = time.process_time()
     n = 0
     while True:
         step(i)
@@ -72,7 +75,8 @@ def main() -> None:
         if (n & 15) == 0 and time.perf_counter() - start >= seconds:
             break
     elapsed = time.perf_counter() - start
-    print(json.dumps({'case': case, 'perSecond': n / elapsed, 'iterations': n}))
+    cpu = time.process_time() - cpu0  # this process's CPU time (numpy threads included)
+    print(json.dumps({'case': case, 'perSecond': n / elapsed, 'perCpuSecond': n / cpu, 'iterations': n}))
 
 
 if __name__ == '__main__':

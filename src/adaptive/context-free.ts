@@ -17,7 +17,7 @@ import {
   resolveBase,
   stateNumbers,
 } from './policy.js';
-import { betaBestProbabilities, studentTBestProbabilities } from './pbest.js';
+import { BetaBestCache, studentTBestProbabilities } from './pbest.js';
 
 /**
  * Normal–inverse-gamma prior for a Gaussian arm with unknown variance:
@@ -137,11 +137,13 @@ const FALLBACK_DRAWS = 1000;
 class BetaDraw implements DirectDraw {
   constructor(
     readonly chosen: number,
-    readonly a: Float64Array,
-    readonly b: Float64Array,
+    readonly a: number[],
+    readonly b: number[],
+    /** The policy's memo of P(best) (a pure function of the shapes: sharing it is safe). */
+    readonly cache: BetaBestCache,
   ) {}
   allocation(out: Float64Array): void {
-    betaBestProbabilities(this.a, this.b, this.a.length, out);
+    this.cache.compute(this.a, this.b, this.a.length, out);
   }
   scores(out: Float64Array): void {
     for (let j = 0; j < this.a.length; j++) out[j] = this.a[j]! / (this.a[j]! + this.b[j]!);
@@ -152,15 +154,15 @@ class BetaDraw implements DirectDraw {
 class StudentTDraw implements DirectDraw {
   constructor(
     readonly chosen: number,
-    readonly df: Float64Array,
-    readonly m: Float64Array,
-    readonly s: Float64Array,
+    readonly df: number[],
+    readonly m: number[],
+    readonly s: number[],
   ) {}
   allocation(out: Float64Array): void {
     studentTBestProbabilities(this.df, this.m, this.s, this.m.length, out);
   }
   scores(out: Float64Array): void {
-    out.set(this.m);
+    for (let j = 0; j < this.m.length; j++) out[j] = this.m[j]!;
   }
 }
 
@@ -168,6 +170,8 @@ class ThompsonCore implements PolicyCore {
   readonly dimension = undefined;
   private counts = new Float64Array(0);
   private row = new Float64Array(0);
+  /** Exact Beta P(best), kept across decisions (only the updated arm's part is redone). */
+  private readonly pbest = new BetaBestCache();
   constructor(
     readonly lik: Lik,
     /** Monte Carlo draws, or null: exact probabilities. */
@@ -220,8 +224,9 @@ class ThompsonCore implements PolicyCore {
     const v = this.row;
     if (this.lik === 'bernoulli') {
       if (!this.betaExact(active)) return null;
-      const a = new Float64Array(k);
-      const b = new Float64Array(k);
+      // plain arrays: small typed arrays per decision cost an off-heap buffer each
+      const a: number[] = new Array<number>(k);
+      const b: number[] = new Array<number>(k);
       for (let j = 0; j < k; j++) {
         const i = active[j]!;
         const ai = this.st.a[i]!;
@@ -230,11 +235,11 @@ class ThompsonCore implements PolicyCore {
         b[j] = bi;
         v[j] = rng.beta(ai, bi);
       }
-      return new BetaDraw(argmaxRandomTie(v, k, rng), a, b);
+      return new BetaDraw(argmaxRandomTie(v, k, rng), a, b, this.pbest);
     }
-    const df = new Float64Array(k);
-    const m = new Float64Array(k);
-    const sc = new Float64Array(k);
+    const df: number[] = new Array<number>(k);
+    const m: number[] = new Array<number>(k);
+    const sc: number[] = new Array<number>(k);
     for (let j = 0; j < k; j++) {
       const [mu, kn, sh, rt] = this.post(active[j]!);
       const sigma2 = rt / rng.gamma(sh, 1);
@@ -323,10 +328,15 @@ class ThompsonCore implements PolicyCore {
       info = { method: 'monte-carlo', draws: D, scores: true };
     } else if (this.lik === 'bernoulli') {
       if (this.betaExact(active)) {
-        pBest = new Float64Array(k);
-        const a = Float64Array.from(active, (i) => s.a[i]!);
-        const b = Float64Array.from(active, (i) => s.b[i]!);
-        betaBestProbabilities(a, b, k, pBest);
+        if (this.counts.length !== k) this.counts = new Float64Array(k);
+        pBest = this.counts; // read below, before the next decision
+        const a: number[] = new Array<number>(k);
+        const b: number[] = new Array<number>(k);
+        for (let j = 0; j < k; j++) {
+          a[j] = s.a[active[j]!]!;
+          b[j] = s.b[active[j]!]!;
+        }
+        this.pbest.compute(a, b, k, pBest);
         info = EXACT;
       } else {
         pBest = this.monteCarlo(rng, active, FALLBACK_DRAWS);

@@ -279,14 +279,14 @@ function normalArgmaxShares(
 class NormalDraw implements DirectDraw {
   constructor(
     readonly chosen: number,
-    readonly m: Float64Array,
-    readonly s: Float64Array,
+    readonly m: number[],
+    readonly s: number[],
   ) {}
   allocation(out: Float64Array): void {
     normalBestProbabilities(this.m, this.s, this.m.length, out);
   }
   scores(out: Float64Array): void {
-    out.set(this.m);
+    for (let j = 0; j < this.m.length; j++) out[j] = this.m[j]!;
   }
 }
 
@@ -304,6 +304,7 @@ abstract class GaussianScoreCore {
   protected readonly tmp: Float64Array;
   private readonly w: Float64Array;
   private sds = new Float64Array(0);
+  private row = new Float64Array(0);
   constructor(
     readonly dimension: number,
     /** Monte Carlo draws for more than two arms, or null: exact. */
@@ -350,8 +351,9 @@ abstract class GaussianScoreCore {
     const k = active.length;
     if (this.draws !== null || k <= 2) return null;
     const cx = x!;
-    const m = new Float64Array(k);
-    const s = new Float64Array(k);
+    // plain arrays: small typed arrays per decision cost an off-heap buffer each
+    const m: number[] = new Array<number>(k);
+    const s: number[] = new Array<number>(k);
     for (let j = 0; j < k; j++) {
       const [mj, sj] = this.score(active[j]!, cx);
       // Non-finite scores (overflow): the eager path splits among the largest means.
@@ -359,7 +361,8 @@ abstract class GaussianScoreCore {
       m[j] = mj;
       s[j] = sj;
     }
-    const v = new Float64Array(k);
+    if (this.row.length < k) this.row = new Float64Array(k);
+    const v = this.row;
     for (let j = 0; j < k; j++) v[j] = m[j]! + s[j]! * rng.normal();
     return new NormalDraw(argmaxRandomTie(v, k, rng), m, s);
   }

@@ -304,6 +304,13 @@ export function argmaxSet(scores: Float64Array, active: readonly number[]): numb
  * read (then cached) from the draw's snapshot. `active`, `position` and the templates are the
  * policy's arrays at `select` (replaced, never mutated, when arms are added or retired).
  */
+/** Scratch for {@link lazySelection}'s raw values (filled and read synchronously). */
+let lazyScratch = new Float64Array(16);
+function scratch(k: number): Float64Array {
+  if (lazyScratch.length < k) lazyScratch = new Float64Array(2 * k);
+  return lazyScratch;
+}
+
 function lazySelection(
   d: DirectDraw,
   arms: readonly string[],
@@ -320,7 +327,7 @@ function lazySelection(
     method: 'exact',
     get probabilities(): Record<string, number> {
       if (probabilities === undefined) {
-        const q = new Float64Array(active.length);
+        const q = scratch(active.length);
         d.allocation(q);
         const out: Record<string, number> = { ...allTemplate };
         for (let i = 0; i < n; i++) {
@@ -333,7 +340,7 @@ function lazySelection(
     },
     get scores(): Record<string, number> {
       if (scores === undefined) {
-        const q = new Float64Array(active.length);
+        const q = scratch(active.length);
         d.scores(q);
         const out: Record<string, number> = { ...activeTemplate };
         active.forEach((i, j) => {
