@@ -3,9 +3,10 @@
  * without AR(1), on collapsed data: the likelihood depends on the data only through the sums
  * (successes and trials; counts and exposure) per distinct row of the design matrix. The
  * proposal is a multivariate t centred at the posterior mode with the Laplace covariance; a
- * pilot sample from it gives the Pareto k̂ and the relative ESS of the importance ratios; when
- * k̂ ≥ 0.7 or the relative ESS < 0.5 (a poor approximation, e.g. separation under a vague
- * prior) the caller falls back to the exact Gibbs or Metropolis sampler.
+ * pilot sample from it gives the Pareto k̂ and the relative ESS of the importance ratios (400
+ * draws, extended to 1,000 unless k̂ < 1 − 1/log₁₀ 400); when the 1,000-draw pilot has
+ * k̂ ≥ 0.7 or relative ESS < 0.5 (a poor approximation, e.g. separation under a vague prior)
+ * the caller falls back to the exact Gibbs or Metropolis sampler.
  *
  * @packageDocumentation
  */
@@ -264,8 +265,9 @@ function compileLogPosterior(c: CollapsedGlm, coef: readonly NormalMixture[]): (
  * inlined here with the constants of the fixed shape ν/2 = 3.5 computed once and without the
  * argument checks of the public methods. One source per stream (the pilot, each chain), so
  * no spare normal crosses from one stream to another.
+ * @internal
  */
-class ProposalSource {
+export class ProposalSource {
   private spare = 0;
   private hasSpare = false;
   constructor(private readonly r: Rng) {}
@@ -319,6 +321,8 @@ export interface GlmImhPlan {
   readonly relativeEss: number;
   /** Distinct design rows the likelihood was collapsed to. */
   readonly rows: number;
+  /** Proposal draws the pilot took: 400 when its first stage passed, 1,000 otherwise (0 when the mode search failed). */
+  readonly pilotDraws: number;
   /** Independence step: draws β row-major (layout: the p coefficients). */
   run(spec: ModelSpec, rng: Rng, warmup: number, draws: number): Float64Array;
   /** Mean acceptance rate over the chains run so far (NaN before any). */
@@ -333,6 +337,21 @@ const MT_C = 1 / Math.sqrt(9 * MT_D);
 const K_MAX = 0.7;
 const PILOT = 1000;
 /**
+ * The pilot's first stage and its k̂ threshold. Vehtari et al. (2024, §3.2.4, eq. 13) make
+ * the k̂ threshold depend on the number of draws S: min(1 − 1/log₁₀ S, 0.7), because k̂ from
+ * fewer draws is noisier and the sample size needed for a reliable estimate grows as
+ * 10^(1/(1−k)) (eq. 11). At S = 400 that is 1 − 1/log₁₀ 400 ≈ 0.616 (tail of
+ * ⌈min(0.2 S, 3√S)⌉ = 60 ratios). So: 400 draws first; if k̂ < 0.616 and the relative ESS
+ * ≥ 0.5 the proposal is accepted; otherwise the pilot goes on to 1,000 draws and the
+ * full-pilot rule (k̂ < 0.7, relative ESS ≥ 0.5) decides. The first stage only ever accepts
+ * with a stricter threshold than the paper's for its S, and a Laplace t proposal with p ≤ 3
+ * usually has k̂ far below it (bounded ratios: k < 0), so most analyses stop at 400.
+ * Whatever the gate decides, the IMH chain is exact (the t proposal's support is all of
+ * ℝᵖ); the gate only guards its efficiency, and the chains' R-hat and ESS are still reported.
+ */
+const PILOT_FIRST = 400;
+const K_FIRST = 1 - 1 / Math.log10(PILOT_FIRST);
+/**
  * The pilot's log ratios, reused from one plan to the next (they are read only inside
  * `planGlmImh`, before it returns, so no two plans or chains share live data).
  */
@@ -342,15 +361,17 @@ const REL_ESS_MIN = 0.5;
 
 /**
  * Builds the collapsed likelihood, finds the posterior mode by damped Newton–Raphson, and
- * tests a multivariate-t(ν = 7) proposal at the Laplace approximation with a pilot of 1,000
- * draws (Pareto k̂ of the importance ratios). When `usable`, `run` has the signature of the
+ * tests a multivariate-t(ν = 7) proposal at the Laplace approximation with a two-stage pilot
+ * (Pareto k̂ and relative ESS of the importance ratios): 400 draws against k̂ < 1 − 1/log₁₀ 400,
+ * else 1,000 draws against k̂ < 0.7 (see {@link PILOT_FIRST}). When `usable`, `run` has the signature of the
  * other chain runners (`runBinomialChain(spec, rng, warmup, draws)`).
  *
  * @param spec - the model (binomial or Poisson, no AR(1))
  * @param outcome - 'binomial' (logit link) or 'poisson' (log link, exposure offset)
  * @param rng - stream for the pilot draws
- * @returns the plan (`usable: false` when the mode search fails, k̂ ≥ 0.7 or the pilot's relative ESS < 0.5)
- * @see Vehtari et al. (2024), Pareto smoothed importance sampling, JMLR 25(72) (k̂ < 0.7).
+ * @returns the plan (`usable: false` when the mode search fails, or the 1,000-draw pilot has k̂ ≥ 0.7 or relative ESS < 0.5)
+ * @see Vehtari et al. (2024), Pareto smoothed importance sampling, JMLR 25(72) (k̂ < 0.7;
+ *   the sample-size-specific threshold 1 − 1/log₁₀ S, §3.2.4).
  * @see Tierney (1994), Markov chains for exploring posterior distributions, Ann. Statist.
  *   22(4) (independence Metropolis–Hastings).
  * @internal
@@ -430,34 +451,47 @@ export function planGlmImh(spec: ModelSpec, outcome: 'binomial' | 'poisson', rng
   };
   let paretoK = Number.POSITIVE_INFINITY;
   let relEss = 0;
+  let pilotDraws = 0;
   if (ok) {
-    const lr = pilotScratch.length === PILOT ? pilotScratch : new Float64Array(PILOT);
+    const lr = pilotScratch;
     const src = new ProposalSource(rng);
     let mx = Number.NEGATIVE_INFINITY;
-    for (let s = 0; s < PILOT; s++) {
-      const lq = drawProposal(src, prop);
-      const v = lpost(prop) - lq;
-      lr[s] = v;
-      mx = Math.max(mx, v);
-    }
-    paretoK = paretoKHat(lr);
-    let sw = 0;
-    let sw2 = 0;
-    for (let s = 0; s < PILOT; s++) {
-      const w = Math.exp((lr[s] as number) - mx);
-      sw += w;
-      sw2 += w * w;
-    }
-    relEss = Number.isFinite(mx) ? (sw * sw) / sw2 / PILOT : 0;
+    /** Extends the pilot to `upTo` draws, then sets k̂ and the relative ESS of all of them. */
+    const extend = (upTo: number): void => {
+      for (let s = pilotDraws; s < upTo; s++) {
+        const lq = drawProposal(src, prop);
+        const v = lpost(prop) - lq;
+        lr[s] = v;
+        mx = Math.max(mx, v);
+      }
+      pilotDraws = upTo;
+      const all = lr.subarray(0, upTo);
+      paretoK = paretoKHat(all);
+      let sw = 0;
+      let sw2 = 0;
+      for (let s = 0; s < upTo; s++) {
+        const w = Math.exp((all[s] as number) - mx);
+        sw += w;
+        sw2 += w * w;
+      }
+      relEss = Number.isFinite(mx) ? (sw * sw) / sw2 / upTo : 0;
+    };
+    extend(PILOT_FIRST);
+    // Stage 2 only when stage 1 does not pass its own (stricter) threshold: the first
+    // PILOT_FIRST draws are the first draws of the full pilot, so a fallback decision is the
+    // one the single 1,000-draw pilot made.
+    if (!(paretoK < K_FIRST && relEss >= REL_ESS_MIN)) extend(PILOT);
   }
+  const kMax = pilotDraws === PILOT_FIRST ? K_FIRST : K_MAX;
   let accepted = 0;
   let proposed = 0;
-  const usable = ok && paretoK < K_MAX && relEss >= REL_ESS_MIN;
+  const usable = ok && paretoK < kMax && relEss >= REL_ESS_MIN;
   return {
     usable,
     paretoK,
     relativeEss: relEss,
     rows: c.rows,
+    pilotDraws,
     acceptance: () => (proposed > 0 ? accepted / proposed : Number.NaN),
     run(_spec, r, warmup, draws) {
       const out = new Float64Array(draws * p);
