@@ -517,11 +517,12 @@ export function planGlmImh(spec: ModelSpec, outcome: 'binomial' | 'poisson', rng
         const lqC = drawProposal(src, cand);
         const lwC = lpost(cand) - lqC;
         if (lwC >= lwCur || Math.log(r.uniform()) < lwC - lwCur) {
-          cur.set(cand);
+          // Element loops, not TypedArray#set: p is a handful and the builtin call costs more.
+          for (let a = 0; a < p; a++) cur[a] = cand[a] as number;
           lwCur = lwC;
           acc++;
         }
-        if (it >= warmup) out.set(cur, (it - warmup) * p);
+        if (it >= warmup) for (let a = 0, o = (it - warmup) * p; a < p; a++) out[o + a] = cur[a] as number;
       }
       proposed += total;
       accepted += acc;
