@@ -4,9 +4,9 @@
  * (successes and trials; counts and exposure) per distinct row of the design matrix. The
  * proposal is a multivariate t centred at the posterior mode with the Laplace covariance; a
  * pilot sample from it gives the Pareto k̂ and the relative ESS of the importance ratios (400
- * draws, extended to 1,000 unless k̂ < 1 − 1/log₁₀ 400 and the relative ESS ≥ 0.6); when the 1,000-draw pilot has
- * k̂ ≥ 0.7 or relative ESS < 0.5 (a poor approximation, e.g. separation under a vague prior)
- * the caller falls back to the exact Gibbs or Metropolis sampler.
+ * draws, extended to 1,000 unless k̂ < 1 − 1/log₁₀ 400 and the relative ESS ≥ 0.6); when the
+ * 1,000-draw pilot has k̂ ≥ 0.7 or relative ESS < 0.5 (a poor approximation, e.g. separation
+ * under a vague prior) the caller falls back to the exact Gibbs or Metropolis sampler.
  *
  * @packageDocumentation
  */
