@@ -68,21 +68,72 @@ function gpdFitK(x: Float64Array): number {
 export function paretoKHat(logRatios: ArrayLike<number>): number {
   const s = logRatios.length;
   if (s < 5) return Number.POSITIVE_INFINITY;
-  const lw = new Float64Array(s);
+  const tail = Math.ceil(Math.min(0.2 * s, 3 * Math.sqrt(s)));
+  if (tail < 5) return Number.POSITIVE_INFINITY;
+  if (scratch.length < s) scratch = new Float64Array(Math.max(s, 2 * scratch.length));
+  const lw = scratch.subarray(0, s);
   for (let i = 0; i < s; i++) {
     const v = logRatios[i] as number;
     if (!(Number.isFinite(v) || v === Number.NEGATIVE_INFINITY)) return Number.POSITIVE_INFINITY;
     lw[i] = v;
   }
-  lw.sort();
-  const tail = Math.ceil(Math.min(0.2 * s, 3 * Math.sqrt(s)));
-  if (tail < 5) return Number.POSITIVE_INFINITY;
+  // Only the cutoff (the (tail+1)-th largest ratio) and the tail above it are needed in order:
+  // select them to the end in O(S), then sort those tail + 1 values (the same values a full
+  // sort would put there, so k̂ is unchanged).
+  const k = s - tail - 1;
+  selectKth(lw, k);
+  lw.subarray(k).sort();
   const maxLw = lw[s - 1] as number;
   if (!Number.isFinite(maxLw)) return Number.POSITIVE_INFINITY;
-  const cutoff = lw[s - tail - 1] as number;
+  const cutoff = lw[k] as number;
   const expCut = Math.exp(cutoff - maxLw);
   const x = new Float64Array(tail);
   for (let i = 0; i < tail; i++) x[i] = Math.exp((lw[s - tail + i] as number) - maxLw) - expCut;
   if (!((x[tail - 1] as number) > (x[0] as number))) return Number.POSITIVE_INFINITY;
   return gpdFitK(x);
+}
+
+/** Scratch copy of the log ratios (read only inside one `paretoKHat` call). */
+let scratch = new Float64Array(1024);
+
+/**
+ * Rearranges `a` so that a[k] is its k-th smallest value, with a[i] ≤ a[k] for i < k and
+ * a[i] ≥ a[k] for i > k (Hoare's quickselect, median-of-three pivot; after 64 rounds, which
+ * random-looking ratios never reach, it sorts the remaining range instead).
+ */
+function selectKth(a: Float64Array, k: number): void {
+  let lo = 0;
+  let hi = a.length - 1;
+  for (let round = 0; hi > lo; round++) {
+    if (round >= 64) {
+      a.subarray(lo, hi + 1).sort();
+      return;
+    }
+    const mid = (lo + hi) >>> 1;
+    // Median of three into a[mid].
+    if ((a[mid] as number) < (a[lo] as number)) swap(a, mid, lo);
+    if ((a[hi] as number) < (a[lo] as number)) swap(a, hi, lo);
+    if ((a[hi] as number) < (a[mid] as number)) swap(a, hi, mid);
+    const pivot = a[mid] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i] as number;
+  a[i] = a[j] as number;
+  a[j] = t;
 }

@@ -19,6 +19,9 @@ import { runBinomialChain, runPoissonChain } from '../../src/models/engine.js';
 import type { ModelSpec } from '../../src/models/engine.js';
 import { resolveCoefPriors, resolveTrialOptions } from '../../src/models/trial.js';
 import { compareEffect, jagsEss, probBand } from './prob-band.js';
+import gammainc from '@stdlib/math-base-special-gammainc';
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import { ProposalSource, planGlmImh } from '../../src/models/kernels/glm-imh.js';
 
 /** Knuth's product-of-uniforms Poisson draw (small means only). */
 function poissonDraw(lambda: number, rng: Rng): number {
@@ -183,5 +186,97 @@ describe('fallback when the Laplace approximation is poor', () => {
     const fx = jags.normal!;
     const r = analyzeTrial({ ...fx.input, mcmc: { draws: 100, warmup: 50 } });
     expect(r.diagnostics?.sampler?.name).toBe('gibbs');
+  });
+});
+
+/** Kolmogorov–Smirnov statistic √n·D of draws against a continuous CDF. */
+function ksStat(xs: number[], cdf: (x: number) => number): number {
+  const v = [...xs].sort((a, b) => a - b);
+  const n = v.length;
+  let d = 0;
+  v.forEach((x, i) => {
+    const f = cdf(x);
+    d = Math.max(d, Math.abs(f - i / n), Math.abs((i + 1) / n - f));
+  });
+  return Math.sqrt(n) * d;
+}
+
+describe('proposal draws (inlined polar normal and Marsaglia–Tsang gamma)', () => {
+  // √n·D above 1.63 has probability 1% under the null (Kolmogorov distribution).
+  it('normals are N(0, 1) (KS against @stdlib normal CDF, 20,000 draws, √n·D < 1.63)', () => {
+    const src = new ProposalSource(createRng('prop-normal'));
+    const xs = Array.from({ length: 20_000 }, () => src.normal());
+    expect(ksStat(xs, (x) => normalCdf(x, 0, 1))).toBeLessThan(1.63);
+  });
+  it('gammaNu draws are Gamma(3.5, rate 3.5) = χ²₇/7 (KS against @stdlib gammainc), interleaved with normals', () => {
+    const src = new ProposalSource(createRng('prop-gamma'));
+    const ws: number[] = [];
+    const zs: number[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      // Three normals then one gamma, as a p = 3 proposal draw uses them.
+      for (let a = 0; a < 3; a++) zs.push(src.normal());
+      ws.push(src.gammaNu());
+    }
+    expect(ksStat(ws, (w) => gammainc(3.5 * w, 3.5))).toBeLessThan(1.63);
+    expect(ksStat(zs.filter((_, i) => i % 3 === 0), (x) => normalCdf(x, 0, 1))).toBeLessThan(1.63);
+  });
+});
+
+describe('two-stage pilot (Vehtari et al. 2024, sample-size-specific k̂ threshold)', () => {
+  // loo::ps_khat_threshold(400) = 1 - 1/log10(400) = 0.61568...
+  const K400 = 0.61568;
+  const specOf = (inp: AnalyzeTrialInput): ModelSpec => {
+    const data = prepareTrial('test', inp.design, inp.observations, inp.outcome, inp.reference, { includeWashout: false, trend: false, uniqueDays: false });
+    return { data, coef: resolveCoefPriors('test', data, inp.outcome, resolveTrialOptions('test', inp).coefPriors), autocorrelation: false };
+  };
+  it('a good Laplace proposal (JAGS binomial and Poisson fixtures) stops after 400 draws (k̂ < 1 − 1/log10(400), relative ESS ≥ 0.6)', () => {
+    for (const name of ['binomial', 'poisson'] as const) {
+      const inp = jags[name]!.input;
+      const plan = planGlmImh(specOf(inp), inp.outcome as 'binomial' | 'poisson', createRng(`pilot-${name}`));
+      expect(plan.usable).toBe(true);
+      expect(plan.pilotDraws).toBe(400);
+      expect(plan.paretoK).toBeLessThan(K400);
+      expect(plan.relativeEss).toBeGreaterThanOrEqual(0.6);
+    }
+  });
+  it('separation under a vague prior goes on to 1,000 draws and falls back', () => {
+    const D = fixedDesign(['A', 'B', 'B', 'A'], 7);
+    const obs = D.periods.flatMap((p) => Array.from({ length: 7 }, (_, d) => ({ day: p.startDay + d, value: 1, trials: 1 })));
+    const inp: AnalyzeTrialInput = {
+      design: D,
+      observations: obs,
+      outcome: 'binomial',
+      reference: 'A',
+      betterIs: 'higher',
+      priors: { intercept: { family: 'normal', mean: 0, sd: 10 }, effects: { B: { family: 'normal', mean: 0, sd: 10 } } },
+    };
+    const plan = planGlmImh(specOf(inp), 'binomial', createRng('pilot-sep'));
+    expect(plan.pilotDraws).toBe(1000);
+    expect(plan.usable).toBe(false);
+  });
+  it('the decision follows the rule of the stage it stopped at (rare events, vague prior: both stages occur)', () => {
+    const D = fixedDesign(['A', 'B', 'B', 'A'], 7);
+    const rng = createRng('pilot-rule');
+    const priors = { intercept: { family: 'normal', mean: 0, sd: 5 }, effects: { B: { family: 'normal', mean: 0, sd: 5 } } } as const;
+    let stage1 = 0;
+    let stage2 = 0;
+    for (let rep = 0; rep < 40; rep++) {
+      const obs = D.periods.flatMap((p) => Array.from({ length: 7 }, (_, d) => ({ day: p.startDay + d, value: rng.uniform() < 0.03 ? 1 : 0, trials: 1 })));
+      const inp: AnalyzeTrialInput = { design: D, observations: obs, outcome: 'binomial', reference: 'A', betterIs: 'higher', priors };
+      const plan = planGlmImh(specOf(inp), 'binomial', rng.fork(`p${rep}`));
+      expect([400, 1000]).toContain(plan.pilotDraws);
+      if (plan.pilotDraws === 400) {
+        stage1++;
+        expect(plan.usable).toBe(true);
+        expect(plan.paretoK).toBeLessThan(K400);
+        expect(plan.relativeEss).toBeGreaterThanOrEqual(0.6);
+      } else {
+        stage2++;
+        expect(plan.usable).toBe(plan.paretoK < 0.7 && plan.relativeEss >= 0.5);
+      }
+    }
+    // Both branches ran (a rule that never stops early, or never goes on, fails here).
+    expect(stage1).toBeGreaterThan(0);
+    expect(stage2).toBeGreaterThan(0);
   });
 });
