@@ -11,7 +11,7 @@ import { CASES } from './simulate-cases.js';
 const ROOT = process.cwd();
 const WORKER = join(ROOT, 'dist', 'simulate-worker.js');
 const CLI = join(ROOT, 'dist', 'cli.js');
-const N = { exact: 40_000, ar1: 400, binomial: 1000 } as const;
+const N = { exact: 100_000, ar1: 1000, binomial: 2000 } as const;
 
 async function rate(f: () => Promise<unknown>, n: number): Promise<number> {
   const t = performance.now();

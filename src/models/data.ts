@@ -95,11 +95,15 @@ export function prepareTrial(
   const obs = observationsIn as TrialObservation[];
   const firstDay = (design.periods[0] as TrialPeriod).startDay;
   // The kept rows, as parallel arrays (capacity: every observation).
+  // One buffer for the four numeric columns and the design matrix (views into it): a typed array
+  // of more than a few elements is a separate allocation, and a trial makes several.
   const cap = obs.length;
-  let yK = new Float64Array(cap);
-  let trK = new Float64Array(cap);
-  let exK = new Float64Array(cap);
-  let dayK = new Float64Array(cap);
+  const pMax = treatments.length + (o.trend ? 1 : 0);
+  const block = new Float64Array(cap * (4 + pMax));
+  let yK = block.subarray(0, cap);
+  let trK = block.subarray(cap, 2 * cap);
+  let exK = block.subarray(2 * cap, 3 * cap);
+  let dayK = block.subarray(3 * cap, 4 * cap);
   let armK = new Int32Array(cap);
   let n = 0;
   const keep = (day: number, value: number, trials: number, exposure: number, a: number): void => {
@@ -189,11 +193,11 @@ export function prepareTrial(
     dayK = perm(dayK, new Float64Array(n));
     armK = perm(armK, new Int32Array(n));
   } else if (n < cap) {
-    yK = yK.slice(0, n);
-    trK = trK.slice(0, n);
-    exK = exK.slice(0, n);
-    dayK = dayK.slice(0, n);
-    armK = armK.slice(0, n);
+    yK = yK.subarray(0, n);
+    trK = trK.subarray(0, n);
+    exK = exK.subarray(0, n);
+    dayK = dayK.subarray(0, n);
+    armK = armK.subarray(0, n);
   }
   if (o.uniqueDays) {
     for (let i = 1; i < n; i++) {
@@ -232,7 +236,7 @@ export function prepareTrial(
   for (let i = 0; i < n; i++) ss += ((dayA[i] as number) - dayCenter) ** 2;
   const daySd = n > 1 ? Math.sqrt(ss / (n - 1)) : 1;
   if (o.trend && !(daySd > 0)) fail(fn, `${pre}observations`, 'must span more than one day to fit a trend', n);
-  const X = new Float64Array(n * p);
+  const X = block.subarray(4 * cap, 4 * cap + n * p);
   for (let i = 0; i < n; i++) {
     X[i * p] = 1;
     const c = effectColumn[arm[i] as number] as number;

@@ -141,8 +141,8 @@ function outcomeScale(y: Float64Array): number {
  * P(better) = 0.75 to whichever arm is not the reference.
  */
 interface SymmetricCoding {
-  /** The sampler's spec data (p + 1 columns). */
-  readonly data: PreparedTrial;
+  /** The sampler's spec data (p + 1 columns; built on first use: the closed form needs only cross-products). */
+  data(): PreparedTrial;
   /** The sampler's coefficient priors (p + 1). */
   readonly coef: NormalMixture[];
   /** a_j: reported coefficient j = x_j + a_j·x_p (intercept +1, effects −1, trend 0). */
@@ -152,11 +152,14 @@ interface SymmetricCoding {
 function symmetricCoding(data: PreparedTrial, coef: readonly NormalMixture[], outcome: TrialOutcome, scaleY: number): SymmetricCoding {
   const { n, p, X } = data;
   const q = p + 1;
-  const X2 = new Float64Array(n * q);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < p; j++) X2[i * q + j] = X[i * p + j] as number;
-    if ((data.arm[i] as number) === data.refIndex) X2[i * q + p] = 1;
-  }
+  const augmented = (): PreparedTrial => {
+    const X2 = new Float64Array(n * q);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < p; j++) X2[i * q + j] = X[i * p + j] as number;
+      if ((data.arm[i] as number) === data.refIndex) X2[i * q + p] = 1;
+    }
+    return { ...data, X: X2, p: q };
+  };
   const su = defaultEffectSd(outcome, scaleY) / Math.SQRT2;
   const u: NormalMixture = { w: Float64Array.of(1), m: Float64Array.of(0), s: Float64Array.of(su) };
   const coef2 = coef.map((c, j) => (j >= 1 && j <= data.effectNames.length ? u : c));
@@ -164,7 +167,36 @@ function symmetricCoding(data: PreparedTrial, coef: readonly NormalMixture[], ou
   const a = new Float64Array(p);
   a[0] = 1;
   for (let j = 1; j <= data.effectNames.length; j++) a[j] = -1;
-  return { data: { ...data, X: X2, p: q }, coef: coef2, a };
+  return { data: augmented, coef: coef2, a };
+}
+
+/**
+ * XᵀX and Xᵀy of the symmetric coding's design [X | r] (r the reference's indicator) from X
+ * itself: the last row and column are Σ_ref x_i and n_ref, the last entry of Xᵀy is Σ_ref y_i.
+ */
+function augmentedCrossProducts(d: PreparedTrial, xtx: Float64Array, xty: Float64Array): void {
+  const { n, p, X, y } = d;
+  const q = p + 1;
+  const sub = new Float64Array(p * p);
+  const subY = new Float64Array(p);
+  crossProducts(X, n, p, null, y, sub, subY);
+  const xr = new Float64Array(p);
+  let nr = 0;
+  let yr = 0;
+  for (let i = 0; i < n; i++) {
+    if ((d.arm[i] as number) !== d.refIndex) continue;
+    nr++;
+    yr += y[i] as number;
+    for (let j = 0; j < p; j++) xr[j] = (xr[j] as number) + (X[i * p + j] as number);
+  }
+  for (let a = 0; a < p; a++) {
+    for (let b = 0; b < p; b++) xtx[a * q + b] = sub[a * p + b] as number;
+    xtx[a * q + p] = xr[a] as number;
+    xtx[p * q + a] = xr[a] as number;
+    xty[a] = subY[a] as number;
+  }
+  xtx[p * q + p] = nr;
+  xty[p] = yr;
 }
 
 /** Maps one chain from the symmetric sampler layout (width w + 1) to the reported layout (width w). */
@@ -434,13 +466,13 @@ export function analyzeResolvedTrial(o: ResolvedTrialOptions, designIn: unknown,
   // Default priors on both the intercept and the effects: the symmetric parameterisation.
   const symmetric = o.coefPriors.intercept === undefined && (o.coefPriors.effects === undefined || o.coefPriors.effects.size === 0);
   const sym = symmetric ? symmetricCoding(fitData, fitCoef, outcome, outcomeScale(data.y)) : undefined;
-  const sampSpec: ModelSpec = sym === undefined ? spec : { ...spec, data: sym.data, coef: sym.coef };
   if (outcome === 'normal' && sigma !== undefined && !autocorrelation) {
-    const exact = exactNormal(sampSpec, sym?.a, sigma, betterIs, thresholds, mc.seed, mc.keepDraws ? mc.chains * mc.draws : 0, yShift);
+    const exact = exactNormal(sym === undefined ? spec : { ...spec, coef: sym.coef }, sym?.a, sigma, betterIs, thresholds, mc.seed, mc.keepDraws ? mc.chains * mc.draws : 0, yShift);
     if (exact !== null) {
       return { method: 'exact', ...base, effects: exact.effects, probBest: exact.probBest, warnings: [], ...(exact.draws ? { draws: exact.draws } : {}) };
     }
   }
+  const sampSpec: ModelSpec = sym === undefined ? spec : { ...spec, data: sym.data(), coef: sym.coef };
   const rng = createRng(mc.seed);
   const lay = layoutOf(spec, outcome);
   // GLMs: independence MH on the collapsed likelihood when the Laplace proposal passes the
@@ -544,17 +576,17 @@ function exactNormal(
   yShift: number,
 ): { effects: Record<string, EffectSummary>; probBest: Record<string, number>; draws?: TrialDraws } | null {
   const d = spec.data;
-  const { n, X, y } = d;
   // The sampler's coordinates (p + 1 with the symmetric coding) and the reported ones.
-  const pS = d.p;
-  const p = sym === undefined ? pS : pS - 1;
+  const p = d.p;
+  const pS = sym === undefined ? p : p + 1;
   let combos = 1;
   for (const c of spec.coef) combos *= c.w.length;
   if (combos > 4096) return null;
   const s2 = sigma * sigma;
   const xtx = new Float64Array(pS * pS);
   const xty = new Float64Array(pS);
-  crossProducts(X, n, pS, null, y, xtx, xty);
+  if (sym === undefined) crossProducts(d.X, d.n, p, null, d.y, xtx, xty);
+  else augmentedCrossProducts(d, xtx, xty);
   const means: Float64Array[] = [];
   const covs: Float64Array[] = [];
   // Per combination, the posterior precision Q and linear term b = Q·mean (for the draws).
