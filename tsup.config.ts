@@ -59,6 +59,11 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     splitting: false,
+    // One file with @stdlib inlined: each pool thread loads it at start, and resolving ~450
+    // separate CommonJS files took most of a thread's start-up. Inlined @stdlib calls
+    // require('tty') (its `debug` helper), so the bundle gets a real require, as the command does.
+    noExternal: [/^@stdlib\//],
+    banner: { js: "import { createRequire as __n1kitCreateRequire } from 'node:module';\nconst require = __n1kitCreateRequire(import.meta.url);" },
   },
   {
     // `n1kit/queue`: the BullMQ runner (Node only; bullmq is an optional peer dependency).
