@@ -301,18 +301,7 @@ function quickArgsort(keys: Float64Array, idx: Uint32Array, lo0: number, hi0: nu
         lo = i;
       }
     }
-    for (let i = lo + 1; i <= hi; i++) {
-      const k = keys[i] as number;
-      const ki = idx[i] as number;
-      let j = i - 1;
-      while (j >= lo && (keys[j] as number) > k) {
-        keys[j + 1] = keys[j] as number;
-        idx[j + 1] = idx[j] as number;
-        j--;
-      }
-      keys[j + 1] = k;
-      idx[j + 1] = ki;
-    }
+    insertionArgsort(keys, idx, lo, hi + 1);
   }
 }
 

@@ -50,11 +50,10 @@ function colorScale(o: PlotOptions | undefined, present: readonly string[], fall
   return { scale: { domain, range } };
 }
 
-function frame(o: PlotOptions | undefined, title: string, height: number): VegaLiteSpec {
-  const width = o?.width ?? 560;
-  const h = o?.height ?? height;
-  finite('plot', 'width', width);
-  finite('plot', 'height', h);
+/** The frame every n1kit chart shares: schema, title, size, font. @internal */
+export function frame(fn: string, o: { readonly width?: number; readonly height?: number; readonly title?: string } | undefined, title: string, height: number): VegaLiteSpec {
+  const width = finite(fn, 'options.width', o?.width ?? 560);
+  const h = finite(fn, 'options.height', o?.height ?? height);
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: o?.title ?? title,
@@ -99,7 +98,7 @@ export function plotSchedule(design: TrialDesign, options?: PlotOptions): VegaLi
     rows.push({ part: 'treatment', treatment: p.treatment, start: washEnd, end: p.endDay + 1, period: p.index + 1 });
   }
   return {
-    ...frame(options, 'Trial schedule', 90),
+    ...frame('plotSchedule', options, 'Trial schedule', 90),
     data: { values: rows },
     layer: [
       {
@@ -170,7 +169,7 @@ export function plotOutcomes(
   });
   const bounds = d.periods.map((p) => ({ day: p.startDay }));
   return {
-    ...frame(options, 'Diary', 220),
+    ...frame('plotOutcomes', options, 'Diary', 220),
     layer: [
       {
         data: { values: bounds },
@@ -246,7 +245,7 @@ export function plotPosterior(
     if (th !== undefined) rules.push({ x: finite('plotPosterior', `thresholds.${t}`, th), label: `MCID ${t}`, treatment: t });
   }
   return {
-    ...frame(options, 'Posterior effect versus the reference', 220),
+    ...frame('plotPosterior', options, 'Posterior effect versus the reference', 220),
     layer: [
       {
         data: { values: rows },
@@ -321,5 +320,5 @@ export function plotRanking(
       encoding: { x: { field: 'x', type: 'quantitative' } },
     });
   }
-  return { ...frame(options, 'LFM ranking: probability of being the best', 30 * rows.length + 20), layer };
+  return { ...frame('plotRanking', options, 'LFM ranking: probability of being the best', 30 * rows.length + 20), layer };
 }

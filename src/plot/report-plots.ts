@@ -8,7 +8,7 @@
 import { denseArray, fail, finite, plainObject } from '../validate.js';
 import type { TrialDesign } from '../design/types.js';
 import type { VegaLiteSpec } from './plots.js';
-import { VEGA_LITE_SCHEMA } from './plots.js';
+import { frame } from './plots.js';
 import { checkPlotOptions, REPORT } from './options.js';
 
 const PALETTE = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d'];
@@ -40,17 +40,6 @@ function colorFor(o: ReportPlotOptions | undefined, ids: readonly string[]): { d
   return { domain, range };
 }
 
-function frame(fn: string, o: ReportPlotOptions | undefined, title: string, height: number): VegaLiteSpec {
-  const width = finite(fn, 'options.width', o?.width ?? 560);
-  const h = finite(fn, 'options.height', o?.height ?? height);
-  return {
-    $schema: VEGA_LITE_SCHEMA,
-    title: o?.title ?? title,
-    width,
-    height: h,
-    config: { font: 'Helvetica, Arial, sans-serif', view: { stroke: null } },
-  };
-}
 
 /** A labelled vertical reference line (e.g. "no effect" at 0, "MCID" at −2). */
 export interface ReferenceLine {
