@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { EffectSummary } from '../../src/models/index.js';
+import type { EffectSummary, SeriesAnalysis } from '../../src/models/index.js';
 
 /**
  * Two-sided Monte Carlo band for comparing a probability estimated from MCMC draws with a
@@ -38,5 +38,35 @@ export function compareEffect(got: EffectSummary, exp: EffectSummary, ess: numbe
     expect(got.probClinicallyBetter).toBeDefined();
     const pc = exp.probClinicallyBetter;
     expect(Math.abs((got.probClinicallyBetter as number) - pc)).toBeLessThan(probBand(pc, ess, essRef));
+  }
+}
+
+/** A JAGS fixture's expected series summaries (the effect arm is `drug`). */
+export interface SeriesExpected {
+  population: { drug: EffectSummary & { heterogeneity: { mean: number; sd: number; median?: number } } };
+  individuals: Record<string, { drug: EffectSummary }>;
+}
+
+/**
+ * A series analysis against a JAGS reference: μ's mean within 0.05 posterior sd and its sd within
+ * 5%, P(better) within {@link probBand}, τ's mean within `tauTol` of its sd (and τ's sd within 5%
+ * unless `tauSd` is false), each patient's effect mean within 0.05 sd, sd within 5% and
+ * P(better) within the band.
+ */
+export function compareSeries(r: SeriesAnalysis, exp: SeriesExpected, essRef: number, o: { tauTol?: number; tauSd?: boolean } = {}): void {
+  expect(r.diagnostics.converged).toBe(true);
+  const pop = r.population.drug!;
+  const e = exp.population.drug;
+  expect(Math.abs(pop.mean - e.mean)).toBeLessThan(0.05 * e.sd);
+  expect(Math.abs(pop.sd / e.sd - 1)).toBeLessThan(0.05);
+  expect(Math.abs(pop.probBetter - e.probBetter)).toBeLessThan(probBand(e.probBetter, r.diagnostics.ess.drug!, essRef));
+  expect(Math.abs(pop.heterogeneity.mean - e.heterogeneity.mean)).toBeLessThan((o.tauTol ?? 0.05) * e.heterogeneity.sd);
+  if (o.tauSd !== false) expect(Math.abs(pop.heterogeneity.sd / e.heterogeneity.sd - 1)).toBeLessThan(0.05);
+  for (const [id, rec] of Object.entries(exp.individuals)) {
+    const got = r.individuals[id]!.drug!;
+    const dg = r.diagnostics.parameters[`effect[${id},drug]`]!;
+    expect(Math.abs(got.mean - rec.drug.mean)).toBeLessThan(0.05 * rec.drug.sd);
+    expect(Math.abs(got.sd / rec.drug.sd - 1)).toBeLessThan(0.05);
+    expect(Math.abs(got.probBetter - rec.drug.probBetter)).toBeLessThan(probBand(rec.drug.probBetter, Math.min(dg.essBulk, dg.essTail), essRef));
   }
 }
