@@ -135,7 +135,7 @@ function outcomeScale(y: Float64Array): number {
  * for all arms (the reference included) and α the default intercept prior, so each effect
  * u_k − u_ref has the documented N(0, s) prior and relabelling the arms (a different reference)
  * permutes the prior exactly. The sampler sees X with one more column (u_ref, at index p); the
- * draws map back to the reported (intercept, effects, trend) by {@link SymmetricCoding.toReported}.
+ * draws map back to the reported (intercept, effects, trend) by `toReportedChain`.
  * Without this, the reference's level is held by the intercept prior alone while the other arms'
  * levels get the intercept's and the effect's variance: data that carry no information then give
  * P(better) = 0.75 to whichever arm is not the reference.
