@@ -29,7 +29,8 @@ import {
   resolveBase,
   stateNumbers,
 } from './policy.js';
-import { normalBestProbabilities } from './pbest.js';
+import type { PBestWork } from './pbest.js';
+import { normalBestProbabilities, pbestWork } from './pbest.js';
 
 /** Options shared by the contextual policies. */
 export interface ContextualOptions extends PolicyBaseOptions {
@@ -281,9 +282,11 @@ class NormalDraw implements DirectDraw {
     readonly chosen: number,
     readonly m: number[],
     readonly s: number[],
+    /** The policy's P(best) work arrays (one per policy, reused across decisions). */
+    private readonly work: PBestWork,
   ) {}
   allocation(out: Float64Array): void {
-    normalBestProbabilities(this.m, this.s, this.m.length, out);
+    normalBestProbabilities(this.m, this.s, this.m.length, out, this.work);
   }
   scores(out: Float64Array): void {
     for (let j = 0; j < this.m.length; j++) out[j] = this.m[j]!;
@@ -305,6 +308,8 @@ abstract class GaussianScoreCore {
   private readonly w: Float64Array;
   private sds = new Float64Array(0);
   private row = new Float64Array(0);
+  /** Work arrays of the exact P(best) of this policy's draws. */
+  private readonly pbest = pbestWork();
   constructor(
     readonly dimension: number,
     /** Monte Carlo draws for more than two arms, or null: exact. */
@@ -364,7 +369,7 @@ abstract class GaussianScoreCore {
     if (this.row.length < k) this.row = new Float64Array(k);
     const v = this.row;
     for (let j = 0; j < k; j++) v[j] = m[j]! + s[j]! * rng.normal();
-    return new NormalDraw(argmaxRandomTie(v, k, rng), m, s);
+    return new NormalDraw(argmaxRandomTie(v, k, rng), m, s, this.pbest);
   }
 
   raw(rng: Rng, active: readonly number[], x: Float64Array | undefined, out: Float64Array, scores: Float64Array) {

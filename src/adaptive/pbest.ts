@@ -104,8 +104,21 @@ const { SA, SB } = (() => {
   }
   return { SA: a, SB: b };
 })();
-const EVEN = new Float64Array(HALF);
-const ODD = new Float64Array(HALF);
+/**
+ * Work arrays of the P(best) rules (filled and read within one synchronous call): owned by the
+ * caller (a policy keeps one across decisions; a one-off call makes its own), never module-level.
+ * @internal
+ */
+export interface PBestWork {
+  readonly even: Float64Array;
+  readonly odd: Float64Array;
+  readonly arrays: Float64Array[];
+}
+
+/** New work arrays for the P(best) rules. @internal */
+export function pbestWork(): PBestWork {
+  return { even: new Float64Array(HALF), odd: new Float64Array(HALF), arrays: [] };
+}
 /**
  * The same folding for Sᵀ·g (Σ_l g_l S[l, m]): with U_m = Σ TA[m,l]e_l and V_m = Σ TB[m,l]o_l
  * (e, o: even and odd parts of g), entry m is U_m + V_m and entry N−1−m is w_m·Σg − U_m + V_m.
@@ -183,7 +196,9 @@ function panelEdges(
  * `f[o + l·stride]` (l < N) and its cdf F0 at the panel start, into `Fn[o + l·stride]`;
  * returns the cdf at the panel end (both clamped to [0, 1]).
  */
-function panelCdf(f: Float64Array, Fn: Float64Array, o: number, stride: number, h: number, F0: number): number {
+function panelCdf(f: Float64Array, Fn: Float64Array, o: number, stride: number, h: number, F0: number, w: PBestWork): number {
+  const EVEN = w.even;
+  const ODD = w.odd;
   let mx = 0;
   for (let l = 0; l < N; l++) if (f[o + l * stride]! > mx) mx = f[o + l * stride]!;
   if (mx * h < 1e-19) {
@@ -250,6 +265,7 @@ function panelProducts(f: Float64Array, Fn: Float64Array, o: number, k: number, 
  * entry (and at the last on return); `out[j]` receives ∫ fⱼ Π_{i≠j} Fᵢ.
  */
 function integrate(k: number, edges: readonly number[], dens: Densities, F: Float64Array, out: Float64Array): void {
+  const w = pbestWork();
   const f = new Float64Array(N * k);
   const Fn = new Float64Array(N * k);
   const pre = new Float64Array(k + 1);
@@ -260,7 +276,7 @@ function integrate(k: number, edges: readonly number[], dens: Densities, F: Floa
     const h = 0.5 * (b - x);
     const c = 0.5 * (b + x);
     for (let l = 0; l < N; l++) dens(c + h * T[l]!, f, l * k);
-    for (let j = 0; j < k; j++) F[j] = panelCdf(f, Fn, j, k, h, F[j]!);
+    for (let j = 0; j < k; j++) F[j] = panelCdf(f, Fn, j, k, h, F[j]!, w);
     panelProducts(f, Fn, 0, k, h, pre, out, 0);
   }
 }
@@ -344,6 +360,7 @@ function gridOf(key: Float64Array, k: number): number[] {
 export class BetaBestCache {
   private k = -1;
   private pivot = -1;
+  private readonly work = pbestWork();
   private key: Float64Array = new Float64Array(0);
   private grid: number[] = [];
   private tmpKey = new Float64Array(KEY);
@@ -562,7 +579,7 @@ export class BetaBestCache {
         const q = p * N;
         for (let l = 0; l < N; l++) fv[base + l * k] = Math.exp(am1 * lx[q + l]! + bm1 * l1x[q + l]! - lnB);
         Fs[p * k + j] = F;
-        F = withNodes ? panelCdf(fv, Fv, base, k, this.hw[p]!, F) : panelEnd(fv, base, k, this.hw[p]!, F);
+        F = withNodes ? panelCdf(fv, Fv, base, k, this.hw[p]!, F, this.work) : panelEnd(fv, base, k, this.hw[p]!, F);
       }
     }
     for (let p = Math.max(p1 + 1, w0); p <= w1; p++) {
@@ -607,6 +624,8 @@ export class BetaBestCache {
     }
     // Hⱼ = Sᵀgⱼ and Gⱼ = Σ gⱼ (folded as in panelCdf); H_c = G_c = 0
     const Hv = this.Hv;
+    const EVEN = this.work.even;
+    const ODD = this.work.odd;
     const base = p * N * k;
     for (let j = 0; j < k; j++) {
       let G = 0;
@@ -710,13 +729,12 @@ const LOG_TAIL_NORMAL = Math.log(1e-16);
 /** Normal panels: this many sds wide near an arm. */
 const NORMAL_WIDTH = 3;
 
-/** Reused work arrays of the normal rule (filled and read within one synchronous call). */
-const SCRATCH: Float64Array[] = [];
-function scratch(i: number, n: number): Float64Array {
-  let a = SCRATCH[i];
+/** Work array `i` of at least `n` entries, reused from `w` (filled and read within one synchronous call). */
+function scratch(w: PBestWork, i: number, n: number): Float64Array {
+  let a = w.arrays[i];
   if (a === undefined || a.length < n) {
     a = new Float64Array(Math.max(n, 2 * (a?.length ?? 8)));
-    SCRATCH[i] = a;
+    w.arrays[i] = a;
   }
   return a;
 }
@@ -735,10 +753,11 @@ function integrateNormal(
   c0: Float64Array,
   F: Float64Array,
   out: Float64Array,
+  w: PBestWork,
 ): void {
-  const f = scratch(0, N * k);
-  const Fn = scratch(1, N * k);
-  const pre = scratch(2, k + 1);
+  const f = scratch(w, 0, N * k);
+  const Fn = scratch(w, 1, N * k);
+  const pre = scratch(w, 2, k + 1);
   out.fill(0, 0, k);
   let kl = k;
   for (let p = 0; p + 1 < edges.length; p++) {
@@ -755,7 +774,7 @@ function integrateNormal(
         f[o + q] = Math.exp(c0[q]! - 0.5 * z * z);
       }
     }
-    for (let q = 0; q < kl; q++) F[q] = panelCdf(f, Fn, q, kl, h, F[q]!);
+    for (let q = 0; q < kl; q++) F[q] = panelCdf(f, Fn, q, kl, h, F[q]!, w);
     panelProducts(f, Fn, 0, kl, h, pre, out, 0);
   }
 }
@@ -776,7 +795,7 @@ function integrateNormal(
  * @see Gelman et al., Bayesian Data Analysis, 3rd ed., §3.7 (difference of normals).
  * @internal
  */
-export function normalBestProbabilities(m: ArrayLike<number>, s: ArrayLike<number>, k: number, out: Float64Array): Float64Array {
+export function normalBestProbabilities(m: ArrayLike<number>, s: ArrayLike<number>, k: number, out: Float64Array, w: PBestWork = pbestWork()): Float64Array {
   if (k === 1) {
     out[0] = 1;
     return out;
@@ -819,10 +838,10 @@ export function normalBestProbabilities(m: ArrayLike<number>, s: ArrayLike<numbe
   hi = cont.length > 0 ? m[cont[0]!]! + Z_NORMAL * s[cont[0]!]! : lo;
   out.fill(0, 0, k);
   const kc = cont.length;
-  const mc = scratch(3, kc);
-  const sc = scratch(4, kc);
-  const c0 = scratch(5, kc);
-  const is = scratch(6, kc);
+  const mc = scratch(w, 3, kc);
+  const sc = scratch(w, 4, kc);
+  const c0 = scratch(w, 5, kc);
+  const is = scratch(w, 6, kc);
   for (let q = 0; q < kc; q++) {
     const j = cont[q]!;
     mc[q] = m[j]!;
@@ -851,14 +870,14 @@ export function normalBestProbabilities(m: ArrayLike<number>, s: ArrayLike<numbe
     lo = a0;
   }
   let atMass = 1; // P(every continuous arm < lo)
-  const F = scratch(7, kc);
+  const F = scratch(w, 7, kc);
   for (let q = 0; q < kc; q++) {
     F[q] = normalCdf((lo - mc[q]!) / sc[q]!, 0, 1);
     atMass *= F[q]!;
   }
   if (kc > 0 && lo < hi) {
-    const part = scratch(8, kc);
-    integrateNormal(kc, panelEdges(lo, hi, kc, mc, sc, NORMAL_WIDTH, false, false, 0, 0.5), mc, sc, is, c0, F, part);
+    const part = scratch(w, 8, kc);
+    integrateNormal(kc, panelEdges(lo, hi, kc, mc, sc, NORMAL_WIDTH, false, false, 0, 0.5), mc, sc, is, c0, F, part, w);
     for (let q = 0; q < kc; q++) out[cont[q]!] = part[q]!;
   }
   if (M > Number.NEGATIVE_INFINITY && M >= lo) {

@@ -304,12 +304,6 @@ export function argmaxSet(scores: Float64Array, active: readonly number[]): numb
  * read (then cached) from the draw's snapshot. `active`, `position` and the templates are the
  * policy's arrays at `select` (replaced, never mutated, when arms are added or retired).
  */
-/** Scratch for {@link lazySelection}'s raw values (filled and read synchronously). */
-let lazyScratch = new Float64Array(16);
-function scratch(k: number): Float64Array {
-  if (lazyScratch.length < k) lazyScratch = new Float64Array(2 * k);
-  return lazyScratch;
-}
 
 function lazySelection(
   d: DirectDraw,
@@ -327,7 +321,7 @@ function lazySelection(
     method: 'exact',
     get probabilities(): Record<string, number> {
       if (probabilities === undefined) {
-        const q = scratch(active.length);
+        const q = new Float64Array(active.length);
         d.allocation(q);
         const out: Record<string, number> = { ...allTemplate };
         for (let i = 0; i < n; i++) {
@@ -340,7 +334,7 @@ function lazySelection(
     },
     get scores(): Record<string, number> {
       if (scores === undefined) {
-        const q = scratch(active.length);
+        const q = new Float64Array(active.length);
         d.scores(q);
         const out: Record<string, number> = { ...activeTemplate };
         active.forEach((i, j) => {

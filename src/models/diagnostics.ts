@@ -21,10 +21,10 @@ function checked(fn: string, chains: unknown, compute: (c: readonly ArrayLike<nu
 }
 
 /**
- * Scratch buffers for `m` split chains of `n` draws each, reused from call to call (an analysis
- * diagnoses every parameter at one size; two sizes of at most {@link SCRATCH_MAX} draws are
- * kept). Nothing in them is returned, and the functions that fill them run to the end
- * without calling out, so no two calls ever share contents.
+ * Scratch buffers for `m` split chains of `n` draws each, reused within one analysis (which
+ * diagnoses every parameter at one size; a workspace keeps two sizes of at most
+ * {@link SCRATCH_MAX} draws). Nothing in them is returned, and the functions that fill them run
+ * to the end without calling out, so no two calls ever share contents.
  */
 interface Scratch {
   /** Pooled split draws (split chain j at j·n), sorted in place by the argsort. */
@@ -43,12 +43,44 @@ interface Scratch {
   readonly rho: Float64Array;
   /** Every draw, sorted (odd chains only: the split drops the middle draws). */
   full: Float64Array | undefined;
+  /** Lag t + 1's autocovariance, beside lag t's (see acovMeanPair). */
+  readonly pair: Float64Array;
 }
 
 const SCRATCH_MAX = 1 << 16;
-const scratches = new Map<number, Scratch>();
 
-function scratchFor(m: number, n: number): Scratch {
+/**
+ * The buffers and kept sorts of one analysis (no module-level state): created by the model
+ * that summarises and diagnoses its parameters, passed to {@link summarizeDraws}-style callers
+ * and {@link diagnoseRaw}, and emptied by {@link clearWorkspace} when the analysis is done.
+ * @internal
+ */
+export interface DrawWorkspace {
+  readonly scratches: Map<number, Scratch>;
+  sortBuffers: SortBuffers | undefined;
+  readonly sortedCache: SortedDraws[];
+  cachedDraws: number;
+  readonly spares: SortedDraws[];
+  readonly scoreTables: Map<number, Float64Array>;
+}
+
+/** A new, empty workspace. @internal */
+export function drawWorkspace(): DrawWorkspace {
+  return { scratches: new Map(), sortBuffers: undefined, sortedCache: [], cachedDraws: 0, spares: [], scoreTables: new Map() };
+}
+
+/** Drops a workspace's buffers (an analysis keeps its result, not its scratch). @internal */
+export function clearWorkspace(ws: DrawWorkspace): void {
+  ws.scratches.clear();
+  ws.sortBuffers = undefined;
+  ws.sortedCache.length = 0;
+  ws.cachedDraws = 0;
+  ws.spares.length = 0;
+  ws.scoreTables.clear();
+}
+
+function scratchFor(ws: DrawWorkspace, m: number, n: number): Scratch {
+  const scratches = ws.scratches;
   const key = m * 1e8 + n;
   let s = scratches.get(key);
   if (s === undefined) {
@@ -65,6 +97,7 @@ function scratchFor(m: number, n: number): Scratch {
       means: new Float64Array(m),
       rho: new Float64Array(n + 1),
       full: undefined,
+      pair: new Float64Array(2),
     };
     if (total <= SCRATCH_MAX) {
       if (scratches.size >= 2) scratches.delete(scratches.keys().next().value as number);
@@ -90,12 +123,10 @@ interface SortedDraws {
 
 const CACHE_ENTRIES = 32;
 const CACHE_DRAWS = 1 << 19;
-const sortedCache: SortedDraws[] = [];
-let cachedDraws = 0;
-const spares: SortedDraws[] = [];
 
 /** The kept sort of `x` (removed from the cache), or undefined. @internal */
-export function takeSortedDraws(x: ArrayLike<number>): SortedDraws | undefined {
+export function takeSortedDraws(ws: DrawWorkspace, x: ArrayLike<number>): SortedDraws | undefined {
+  const sortedCache = ws.sortedCache;
   const len = x.length;
   for (let e = sortedCache.length - 1; e >= 0; e--) {
     const c = sortedCache[e] as SortedDraws;
@@ -105,7 +136,7 @@ export function takeSortedDraws(x: ArrayLike<number>): SortedDraws | undefined {
     while (k < len && sorted[k] === x[idx[k] as number]) k++;
     if (k === len) {
       sortedCache.splice(e, 1);
-      cachedDraws -= len;
+      ws.cachedDraws -= len;
       return c;
     }
   }
@@ -113,7 +144,8 @@ export function takeSortedDraws(x: ArrayLike<number>): SortedDraws | undefined {
 }
 
 /** Buffers for a sort of `len` draws (a released entry's if one fits). @internal */
-export function sortedDrawsBuffers(len: number): SortedDraws {
+export function sortedDrawsBuffers(ws: DrawWorkspace, len: number): SortedDraws {
+  const spares = ws.spares;
   for (let e = spares.length - 1; e >= 0; e--) {
     const c = spares[e] as SortedDraws;
     if (c.sorted.length === len) {
@@ -125,21 +157,21 @@ export function sortedDrawsBuffers(len: number): SortedDraws {
 }
 
 /** Keeps a sort for {@link takeSortedDraws}, dropping the oldest beyond the bounds. @internal */
-export function keepSortedDraws(s: SortedDraws): void {
+export function keepSortedDraws(ws: DrawWorkspace, s: SortedDraws): void {
   const len = s.sorted.length;
   if (len === 0 || len > SCRATCH_MAX) return;
-  sortedCache.push(s);
-  cachedDraws += len;
-  while (sortedCache.length > CACHE_ENTRIES || cachedDraws > CACHE_DRAWS) {
-    const old = sortedCache.shift() as SortedDraws;
-    cachedDraws -= old.sorted.length;
-    releaseSortedDraws(old);
+  ws.sortedCache.push(s);
+  ws.cachedDraws += len;
+  while (ws.sortedCache.length > CACHE_ENTRIES || ws.cachedDraws > CACHE_DRAWS) {
+    const old = ws.sortedCache.shift() as SortedDraws;
+    ws.cachedDraws -= old.sorted.length;
+    releaseSortedDraws(ws, old);
   }
 }
 
 /** Returns a sort's buffers for reuse once it has been read. @internal */
-export function releaseSortedDraws(s: SortedDraws): void {
-  if (spares.length < 8) spares.push(s);
+export function releaseSortedDraws(ws: DrawWorkspace, s: SortedDraws): void {
+  if (ws.spares.length < 8) ws.spares.push(s);
 }
 
 /**
@@ -151,13 +183,13 @@ export function releaseSortedDraws(s: SortedDraws): void {
  * draws of a well-mixed posterior, and no slower on Cauchy-like ones. Equal keys may come out
  * in any order. @internal
  */
-export function argsortInPlace(keys: Float64Array, idx: Uint32Array): void {
+export function argsortInPlace(keys: Float64Array, idx: Uint32Array, ws?: DrawWorkspace): void {
   const n = keys.length;
   if (n < 2) return;
-  let b = sortBuffers;
+  let b = ws?.sortBuffers;
   if (b === undefined || b.keys.length < n) {
     b = { keys: new Float64Array(n), idx: new Uint32Array(n), bucket: new Int32Array(n), count: new Int32Array((n >> 1) + 1) };
-    if (n <= SCRATCH_MAX) sortBuffers = b;
+    if (ws !== undefined && n <= SCRATCH_MAX) ws.sortBuffers = b;
   }
   bucketArgsort(keys, idx, 0, n, 0, b);
 }
@@ -168,7 +200,6 @@ interface SortBuffers {
   readonly bucket: Int32Array;
   readonly count: Int32Array;
 }
-let sortBuffers: SortBuffers | undefined;
 
 /** Sorts `keys[lo..hi)` with `idx` alongside (see {@link argsortInPlace}). */
 function bucketArgsort(keys: Float64Array, idx: Uint32Array, lo: number, hi: number, depth: number, buf: SortBuffers): void {
@@ -310,9 +341,9 @@ function quickArgsort(keys: Float64Array, idx: Uint32Array, lo0: number, hi0: nu
  * given values in ascending order and the original position of each; written to `out` by
  * original position.
  */
-function normalScores(sortedVals: ArrayLike<number>, order: ArrayLike<number>, out: Float64Array): void {
+function normalScores(ws: DrawWorkspace, sortedVals: ArrayLike<number>, order: ArrayLike<number>, out: Float64Array): void {
   const total = sortedVals.length;
-  const table = scoreTable(total);
+  const table = scoreTable(ws, total);
   let i = 0;
   while (i < total) {
     let k = i;
@@ -327,10 +358,10 @@ function normalScores(sortedVals: ArrayLike<number>, order: ArrayLike<number>, o
   }
 }
 
-// The scores of untied ranks depend on the number of draws alone: kept for the last few sizes
-// (an analysis diagnoses every parameter at one size).
-const scoreTables = new Map<number, Float64Array>();
-function scoreTable(total: number): Float64Array {
+// The scores of untied ranks depend on the number of draws alone: kept in the workspace for the
+// last few sizes (an analysis diagnoses every parameter at one size).
+function scoreTable(ws: DrawWorkspace, total: number): Float64Array {
+  const scoreTables = ws.scoreTables;
   let t = scoreTables.get(total);
   if (t === undefined) {
     t = new Float64Array(total);
@@ -375,9 +406,9 @@ function basicRhat(x: Float64Array, m: number, n: number, means: Float64Array): 
 /**
  * Means over the `m` chains of centred draws `cen` of the biased autocovariances at lags t and
  * t + 1, in one pass (each sum in the order of the plain loop): lag t returned, lag t + 1 in
- * `acovPair[1]`.
+ * `pair[1]`.
  */
-function acovMeanPair(cen: Float64Array, m: number, n: number, t: number): number {
+function acovMeanPair(cen: Float64Array, m: number, n: number, t: number, pair: Float64Array): number {
   let tot0 = 0;
   let tot1 = 0;
   for (let j = 0; j < m; j++) {
@@ -396,10 +427,9 @@ function acovMeanPair(cen: Float64Array, m: number, n: number, t: number): numbe
     tot0 += s0 / n;
     tot1 += s1 / n;
   }
-  acovPair[1] = tot1 / m;
+  pair[1] = tot1 / m;
   return tot0 / m;
 }
-const acovPair = new Float64Array(2);
 
 /**
  * ESS of `m` split chains of `n` draws stored one after the other in `x`, which must not all be
@@ -456,8 +486,8 @@ function essOfSplit(x: Float64Array, m: number, n: number, s: Scratch): number {
   rho[1] = rhoOdd;
   while (t < n - 5 && Number.isFinite(rhoEven + rhoOdd) && rhoEven + rhoOdd > 0) {
     t += 2;
-    rhoEven = 1 - (meanVar - acovMeanPair(cen, m, n, t)) / varPlus;
-    rhoOdd = 1 - (meanVar - (acovPair[1] as number)) / varPlus;
+    rhoEven = 1 - (meanVar - acovMeanPair(cen, m, n, t, s.pair)) / varPlus;
+    rhoOdd = 1 - (meanVar - (s.pair[1] as number)) / varPlus;
     if (rhoEven + rhoOdd >= 0) {
       rho[t] = rhoEven;
       rho[t + 1] = rhoOdd;
@@ -494,12 +524,12 @@ const NO_DIAGNOSTICS = { rhat: Number.NaN, essBulk: Number.NaN, essTail: Number.
  * All three diagnostics of one parameter from its chains, without input checks. With
  * `bulkOnly` the R-hat and tail ESS are left NaN (what {@link essBulk} needs). @internal
  */
-export function diagnoseRaw(chains: readonly ArrayLike<number>[], bulkOnly = false): { rhat: number; essBulk: number; essTail: number } {
+export function diagnoseRaw(chains: readonly ArrayLike<number>[], bulkOnly = false, ws: DrawWorkspace = drawWorkspace()): { rhat: number; essBulk: number; essTail: number } {
   const len = (chains[0] as ArrayLike<number>).length;
   const n = Math.floor(len / 2);
   const m = 2 * chains.length;
   const total = m * n;
-  const s = scratchFor(m, n);
+  const s = scratchFor(ws, m, n);
   const { vals, idx, z, zf, ind, fvals, forder } = s;
   // Split each chain in two halves (the middle draw of an odd chain is dropped), pooled.
   let o = 0;
@@ -513,22 +543,22 @@ export function diagnoseRaw(chains: readonly ArrayLike<number>[], bulkOnly = fal
   if (isConstant(vals, total)) return { ...NO_DIAGNOSTICS };
   // Even chains pool in concatenation order: a sort kept by the summaries applies.
   const even = n + n === len;
-  const kept = even ? takeSortedDraws(vals) : undefined;
+  const kept = even ? takeSortedDraws(ws, vals) : undefined;
   if (kept === undefined) {
     for (let i = 0; i < total; i++) idx[i] = i;
-    argsortInPlace(vals, idx);
+    argsortInPlace(vals, idx, ws);
     if (even && total <= SCRATCH_MAX) {
-      const k = sortedDrawsBuffers(total);
+      const k = sortedDrawsBuffers(ws, total);
       k.sorted.set(vals);
       k.idx.set(idx);
-      keepSortedDraws(k);
+      keepSortedDraws(ws, k);
     }
   } else {
     vals.set(kept.sorted);
     idx.set(kept.idx);
-    releaseSortedDraws(kept);
+    releaseSortedDraws(ws, kept);
   }
-  normalScores(vals, idx, z);
+  normalScores(ws, vals, idx, z);
   // The draws vary, so do their normal scores.
   const essB = essOfSplit(z, m, n, s);
   if (bulkOnly) return { rhat: Number.NaN, essBulk: essB, essTail: Number.NaN };
@@ -566,7 +596,7 @@ export function diagnoseRaw(chains: readonly ArrayLike<number>[], bulkOnly = fal
       right++;
     }
   }
-  normalScores(fvals, forder, zf);
+  normalScores(ws, fvals, forder, zf);
   const rhat = Math.max(basicRhat(z, m, n, s.means), basicRhat(zf, m, n, s.means));
   // Tail ESS: the indicators x ≤ q05 and x ≤ q95 of the split draws (prefixes of the sort).
   const q05 = sortedQuantile(qs, 0.05);

@@ -70,8 +70,8 @@ export function paretoKHat(logRatios: ArrayLike<number>): number {
   if (s < 5) return Number.POSITIVE_INFINITY;
   const tail = Math.ceil(Math.min(0.2 * s, 3 * Math.sqrt(s)));
   if (tail < 5) return Number.POSITIVE_INFINITY;
-  if (scratch.length < s) scratch = new Float64Array(Math.max(s, 2 * scratch.length));
-  const lw = scratch.subarray(0, s);
+  // A copy: the selection below reorders it.
+  const lw = new Float64Array(s);
   for (let i = 0; i < s; i++) {
     const v = logRatios[i] as number;
     if (!(Number.isFinite(v) || v === Number.NEGATIVE_INFINITY)) return Number.POSITIVE_INFINITY;
@@ -93,8 +93,6 @@ export function paretoKHat(logRatios: ArrayLike<number>): number {
   return gpdFitK(x);
 }
 
-/** Scratch copy of the log ratios (read only inside one `paretoKHat` call). */
-let scratch = new Float64Array(1024);
 
 /**
  * Rearranges `a` so that a[k] is its k-th smallest value, with a[i] ≤ a[k] for i < k and

@@ -24,6 +24,7 @@ import { logExposure, poissonLaplace, poissonPatientStep } from './kernels/poiss
 import type { VarianceKernel } from './kernels/variance.js';
 import { residualSS, varianceKernel } from './kernels/variance.js';
 import { drawIndicator } from './samplers.js';
+import { drawWorkspace } from './diagnostics.js';
 import { buildDiagnostics, concat, probBestFromDraws, summarizeDraws } from './summarize.js';
 import { resolveMcmcOptions, resolveVariancePrior } from './trial.js';
 import type { EffectSummary, McmcDiagnostics, McmcOptions, TrialObservation } from './types.js';
@@ -310,7 +311,9 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     if (autocorrelation) layout.push([`rho[${pt.id}]`, o + pt.data.p + 1]);
   });
   const params = namedDraws(chains, width, layout);
-  const diagnostics = buildDiagnostics(FN, params, effectKeys, mc);
+  // One workspace for the summaries and the diagnostics: each parameter's draws are sorted once.
+  const ws = drawWorkspace();
+  const diagnostics = buildDiagnostics(FN, params, effectKeys, mc, ws);
   const population: Record<string, PopulationEffectSummary> = {};
   const armVals: Float64Array[] = [];
   const popArms = [reference, ...effectNames];
@@ -319,8 +322,8 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     const mu = concat(params[`mu[${k}]`] as Float64Array[]);
     const tau = concat(params[`tau[${k}]`] as Float64Array[]);
     armVals.push(mu);
-    const s = summarizeDraws(mu, betterIs, mu, thresholds[k]);
-    const ts = summarizeDraws(tau, 'higher');
+    const s = summarizeDraws(mu, betterIs, mu, thresholds[k], ws);
+    const ts = summarizeDraws(tau, 'higher', undefined, undefined, ws);
     // Predictive effect of a new patient: E = E[μ], Var = Var[μ] + E[τ²].
     let et2 = 0;
     for (let i = 0; i < tau.length; i++) et2 += (tau[i] as number) ** 2;
@@ -336,7 +339,7 @@ export function analyzeSeries(input: AnalyzeSeriesInput): SeriesAnalysis {
     const rec: Record<string, EffectSummary> = {};
     for (const e of pt.data.effectNames) {
       const x = concat(params[`effect[${pt.id},${e}]`] as Float64Array[]);
-      rec[e] = summarizeDraws(x, betterIs, x, thresholds[e]);
+      rec[e] = summarizeDraws(x, betterIs, x, thresholds[e], ws);
     }
     individuals[pt.id] = rec;
   }

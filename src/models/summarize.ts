@@ -5,7 +5,8 @@
  */
 import { addArgmaxShare } from '../bayes/argmax.js';
 import { ConvergenceError } from '../errors.js';
-import { argsortInPlace, diagnoseRaw, keepSortedDraws, releaseSortedDraws, sortedDrawsBuffers, sortedQuantile, takeSortedDraws } from './diagnostics.js';
+import type { DrawWorkspace } from './diagnostics.js';
+import { argsortInPlace, clearWorkspace, diagnoseRaw, drawWorkspace, keepSortedDraws, releaseSortedDraws, sortedDrawsBuffers, sortedQuantile, takeSortedDraws } from './diagnostics.js';
 import type { EffectSummary, McmcDiagnostics, ParameterDiagnostics, SamplerInfo } from './types.js';
 
 /** Summary of draws of one effect. @internal */
@@ -14,6 +15,7 @@ export function summarizeDraws(
   betterIs: 'higher' | 'lower',
   natural?: Float64Array,
   threshold?: number,
+  ws: DrawWorkspace = drawWorkspace(),
 ): EffectSummary {
   const n = x.length;
   const higher = betterIs === 'higher';
@@ -40,20 +42,20 @@ export function summarizeDraws(
     lo = sortedQuantile(sorted, 0.025);
     hi = sortedQuantile(sorted, 0.975);
   } else {
-    let k = takeSortedDraws(x);
+    let k = takeSortedDraws(ws, x);
     const hit = k !== undefined;
     if (k === undefined) {
-      k = sortedDrawsBuffers(n);
+      k = sortedDrawsBuffers(ws, n);
       k.sorted.set(x);
       const idx = k.idx;
       for (let i = 0; i < n; i++) idx[i] = i;
-      argsortInPlace(k.sorted, idx);
+      argsortInPlace(k.sorted, idx, ws);
     }
     median = sortedQuantile(k.sorted, 0.5);
     lo = sortedQuantile(k.sorted, 0.025);
     hi = sortedQuantile(k.sorted, 0.975);
-    if (hit) releaseSortedDraws(k);
-    else keepSortedDraws(k);
+    if (hit) releaseSortedDraws(ws, k);
+    else keepSortedDraws(ws, k);
   }
   const s: { -readonly [K in keyof EffectSummary]: EffectSummary[K] } = {
     mean,
@@ -137,6 +139,7 @@ export function buildDiagnostics(
   params: Record<string, Float64Array[]>,
   effectKeys: Record<string, string>,
   o: { chains: number; draws: number; warmup: number; maxRhat: number; minEss: number; strict: boolean; sampler?: SamplerInfo },
+  ws: DrawWorkspace = drawWorkspace(),
 ): McmcDiagnostics {
   const cache = new Map<string, { dg: ParameterDiagnostics; reasons: string[] }>();
   const diagnoseOne = (name: string): { dg: ParameterDiagnostics; reasons: string[] } => {
@@ -151,7 +154,7 @@ export function buildDiagnostics(
       dg = { rhat: Number.NaN, essBulk: Number.NaN, essTail: Number.NaN };
       reasons.push(`${name}: non-finite draws`);
     } else {
-      dg = diagnoseRaw(chains);
+      dg = diagnoseRaw(chains, false, ws);
       // A constant (e.g. a fixed value) has NaN diagnostics: nothing to diagnose.
       if (!Number.isNaN(dg.rhat)) {
         if (!(dg.rhat <= o.maxRhat)) reasons.push(`${name}: R-hat ${dg.rhat.toFixed(3)} > ${o.maxRhat}`);
@@ -161,6 +164,8 @@ export function buildDiagnostics(
     }
     const out = { dg, reasons };
     cache.set(name, out);
+    // Every parameter diagnosed: the analysis's scratch and kept sorts are no longer needed.
+    if (cache.size === names.length) clearWorkspace(ws);
     return out;
   };
   const names = Object.keys(params);

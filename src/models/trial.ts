@@ -27,6 +27,7 @@ import { crossProducts } from './kernels/coefficients.js';
 import { planGlmImh } from './kernels/glm-imh.js';
 import { backSolveT, choleskyOk, spdInverse, spdLogDet } from '../linalg/dense.js';
 import { bivariateNormalUpper } from './bvn.js';
+import { drawWorkspace } from './diagnostics.js';
 import { sampleMoments } from './kernels/moments.js';
 import {
   buildDiagnostics,
@@ -529,7 +530,9 @@ function summarizeChains(
   if (lay.rhoIndex >= 0) layout.push(['rho', lay.rhoIndex]);
   const params = namedDraws(chains, lay.width, layout as DrawLayout) as Record<string, Float64Array[]> & { intercept: Float64Array[] };
   if (yShift !== 0) for (const c of params.intercept) for (let i = 0; i < c.length; i++) c[i] = (c[i] as number) + yShift;
-  const diagnostics = buildDiagnostics(fn, params, effectKeys, { ...mc, sampler });
+  // One workspace for the summaries and the diagnostics: each parameter's draws are sorted once.
+  const ws = drawWorkspace();
+  const diagnostics = buildDiagnostics(fn, params, effectKeys, { ...mc, sampler }, ws);
   const b0 = concat(params.intercept);
   const effects: Record<string, EffectSummary> = {};
   const armValues: Float64Array[] = [];
@@ -547,7 +550,7 @@ function summarizeChains(
       nat = new Float64Array(x.length);
       for (let i = 0; i < x.length; i++) nat[i] = naturalDiff(outcome, b0[i] as number, x[i] as number);
     }
-    effects[t] = summarizeDraws(x, betterIs, nat, thr);
+    effects[t] = summarizeDraws(x, betterIs, nat, thr, ws);
     if (mc.keepDraws) effDraws[t] = Array.from(x);
   }
   const probBest = probBestFromDraws(data.treatments, armValues, betterIs);

@@ -9,7 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalQuantileStd } from '../../src/distributions/special.js';
 import { createRng } from '../../src/rng/index.js';
-import { argsortInPlace, diagnoseRaw, takeSortedDraws } from '../../src/models/diagnostics.js';
+import type { DrawWorkspace } from '../../src/models/diagnostics.js';
+import { argsortInPlace, clearWorkspace, diagnoseRaw, drawWorkspace, takeSortedDraws } from '../../src/models/diagnostics.js';
 import { essBulk, essTail, splitRhat } from '../../src/models/index.js';
 import { concat, summarizeDraws } from '../../src/models/summarize.js';
 
@@ -169,9 +170,9 @@ function refSummary(x: readonly number[]): { mean: number; sd: number; median: n
   return { mean: mean(x), sd: Math.sqrt(variance(x)), median: refQuantile(x, 0.5), lo: refQuantile(x, 0.025), hi: refQuantile(x, 0.975) };
 }
 
-function expectSummary(x: Float64Array, what: string): void {
+function expectSummary(x: Float64Array, what: string, ws?: DrawWorkspace): void {
   const want = refSummary(Array.from(x));
-  const got = summarizeDraws(x, 'higher');
+  const got = summarizeDraws(x, 'higher', undefined, undefined, ws);
   const scale = Math.max(want.sd, Math.abs(want.mean));
   expect(Math.abs(got.mean - want.mean) / scale, `${what} mean`).toBeLessThan(1e-12);
   expect(rel(got.sd, want.sd), `${what} sd`).toBeLessThan(1e-12);
@@ -187,9 +188,10 @@ describe('optimised diagnostics agree with the reference implementation', () => 
     for (let rep = 0; rep < 300; rep++) {
       const chains = randomChains();
       const want = reference(chains);
-      expectClose(diagnoseRaw(chains), want, `set ${rep}`);
+      const ws = drawWorkspace();
+      expectClose(diagnoseRaw(chains, false, ws), want, `set ${rep}`);
       // Again (scratch buffers reused, the kept sort found) and through the public checks.
-      expectClose(diagnoseRaw(chains), want, `set ${rep} again`);
+      expectClose(diagnoseRaw(chains, false, ws), want, `set ${rep} again`);
       if (Number.isFinite(want.rhat)) {
         expect(rel(splitRhat(chains.map((c) => Array.from(c))), want.rhat)).toBeLessThan(1e-12);
         expect(rel(essBulk(chains), want.essBulk)).toBeLessThan(1e-12);
@@ -202,31 +204,38 @@ describe('optimised diagnostics agree with the reference implementation', () => 
     for (let rep = 0; rep < 100; rep++) {
       const chains = randomChains();
       const want = reference(chains);
+      const ws = drawWorkspace();
       if (rep % 2 === 0) {
-        expectClose(diagnoseRaw(chains), want, `set ${rep}`);
-        expectSummary(concat(chains), `set ${rep}`);
+        expectClose(diagnoseRaw(chains, false, ws), want, `set ${rep}`);
+        expectSummary(concat(chains), `set ${rep}`, ws);
       } else {
-        expectSummary(concat(chains), `set ${rep}`);
-        expectClose(diagnoseRaw(chains), want, `set ${rep}`);
+        expectSummary(concat(chains), `set ${rep}`, ws);
+        expectClose(diagnoseRaw(chains, false, ws), want, `set ${rep}`);
       }
     }
   });
 
   it('a kept sort is found for the same draws, used once, and never for changed draws', () => {
     const chains = [0, 1, 2, 3].map(() => Float64Array.from({ length: 200 }, () => rng.normal()));
-    diagnoseRaw(chains);
+    const ws = drawWorkspace();
+    diagnoseRaw(chains, false, ws);
     const x = concat(chains);
-    const kept = takeSortedDraws(x);
+    const kept = takeSortedDraws(ws, x);
     expect(kept).toBeDefined();
     expect(Array.from(kept!.sorted)).toEqual(Array.from(x).sort((a, b) => a - b));
-    expect(takeSortedDraws(x)).toBeUndefined();
+    expect(takeSortedDraws(ws, x)).toBeUndefined();
     // Diagnose, then change one draw: the summaries must see the change.
-    diagnoseRaw(chains);
+    diagnoseRaw(chains, false, ws);
     chains[2]![17] = 1e6;
     const y = concat(chains);
-    expect(takeSortedDraws(y)).toBeUndefined();
+    expect(takeSortedDraws(ws, y)).toBeUndefined();
     expectSummary(y, 'changed draws');
-    expectClose(diagnoseRaw(chains), reference(chains), 'changed draws');
+    expectClose(diagnoseRaw(chains, false, ws), reference(chains), 'changed draws');
+    // A workspace is the analysis's own: another one keeps nothing of it.
+    diagnoseRaw(chains, false, ws);
+    expect(takeSortedDraws(drawWorkspace(), concat(chains))).toBeUndefined();
+    clearWorkspace(ws);
+    expect(takeSortedDraws(ws, concat(chains))).toBeUndefined();
   });
 
   it('constant draws, and ties at the tail quantiles, are NaN where the reference is', () => {

@@ -355,7 +355,6 @@ const K_FIRST = 1 - 1 / Math.log10(PILOT_FIRST);
  * The pilot's log ratios, reused from one plan to the next (they are read only inside
  * `planGlmImh`, before it returns, so no two plans or chains share live data).
  */
-const pilotScratch = new Float64Array(PILOT);
 /** Minimum pilot relative ESS: below it most proposals would be rejected (poor approximation). */
 const REL_ESS_MIN = 0.5;
 /**
@@ -464,7 +463,7 @@ export function planGlmImh(spec: ModelSpec, outcome: 'binomial' | 'poisson', rng
   let relEss = 0;
   let pilotDraws = 0;
   if (ok) {
-    const lr = pilotScratch;
+    const lr = new Float64Array(PILOT);
     const src = new ProposalSource(rng);
     let mx = Number.NEGATIVE_INFINITY;
     /** Extends the pilot to `upTo` draws, then sets k̂ and the relative ESS of all of them. */
