@@ -116,53 +116,37 @@ export function prepareTrial(
   };
   let droppedWashout = 0;
   let droppedRunIn = 0;
-  // Arm index per period (the period's treatment, looked up once).
-  const periodArm = new Int32Array(design.periods.length);
-  for (let k = 0; k < design.periods.length; k++) periodArm[k] = treatments.indexOf((design.periods[k] as TrialPeriod).treatment);
-  if (trusted) {
-    // Days ascend in the simulator's diary: walk the periods alongside (a binary search otherwise).
-    let k = 0;
-    for (const ob of obs) {
-      const day = ob.day;
-      let per = design.periods[k] as TrialPeriod | undefined;
-      if (per === undefined || day < per.startDay || day > per.endDay) {
-        while (per !== undefined && day > per.endDay) per = design.periods[++k];
-        if (per === undefined || day < per.startDay) {
-          const found = findPeriod(design.periods, day);
-          if (found === undefined) {
-            droppedRunIn++;
-            continue;
-          }
-          k = design.periods.indexOf(found);
-          per = found;
-        }
-      }
-      if (!o.includeWashout && day <= per.washoutEndDay) droppedWashout++;
-      else {
-        // The one check kept for trusted rows: a value the cross-products could overflow on.
-        if (!(Math.abs(ob.value) <= 1e100)) fail(fn, `${pre}observations`, 'must hold values of at most 1e100 in magnitude', ob.value);
-        keep(day, ob.value, ob.trials ?? 1, ob.exposure ?? 1, periodArm[k] as number);
-      }
-    }
-  }
-  (trusted ? [] : obs).forEach((ob, i) => {
-    const f = `${pre}observations[${i}]`;
-    plainObject(fn, f, ob);
-    const day = integer(fn, `${f}.day`, ob.day, 0);
-    const value = finite(fn, `${f}.value`, ob.value);
+  obs.forEach((ob, i) => {
+    // The field of this row, for error messages (built only when one is raised on the trusted path).
+    const field = (): string => `${pre}observations[${i}]`;
+    const f = trusted ? '' : field();
+    let day: number;
+    let value: number;
     let trials = 1;
     let exposure = 1;
-    if (outcome === 'normal' && Math.abs(value) > 1e100) {
-      // Squares and cross-products of larger values overflow to Infinity.
-      fail(fn, `${f}.value`, 'must be at most 1e100 in magnitude (rescale the outcome)', value);
-    }
-    if (outcome === 'binomial') {
-      trials = integer(fn, `${f}.trials`, ob.trials ?? 1, 1);
-      if (!Number.isInteger(value) || value < 0) fail(fn, `${f}.value`, 'must be a non-negative integer (successes)', value);
-      if (value > trials) fail(fn, `${f}.value`, `must be at most trials (${trials})`, value);
-    } else if (outcome === 'poisson') {
-      if (!Number.isInteger(value) || value < 0) fail(fn, `${f}.value`, 'must be a non-negative integer count', value);
-      if (ob.exposure !== undefined) exposure = positive(fn, `${f}.exposure`, ob.exposure);
+    if (trusted) {
+      // Built by n1kit itself: only the check the cross-products need.
+      day = ob.day;
+      value = ob.value;
+      trials = ob.trials ?? 1;
+      exposure = ob.exposure ?? 1;
+      if (!(Math.abs(value) <= 1e100)) fail(fn, `${field()}.value`, 'must be at most 1e100 in magnitude (rescale the outcome)', value);
+    } else {
+      plainObject(fn, f, ob);
+      day = integer(fn, `${f}.day`, ob.day, 0);
+      value = finite(fn, `${f}.value`, ob.value);
+      if (outcome === 'normal' && Math.abs(value) > 1e100) {
+        // Squares and cross-products of larger values overflow to Infinity.
+        fail(fn, `${f}.value`, 'must be at most 1e100 in magnitude (rescale the outcome)', value);
+      }
+      if (outcome === 'binomial') {
+        trials = integer(fn, `${f}.trials`, ob.trials ?? 1, 1);
+        if (!Number.isInteger(value) || value < 0) fail(fn, `${f}.value`, 'must be a non-negative integer (successes)', value);
+        if (value > trials) fail(fn, `${f}.value`, `must be at most trials (${trials})`, value);
+      } else if (outcome === 'poisson') {
+        if (!Number.isInteger(value) || value < 0) fail(fn, `${f}.value`, 'must be a non-negative integer count', value);
+        if (ob.exposure !== undefined) exposure = positive(fn, `${f}.exposure`, ob.exposure);
+      }
     }
     const per = findPeriod(design.periods, day);
     if (per === undefined) {
@@ -170,7 +154,7 @@ export function prepareTrial(
         droppedRunIn++;
         return;
       }
-      fail(fn, `${f}.day`, 'must be a day of a period of the design (or of its run-in)', day);
+      fail(fn, `${field()}.day`, 'must be a day of a period of the design (or of its run-in)', day);
     }
     if (!o.includeWashout && day <= per.washoutEndDay) {
       droppedWashout++;
