@@ -28,6 +28,7 @@ import { planGlmImh } from './kernels/glm-imh.js';
 import { backSolveT, choleskyOk, spdInverse, spdLogDet } from '../linalg/dense.js';
 import { bivariateNormalUpper } from './bvn.js';
 import { drawWorkspace } from './diagnostics.js';
+import type { SampleMoments } from './kernels/moments.js';
 import { sampleMoments } from './kernels/moments.js';
 import {
   buildDiagnostics,
@@ -88,12 +89,18 @@ export function resolveMcmcOptions(fn: string, m: McmcOptions | undefined): Reso
 }
 
 /** Priors of every column of X, with the documented defaults. @internal */
-export function resolveCoefPriors(fn: string, data: PreparedTrial, outcome: TrialOutcome, pr: CoefPriorsIn): NormalMixture[] {
-  const scaleY = outcomeScale(data.y);
+export function resolveCoefPriors(
+  fn: string,
+  data: PreparedTrial,
+  outcome: TrialOutcome,
+  pr: CoefPriorsIn,
+  moments: SampleMoments = sampleMoments(data.y),
+): NormalMixture[] {
+  const scaleY = outcomeScale(moments);
   const coef: NormalMixture[] = [];
   const one = (m: number, s: number): NormalMixture => ({ w: Float64Array.of(1), m: Float64Array.of(m), s: Float64Array.of(s) });
   if (pr.intercept !== undefined) coef.push(pr.intercept);
-  else if (outcome === 'normal') coef.push(one(sampleMoments(data.y).mean, 10 * scaleY));
+  else if (outcome === 'normal') coef.push(one(moments.mean, 10 * scaleY));
   else if (outcome === 'binomial') coef.push(one(0, 2.5));
   else {
     let sy = 0;
@@ -125,8 +132,7 @@ function defaultEffectSd(outcome: TrialOutcome, scaleY: number): number {
 }
 
 /** The outcome's scale used by the default priors: sd(y), or max(1, |mean(y)|) when sd(y) = 0. */
-function outcomeScale(y: Float64Array): number {
-  const st = sampleMoments(y);
+function outcomeScale(st: SampleMoments): number {
   return st.sd > 0 ? st.sd : Math.max(1, Math.abs(st.mean));
 }
 
@@ -422,7 +428,9 @@ export function analyzeResolvedTrial(o: ResolvedTrialOptions, designIn: unknown,
     uniqueDays: autocorrelation,
     trusted,
   });
-  const coef = resolveCoefPriors(fn, data, outcome, o.coefPriors);
+  // The diary's mean and sd: the default priors' scale and the normal outcome's centring.
+  const moments = sampleMoments(data.y);
+  const coef = resolveCoefPriors(fn, data, outcome, o.coefPriors, moments);
   if (outcome === 'normal' && sigma === undefined && data.n <= data.p) {
     fail(fn, 'observations', `must number more than the ${data.p} regression coefficients to estimate the variance`, data.n);
   }
@@ -434,7 +442,7 @@ export function analyzeResolvedTrial(o: ResolvedTrialOptions, designIn: unknown,
   // Normal outcome: fit y − ȳ (the intercept and its prior shift by ȳ, restored in the output).
   // Cross-products of uncentred y lose the residual sum of squares to cancellation when the
   // level dwarfs the noise (y ≈ 1e8 ± 1 gave σ ≈ 0.18).
-  const yShift = outcome === 'normal' ? sampleMoments(data.y).mean : 0;
+  const yShift = outcome === 'normal' ? moments.mean : 0;
   const fitData: PreparedTrial = yShift === 0 ? data : { ...data, y: data.y.map((v) => v - yShift) };
   const fitCoef = yShift === 0 ? coef : [shiftMixture(coef[0] as NormalMixture, -yShift), ...coef.slice(1)];
   const spec: ModelSpec = {
@@ -466,7 +474,7 @@ export function analyzeResolvedTrial(o: ResolvedTrialOptions, designIn: unknown,
   };
   // Default priors on both the intercept and the effects: the symmetric parameterisation.
   const symmetric = o.coefPriors.intercept === undefined && (o.coefPriors.effects === undefined || o.coefPriors.effects.size === 0);
-  const sym = symmetric ? symmetricCoding(fitData, fitCoef, outcome, outcomeScale(data.y)) : undefined;
+  const sym = symmetric ? symmetricCoding(fitData, fitCoef, outcome, outcomeScale(moments)) : undefined;
   if (outcome === 'normal' && sigma !== undefined && !autocorrelation) {
     const exact = exactNormal(sym === undefined ? spec : { ...spec, coef: sym.coef }, sym?.a, sigma, betterIs, thresholds, mc.seed, mc.keepDraws ? mc.chains * mc.draws : 0, yShift);
     if (exact !== null) {
