@@ -239,8 +239,6 @@ export interface ResolvedSpec {
   readonly truth: Readonly<Record<string, number>>;
   readonly probability: number;
   readonly threshold: number;
-  readonly thresholds: Readonly<Record<string, number>> | undefined;
-  readonly mcmc: McmcOptions;
   readonly stopWhenConfident: number | undefined;
   readonly allocation: 'fixed' | 'adaptiveNof1';
   readonly minProbability: number;
@@ -339,8 +337,6 @@ export function resolveSimulationSpec(spec: SimulationSpec, fnName = 'simulateTr
     truth,
     probability: prob,
     threshold,
-    thresholds,
-    mcmc,
     stopWhenConfident,
     allocation,
     minProbability,
