@@ -47,9 +47,10 @@ export interface RngState {
   readonly spare: number | null;
 }
 
-type AleaPrng = AleaGenerator;
-const alea = (seed: string, o: { state: true | { c: number; s0: number; s1: number; s2: number } }): AleaPrng =>
-  aleaFromState(o.state === true ? aleaSeedState(seed) : o.state);
+/** A generator seeded from a seed path (its unambiguous key). */
+function seeded(path: readonly string[]): AleaGenerator {
+  return aleaFromState(aleaSeedState(seedKey(path)));
+}
 
 function seedKey(path: readonly string[]): string {
   // An unambiguous encoding of the path; Alea's Mash hash turns it into the initial state.
@@ -80,7 +81,7 @@ function seedKey(path: readonly string[]): string {
  */
 export function createRng(seed: Seed): Rng {
   const path = [String(checkSeed('createRng', 'seed', seed))];
-  return build(path, alea(seedKey(path), { state: true }), null);
+  return build(path, seeded(path), null);
 }
 
 /**
@@ -105,10 +106,10 @@ export function restoreRng(state: RngState): Rng {
     (s.spare === null || (typeof s.spare === 'number' && Number.isFinite(s.spare)));
   if (!ok) fail('restoreRng', 'state', 'must be a state returned by rng.state()', state);
   const full = s as RngState;
-  return build([...full.seedPath], alea('', { state: { ...full.alea } }), full.spare);
+  return build([...full.seedPath], aleaFromState(full.alea), full.spare);
 }
 
-function build(path: readonly string[], prng: AleaPrng, initialSpare: number | null): Rng {
+function build(path: readonly string[], prng: AleaGenerator, initialSpare: number | null): Rng {
   let spare = initialSpare;
   const seedPath = Object.freeze([...path]);
 
@@ -209,7 +210,7 @@ function build(path: readonly string[], prng: AleaPrng, initialSpare: number | n
     fork(label) {
       if (typeof label !== 'string') fail('rng.fork', 'label', 'must be a string', label);
       const child = [...seedPath, label];
-      return build(child, alea(seedKey(child), { state: true }), null);
+      return build(child, seeded(child), null);
     },
     state() {
       const s = prng.state();
